@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The README test command. Installs the dependencies, builds and tests in
+# build/ (plain) and build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer),
+# then prints one line: "tests: N passed, N failed[, N skipped]".
+# Exits non-zero if any test or any step failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+failed_steps=()
+
+step() {
+  printf '\n== %s\n' "$*"
+  if ! "$@"; then
+    printf '== FAILED: %s\n' "$*" >&2
+    failed_steps+=("$*")
+    return 1
+  fi
+}
+
+# setup_build DIR [meson options...]: configure DIR, or reconfigure it if it
+# already holds a build tree (so options given here always apply).
+setup_build() {
+  local dir=$1
+  shift
+  if [ -f "$dir/meson-private/coredata.dat" ]; then
+    meson setup --reconfigure "$dir" "$@"
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+# build_and_test DIR [meson options...]
+build_and_test() {
+  local dir=$1
+  shift
+  rm -f "$dir/meson-logs/testlog.json"
+  step setup_build "$dir" "$@" || return 0
+  step meson compile -C "$dir" || return 0
+  step meson test -C "$dir" --print-errorlogs || true
+}
+
+step bash scripts/install-deps.sh || {
+  echo "tests: 0 passed, 0 failed"
+  exit 1
+}
+
+build_and_test build
+
+build_and_test build-asan -Db_sanitize=address,undefined -Db_lundef=false
+
+echo
+status=0
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  printf 'failed step: %s\n' "${failed_steps[@]}"
+  status=1
+fi
+
+# One line from both builds' test logs; non-zero if a test failed or none ran.
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY' || status=1
+import json, os, sys
+
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            result = json.loads(line).get("result")
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result == "SKIP":
+                skipped += 1
+            else:  # FAIL, TIMEOUT, UNEXPECTEDPASS, ERROR
+                failed += 1
+if passed + failed == 0:
+    print("no test ran", file=sys.stderr)
+line = f"tests: {passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+sys.exit(1 if failed or passed == 0 else 0)
+PY
+exit $status
