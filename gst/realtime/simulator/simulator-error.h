@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Errors from the simulator's building blocks: a scenario file that does not
+ * parse or validate, an audio file it cannot use, a file it cannot read. */
+#define REALTIME_SIMULATOR_ERROR (realtime_simulator_error_quark ())
+GQuark realtime_simulator_error_quark (void);
+
+typedef enum {
+  REALTIME_SIMULATOR_ERROR_SCENARIO,  /* bad scenario file or JSON */
+  REALTIME_SIMULATOR_ERROR_AUDIO,     /* bad or unsupported WAV data */
+  REALTIME_SIMULATOR_ERROR_IO,        /* a file could not be read */
+} RealtimeSimulatorError;
+
+G_END_DECLS
