@@ -199,20 +199,23 @@ GST_START_TEST (test_decode_resamples)
   assert_resampled (384000, 1, 1, 16, 1000.0, 300, { 0.5 }, 0.5);
   assert_resampled (1000, 1, 1, 16, 300.0, 6000, { 0.5 }, 0.5);
   assert_resampled (96000, 1, 1, 24, 9000.0, 500, { 0.5 }, 0.5);
+  assert_resampled (48000, 1, 1, 16, 10000.0, 500, { 0.5 }, 0.5);
 }
 GST_END_TEST;
 
-/* Nothing above the output Nyquist frequency folds back: a 15 kHz tone at
- * 48 kHz comes out as (almost) silence. */
+/* Nothing above the output Nyquist frequency folds back: tones just above
+ * 12 kHz and far above it at 48 kHz come out as (almost) silence. */
 GST_START_TEST (test_decode_no_aliasing)
 {
-  WavSpec spec;
-  spec.rate = 48000;
-  Pcm out = decode_ok (build_wav (spec, sine_frames (48000, 1, 15000.0, 500,
-              { 0.5 })));
-  double level = db (measure_rms (out, 2400, out.size () - 2400)
-      * std::sqrt (2.0) / 0.5);
-  fail_unless (level < -60.0, "alias at %f dB", level);
+  for (double frequency : { 12500.0, 15000.0, 23000.0 }) {
+    WavSpec spec;
+    spec.rate = 48000;
+    Pcm out = decode_ok (build_wav (spec, sine_frames (48000, 1, frequency,
+                500, { 0.5 })));
+    double level = db (measure_rms (out, 2400, out.size () - 2400)
+        * std::sqrt (2.0) / 0.5);
+    fail_unless (level < -60.0, "%f Hz aliases at %f dB", frequency, level);
+  }
 }
 GST_END_TEST;
 

@@ -69,9 +69,10 @@ EnergyVad::end_frame (std::vector<VadEvent> &events)
 
   if ((double) frame_energy_ >= min_frame_energy_) {
     if (!in_speech_) {
+      /* floor_ms_ >= 0, so this is never negative. */
       gint64 audio_start = std::max (start_ms - settings_.prefix_padding_ms,
           floor_ms_);
-      events.push_back (VadEvent { true, std::max<gint64> (0, audio_start) });
+      events.push_back (VadEvent { true, audio_start });
       in_speech_ = true;
     }
     last_speech_end_ms_ = end_ms;
