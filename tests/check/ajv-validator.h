@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Test helper: runs ../shared/conformance/validate.mjs (ajv under node) on
+ * JSON lines. Needs the CONFORMANCE_DIR, NODE_PATH and PROJECT_SOURCE_DIR
+ * defines that tests/meson.build passes. */
+#pragma once
+
+#include <gst/check/gstcheck.h>
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+struct ValidatorRun {
+  int exit_status = -1;
+  std::string output;
+};
+
+/* Runs ../shared/conformance/validate.mjs on @lines (one JSON per line).
+ * ajv is resolved from the project's node_modules (npm ci). */
+static inline ValidatorRun
+run_validator (const char *kind, const std::vector<std::string> &lines)
+{
+  fail_if (strlen (NODE_PATH) == 0,
+      "node was not found at configure time; run scripts/install-deps.sh");
+  g_autofree gchar *validator = g_build_filename (CONFORMANCE_DIR,
+      "validate.mjs", nullptr);
+  fail_unless (g_file_test (validator, G_FILE_TEST_EXISTS),
+      "%s is missing: the conformance schemas live in ../shared beside the "
+      "source tree (or set -Dshared-dir)", validator);
+
+  g_autofree gchar *dir = g_dir_make_tmp ("conformance-XXXXXX", nullptr);
+  g_autofree gchar *file = g_build_filename (dir, "events.jsonl", nullptr);
+  /* JSONL: one event per line. Raw newlines can only be whitespace between
+   * tokens (inside strings JSON escapes them), so folding them is safe. */
+  std::string text;
+  for (std::string l : lines) {
+    std::replace (l.begin (), l.end (), '\n', ' ');
+    text += l + "\n";
+  }
+  fail_unless (g_file_set_contents (file, text.c_str (), text.size (),
+          nullptr));
+
+  const gchar *argv[] = {NODE_PATH, validator, kind, file, nullptr};
+  ValidatorRun run;
+  g_autofree gchar *out = nullptr;
+  g_autofree gchar *err = nullptr;
+  gint status = 0;
+  g_autoptr (GError) error = nullptr;
+  fail_unless (g_spawn_sync (PROJECT_SOURCE_DIR, (gchar **) argv, nullptr,
+          G_SPAWN_DEFAULT, nullptr, nullptr, &out, &err, &status, &error),
+      "could not run node: %s", error ? error->message : "");
+  run.output = std::string (out ? out : "") + (err ? err : "");
+  fail_unless (WIFEXITED (status), "validator crashed: %s",
+      run.output.c_str ());
+  run.exit_status = WEXITSTATUS (status);
+  fail_if (run.exit_status == 2, "validator usage error (is ajv installed? "
+      "run npm ci): %s", run.output.c_str ());
+
+  g_unlink (file);
+  g_rmdir (dir);
+  return run;
+}
