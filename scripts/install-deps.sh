@@ -14,7 +14,7 @@ packages=(
   meson ninja-build pkg-config g++
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
-  libsoup-3.0-dev libjson-glib-dev libssl-dev
+  libsoup-3.0-dev glib-networking libjson-glib-dev libssl-dev openssl
   espeak-ng sox valgrind
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
