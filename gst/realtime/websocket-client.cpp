@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "websocket-client.h"
+
+#include <libsoup/soup.h>
+
+namespace realtime {
+
+/* Everything the I/O thread touches. `alive` goes false when the owner is
+ * destroyed, so late async completions do nothing. */
+struct WebSocketClient::State {
+  WebSocketClient::Callbacks callbacks;
+  bool alive = true;                   /* I/O thread */
+  SoupSession *session = nullptr;      /* I/O thread */
+  SoupMessage *message = nullptr;      /* I/O thread, during the handshake */
+  SoupWebsocketConnection *ws = nullptr;   /* I/O thread */
+  GCancellable *cancellable = g_cancellable_new ();
+  gsize max_payload = 0;
+
+  mutable std::mutex lock;             /* guards the fields below */
+  std::deque<std::string> outbox;
+  bool flush_scheduled = false;
+  bool open = false;
+  bool finished = false;               /* closed or failed: drop new frames */
+  guint64 dropped = 0;
+
+  ~State () { g_object_unref (cancellable); }
+};
+
+namespace {
+
+struct Holder {
+  std::shared_ptr<WebSocketClient::State> state;
+};
+
+void
+on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
+    GBytes *bytes, gpointer data)
+{
+  auto &s = static_cast<Holder *> (data)->state;
+  if (!s->alive || type != SOUP_WEBSOCKET_DATA_TEXT || !s->callbacks.message)
+    return;
+  gsize size = 0;
+  const char *text = (const char *) g_bytes_get_data (bytes, &size);
+  s->callbacks.message (std::string_view (text, size));
+}
+
+void
+on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  auto &s = static_cast<Holder *> (data)->state;
+  {
+    std::lock_guard<std::mutex> lk (s->lock);
+    s->open = false;
+    s->finished = true;
+    s->dropped += s->outbox.size ();
+    s->outbox.clear ();
+  }
+  if (!s->alive || !s->callbacks.closed)
+    return;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+  const char *reason = soup_websocket_connection_get_close_data (ws);
+  /* No close frame from the peer: the connection dropped. */
+  s->callbacks.closed (code != 0 ? code : 1006, reason ? reason : "");
+}
+
+/* The connection will not open: drop what was queued and tell the owner. */
+void
+report_failure (const std::shared_ptr<WebSocketClient::State> &s,
+    guint http_status, const GError *error)
+{
+  {
+    std::lock_guard<std::mutex> lk (s->lock);
+    s->finished = true;
+    s->dropped += s->outbox.size ();
+    s->outbox.clear ();
+  }
+  if (s->alive && s->callbacks.failed)
+    s->callbacks.failed (http_status, error);
+}
+
+void
+free_holder (gpointer data, GClosure *)
+{
+  delete static_cast<Holder *> (data);
+}
+
+void
+on_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  std::unique_ptr<Holder> holder (static_cast<Holder *> (data));
+  auto &s = holder->state;
+  GError *error = nullptr;
+  SoupWebsocketConnection *ws = soup_session_websocket_connect_finish
+      (SOUP_SESSION (source), result, &error);
+  guint status = s->message ? soup_message_get_status (s->message) : 0;
+  g_clear_object (&s->message);
+
+  if (!s->alive) {
+    g_clear_error (&error);
+    if (ws) {
+      soup_websocket_connection_close (ws, 1000, nullptr);
+      g_object_unref (ws);
+    }
+    return;
+  }
+  if (ws == nullptr) {
+    report_failure (s, SOUP_STATUS_IS_SUCCESSFUL (status)
+        || status == SOUP_STATUS_SWITCHING_PROTOCOLS ? 0 : status, error);
+    g_clear_error (&error);
+    return;
+  }
+
+  s->ws = ws;
+  soup_websocket_connection_set_max_incoming_payload_size (ws, s->max_payload);
+  /* Keepalive pings detect a dead peer even when the server is silent. */
+  soup_websocket_connection_set_keepalive_interval (ws, 20);
+  g_signal_connect_data (ws, "message", G_CALLBACK (on_ws_message),
+      new Holder {s}, free_holder, (GConnectFlags) 0);
+  g_signal_connect_data (ws, "closed", G_CALLBACK (on_ws_closed),
+      new Holder {s}, free_holder, (GConnectFlags) 0);
+  {
+    std::lock_guard<std::mutex> lk (s->lock);
+    s->open = true;
+  }
+  if (s->callbacks.opened)
+    s->callbacks.opened ();
+}
+
+/* Writes everything queued, on the I/O thread. */
+void
+flush_state (const std::shared_ptr<WebSocketClient::State> &s)
+{
+  std::deque<std::string> frames;
+  {
+    std::lock_guard<std::mutex> lk (s->lock);
+    s->flush_scheduled = false;
+    if (!s->open)
+      return;                          /* opened() will flush */
+    frames.swap (s->outbox);
+  }
+  for (const std::string &text : frames)
+    if (s->ws != nullptr && soup_websocket_connection_get_state (s->ws)
+        == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_send_text (s->ws, text.c_str ());
+}
+
+}  // namespace
+
+WebSocketClient::WebSocketClient (std::shared_ptr<IoThread> thread,
+    Callbacks callbacks)
+    : thread_ (std::move (thread)), state_ (std::make_shared<State> ())
+{
+  /* Frames queued before the handshake completes go out right after it. */
+  auto opened = std::move (callbacks.opened);
+  std::weak_ptr<State> weak = state_;
+  callbacks.opened = [weak, opened] {
+    if (auto s = weak.lock ()) {
+      flush_state (s);
+      if (opened)
+        opened ();
+    }
+  };
+  state_->callbacks = std::move (callbacks);
+}
+
+WebSocketClient::~WebSocketClient ()
+{
+  auto s = state_;
+  thread_->invoke_sync ([s] {
+        s->alive = false;
+        g_cancellable_cancel (s->cancellable);
+        if (s->ws != nullptr) {
+          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
+              0, nullptr, (gpointer) on_ws_message, nullptr);
+          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
+              0, nullptr, (gpointer) on_ws_closed, nullptr);
+          if (soup_websocket_connection_get_state (s->ws)
+              == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_close (s->ws, 1000, nullptr);
+          g_clear_object (&s->ws);
+        }
+        if (s->session != nullptr)
+          soup_session_abort (s->session);
+        g_clear_object (&s->session);
+        s->callbacks = {};
+      });
+}
+
+void
+WebSocketClient::connect (Options options)
+{
+  auto s = state_;
+  thread_->invoke ([s, options = std::move (options)] {
+        if (!s->alive)
+          return;
+        s->max_payload = options.max_incoming_payload;
+        g_clear_object (&s->session);
+        s->session = soup_session_new ();
+        if (!options.ca_file.empty ()) {
+          GError *error = nullptr;
+          GTlsDatabase *db = g_tls_file_database_new (options.ca_file.c_str (),
+              &error);
+          if (db == nullptr) {
+            report_failure (s, 0, error);
+            g_error_free (error);
+            return;
+          }
+          soup_session_set_tls_database (s->session, db);
+          g_object_unref (db);
+        }
+
+        GError *error = nullptr;
+        GUri *uri = g_uri_parse (options.url.c_str (),
+            (GUriFlags) SOUP_HTTP_URI_FLAGS, &error);
+        if (uri == nullptr) {
+          report_failure (s, 0, error);
+          g_error_free (error);
+          return;
+        }
+        s->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+        g_uri_unref (uri);
+        SoupMessageHeaders *headers =
+            soup_message_get_request_headers (s->message);
+        for (const auto &[name, value] : options.headers)
+          soup_message_headers_replace (headers, name.c_str (), value.c_str ());
+        soup_session_websocket_connect_async (s->session, s->message, nullptr,
+            nullptr, G_PRIORITY_DEFAULT, s->cancellable, on_connected,
+            new Holder {s});
+      });
+}
+
+void
+WebSocketClient::send (std::string text)
+{
+  {
+    std::lock_guard<std::mutex> lk (state_->lock);
+    if (state_->finished) {
+      state_->dropped++;
+      return;
+    }
+    state_->outbox.push_back (std::move (text));
+    if (state_->flush_scheduled || !state_->open)
+      return;
+    state_->flush_scheduled = true;
+  }
+  /* One wakeup of the I/O thread per batch, not per frame. */
+  std::weak_ptr<State> weak = state_;
+  thread_->invoke ([weak] {
+        if (auto s = weak.lock ())
+          flush_state (s);
+      });
+}
+
+void
+WebSocketClient::close (gushort code, std::string reason)
+{
+  auto s = state_;
+  thread_->invoke ([s, code, reason = std::move (reason)] {
+        flush_state (s);
+        if (s->ws != nullptr && soup_websocket_connection_get_state (s->ws)
+            == SOUP_WEBSOCKET_STATE_OPEN)
+          soup_websocket_connection_close (s->ws, code,
+              reason.empty () ? nullptr : reason.c_str ());
+        else
+          g_cancellable_cancel (s->cancellable);
+      });
+}
+
+gsize
+WebSocketClient::pending () const
+{
+  std::lock_guard<std::mutex> lk (state_->lock);
+  return state_->outbox.size ();
+}
+
+guint64
+WebSocketClient::dropped () const
+{
+  std::lock_guard<std::mutex> lk (state_->lock);
+  return state_->dropped;
+}
+
+}  // namespace realtime

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "io-thread.h"
+
+#include <gio/gio.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace realtime {
+
+/* One WebSocket connection to a Realtime endpoint, living on the shared
+ * I/O thread. Every method may be called from any thread except where
+ * noted; callbacks run on the I/O thread, never after the destructor has
+ * returned. */
+class WebSocketClient {
+public:
+  struct Callbacks {
+    std::function<void ()> opened;
+    /* One text frame (one server event). */
+    std::function<void (std::string_view text)> message;
+    /* The handshake failed: @http_status is the HTTP status when the server
+     * answered (401, 429…), else 0 (unreachable, TLS…). */
+    std::function<void (guint http_status, const GError *error)> failed;
+    /* The open connection closed: the close code (1006 when it dropped
+     * without a close frame) and reason. */
+    std::function<void (gushort code, const std::string &reason)> closed;
+  };
+
+  struct Options {
+    std::string url;
+    /* Extra request headers, e.g. Authorization. Kept only for the
+     * handshake and never logged. */
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string ca_file;                 /* extra trusted CA (PEM); empty: system */
+    gsize max_incoming_payload = 16 * 1024 * 1024;
+  };
+
+  WebSocketClient (std::shared_ptr<IoThread> thread, Callbacks callbacks);
+  /* Closes (1000) if open and waits until the I/O thread has let go. Must
+   * not run on the I/O thread. */
+  ~WebSocketClient ();
+
+  WebSocketClient (const WebSocketClient &) = delete;
+  WebSocketClient &operator= (const WebSocketClient &) = delete;
+
+  void connect (Options options);
+  /* Queues @text; frames leave in order on the I/O thread. Frames sent
+   * before the connection opened wait for it; frames sent after it closed
+   * are dropped (and counted). */
+  void send (std::string text);
+  void close (gushort code = 1000, std::string reason = {});
+
+  /* Frames queued but not yet written, and frames dropped because the
+   * connection was not open. */
+  gsize pending () const;
+  guint64 dropped () const;
+
+  /* Defined in the .cpp; shared with in-flight I/O callbacks. */
+  struct State;
+
+private:
+
+  std::shared_ptr<IoThread> thread_;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace realtime

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* realtime::WebSocketClient on the shared I/O thread, against the
+ * in-process simulator. */
+#include <gst/check/gstcheck.h>
+#include <gst/realtime/client-events.h>
+#include <gst/realtime/server-events.h>
+#include <gst/realtime/simulator/simulator.h>
+#include <gst/realtime/websocket-client.h>
+
+#include <condition_variable>
+#include <mutex>
+
+using namespace realtime;
+using namespace realtime::sim;
+
+/* What the callbacks saw (they run on the I/O thread). */
+struct Recorder {
+  std::mutex lock;
+  std::condition_variable cond;
+  bool opened = false;
+  bool failed = false;
+  guint http_status = 0;
+  std::string error;
+  bool closed = false;
+  gushort close_code = 0;
+  std::vector<std::string> types;
+  int callbacks_after_death = 0;
+
+  WebSocketClient::Callbacks callbacks ()
+  {
+    WebSocketClient::Callbacks c;
+    c.opened = [this] { update ([this] { opened = true; }); };
+    c.message = [this] (std::string_view text) {
+      std::optional<ServerEvent> ev = parse_server_event (text, nullptr);
+      update ([&] { types.push_back (ev ? ev->type_name : "<unparsable>"); });
+    };
+    c.failed = [this] (guint status, const GError *e) {
+      update ([&] {
+            failed = true;
+            http_status = status;
+            error = e ? e->message : "";
+          });
+    };
+    c.closed = [this] (gushort code, const std::string &) {
+      update ([&] {
+            closed = true;
+            close_code = code;
+          });
+    };
+    return c;
+  }
+
+  template <typename F> void update (F f)
+  {
+    std::lock_guard<std::mutex> lk (lock);
+    f ();
+    cond.notify_all ();
+  }
+
+  template <typename P> bool wait (P pred, int ms = 5000)
+  {
+    std::unique_lock<std::mutex> lk (lock);
+    return cond.wait_for (lk, std::chrono::milliseconds (ms), pred);
+  }
+
+  bool has (const char *type)
+  {
+    for (const auto &t : types)
+      if (t == type)
+        return true;
+    return false;
+  }
+};
+
+static std::unique_ptr<Simulator>
+start (SimulatorOptions o = {})
+{
+  o.pace = 0;
+  auto sim = std::make_unique<Simulator> (std::move (o));
+  fail_unless (sim->start (nullptr));
+  return sim;
+}
+
+GST_START_TEST (test_open_send_receive_close)
+{
+  auto sim = start ();
+  Recorder r;
+  auto client = std::make_unique<WebSocketClient> (IoThread::acquire (),
+      r.callbacks ());
+  client->connect ({sim->url ()});
+  /* Sent before the handshake completes: goes out right after it. */
+  client->send (build_session_update (SessionSettings (), "s1", nullptr));
+  fail_unless (r.wait ([&] { return r.has ("session.updated"); }));
+  fail_unless (r.opened);
+  fail_unless_equals_string (r.types[0].c_str (), "session.created");
+
+  client->send (build_response_create ());
+  fail_unless (r.wait ([&] { return r.has ("response.done"); }));
+  client->close (1000);
+  fail_unless (r.wait ([&] { return r.closed; }));
+  fail_unless_equals_int (r.close_code, 1000);
+
+  /* After the close, frames are dropped and counted, not queued forever. */
+  client->send (build_input_audio_buffer_commit ());
+  fail_unless_equals_int (client->dropped (), 1);
+  fail_unless_equals_int (client->pending (), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_handshake_failures)
+{
+  SimulatorOptions o;
+  o.api_key = "sk-right";
+  auto sim = start (o);
+  {
+    Recorder r;
+    WebSocketClient client (IoThread::acquire (), r.callbacks ());
+    client.connect ({sim->url ()});
+    fail_unless (r.wait ([&] { return r.failed; }));
+    fail_unless_equals_int (r.http_status, 401);
+    fail_if (r.opened);
+  }
+  {
+    Recorder r;
+    WebSocketClient client (IoThread::acquire (), r.callbacks ());
+    client.connect ({sim->url (), {{"Authorization", "Bearer sk-right"}}});
+    fail_unless (r.wait ([&] { return r.has ("session.created"); }));
+  }
+  /* Nothing listening any more: a failure without an HTTP status. */
+  std::string url = sim->url ();
+  sim->stop ();
+  Recorder r;
+  WebSocketClient client (IoThread::acquire (), r.callbacks ());
+  client.connect ({url});
+  fail_unless (r.wait ([&] { return r.failed; }));
+  fail_unless_equals_int (r.http_status, 0);
+  fail_if (r.error.empty ());
+
+  Recorder bad;
+  WebSocketClient invalid (IoThread::acquire (), bad.callbacks ());
+  invalid.connect ({"not a url"});
+  fail_unless (bad.wait ([&] { return bad.failed; }));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_server_closes_and_drops)
+{
+  SimulatorOptions o;
+  o.faults.drop_after_events = 1;
+  auto sim = start (o);
+  Recorder r;
+  WebSocketClient client (IoThread::acquire (), r.callbacks ());
+  client.connect ({sim->url ()});
+  fail_unless (r.wait ([&] { return r.closed; }));
+  fail_unless_equals_int (r.close_code, 1006);
+
+  auto sim2 = start ();
+  Recorder beta;
+  WebSocketClient old (IoThread::acquire (), beta.callbacks ());
+  old.connect ({sim2->url (), {{"OpenAI-Beta", "realtime=v1"}}});
+  fail_unless (beta.wait ([&] { return beta.closed; }));
+  fail_unless_equals_int (beta.close_code, 4000);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_many_clients_share_one_thread)
+{
+  auto sim = start ();
+  std::shared_ptr<IoThread> thread = IoThread::acquire ();
+  fail_unless (IoThread::acquire () == thread);
+
+  const int n = 200;
+  std::vector<std::unique_ptr<Recorder>> recorders;
+  std::vector<std::unique_ptr<WebSocketClient>> clients;
+  for (int i = 0; i < n; i++) {
+    recorders.push_back (std::make_unique<Recorder> ());
+    clients.push_back (std::make_unique<WebSocketClient> (thread,
+            recorders.back ()->callbacks ()));
+    clients.back ()->connect ({sim->url ()});
+  }
+  for (auto &r : recorders)
+    fail_unless (r->wait ([&] { return r->has ("session.created"); }, 10000));
+  clients.clear ();
+}
+GST_END_TEST;
+
+GST_START_TEST (test_destroy_while_connecting)
+{
+  auto sim = start ();
+  for (int i = 0; i < 20; i++) {
+    Recorder r;
+    {
+      WebSocketClient client (IoThread::acquire (), r.callbacks ());
+      client.connect ({sim->url ()});
+      client.send (build_input_audio_buffer_commit ());
+    }
+    /* Whatever was in flight, no callback may run after the destructor. */
+    bool before = r.opened || r.failed || !r.types.empty ();
+    g_usleep (20 * 1000);
+    std::lock_guard<std::mutex> lk (r.lock);
+    bool after = r.opened || r.failed || !r.types.empty ();
+    fail_unless (before == after, "a callback ran after destruction");
+  }
+}
+GST_END_TEST;
+
+static Suite *
+websocket_client_suite (void)
+{
+  Suite *s = suite_create ("websocket-client");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_open_send_receive_close);
+  tcase_add_test (tc, test_handshake_failures);
+  tcase_add_test (tc, test_server_closes_and_drops);
+  tcase_add_test (tc, test_many_clients_share_one_thread);
+  tcase_add_test (tc, test_destroy_while_connecting);
+  return s;
+}
+
+GST_CHECK_MAIN (websocket_client);
