@@ -180,7 +180,12 @@ GST_START_TEST (test_many_clients_share_one_thread)
   }
   for (auto &r : recorders)
     fail_unless (r->wait ([&] { return r->has ("session.created"); }, 10000));
+  fail_unless_equals_int (sim->session_count (), n);
   clients.clear ();
+  /* Every client closed: the server ends every session, none lingers. */
+  for (int i = 0; i < 200 && sim->session_count () > 0; i++)
+    g_usleep (10 * 1000);
+  fail_unless_equals_int (sim->session_count (), 0);
 }
 GST_END_TEST;
 

@@ -52,10 +52,9 @@ public:
     return *this;
   }
   Obj &obj (const char *name, Obj &&child) { return obj (name, child); }
-  Obj &obj (const char *name, JsonObject *child)   /* takes a reference */
+  Obj &obj (const char *name, JsonObject *child)   /* takes ownership */
   {
-    json_object_set_object_member (object_.get (), name,
-        json_object_ref (child));
+    json_object_set_object_member (object_.get (), name, child);
     return *this;
   }
   Obj &arr (const char *name, JsonArray *array)    /* takes ownership */

@@ -164,7 +164,7 @@ Session::Session (Context context, SoupWebsocketConnection *connection,
   configure_vad ();
 
   send (Obj ().str ("type", "session.created").obj ("session",
-          session_object ()).take ());
+          json_object_ref (session_object ())).take ());
 
   const FaultOptions &f = ctx_.options->faults;
   if (ctx_.faults && f.drop_after_ms >= 0)
@@ -571,7 +571,7 @@ Session::handle_session_update (JsonObject *event)
   configure_vad ();
 
   send (Obj ().str ("type", "session.updated").obj ("session",
-          session_object ()).take ());
+          json_object_ref (session_object ())).take ());
 }
 
 /* ---- input audio ------------------------------------------------------- */
@@ -1021,7 +1021,7 @@ Session::response_object (const Response &r, const char *status,
               .num ("rate", AUDIO_RATE))
           .str ("voice", member_string (session_output, "voice", "marin"))));
   if (r.metadata)
-    o.obj ("metadata", r.metadata.get ());
+    o.obj ("metadata", json_object_ref (r.metadata.get ()));
   else
     o.null ("metadata");
   if (with_usage)
@@ -1134,11 +1134,11 @@ Session::start_response (JsonObject *params)
     json_object_set_string_member (added, "arguments", "");
   send (Obj ().str ("type", "response.output_item.added")
       .str ("response_id", r->id).num ("output_index", 0)
-      .obj ("item", added).take ());
+      .obj ("item", json_object_ref (added)).take ());
   if (r->in_conversation)
     send (Obj ().str ("type", "conversation.item.added")
         .str_or_null ("previous_item_id", previous)
-        .obj ("item", added).take ());
+        .obj ("item", json_object_ref (added)).take ());
   json_object_unref (added);
 
   schedule_stream (r, r->first_delta_delay_ms);

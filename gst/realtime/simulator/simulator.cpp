@@ -29,6 +29,7 @@ public:
   guint port () const { return port_; }
   const std::string &host () const { return options_.host; }
   guint connections () const { return connections_.load (); }
+  guint sessions () const { return live_sessions_.load (); }
   bool tls () const { return !options_.tls_certificate.empty (); }
 
 private:
@@ -50,6 +51,7 @@ private:
   std::vector<std::unique_ptr<Session>> sessions_;  /* simulator thread only */
   guint attempts_ = 0;                              /* simulator thread only */
   std::atomic<guint> connections_ {0};
+  std::atomic<guint> live_sessions_ {0};
   guint port_ = 0;
 
   /* Start-up handshake with the owner thread. */
@@ -127,15 +129,27 @@ Server::thread_main (gpointer data)
   } else {
     GSocketAddress *socket_address = g_inet_socket_address_new (address,
         (guint16) self->options_.port);
-    if (soup_server_listen (self->soup_, socket_address, listen, &error)) {
-      GSList *uris = soup_server_get_uris (self->soup_);
-      if (uris != nullptr)
-        self->port_ = (guint) g_uri_get_port ((GUri *) uris->data);
-      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-    } else {
+    /* Our own socket, for a deep accept backlog: hundreds of clients may
+     * connect at once (GSocket's default is 10). */
+    GSocket *socket = g_socket_new (g_inet_address_get_family (address),
+        G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+    if (socket != nullptr) {
+      g_socket_set_listen_backlog (socket, 1024);
+      if (g_socket_bind (socket, socket_address, TRUE, &error)
+          && g_socket_listen (socket, &error)
+          && soup_server_listen_socket (self->soup_, socket, listen, &error)) {
+        GSocketAddress *local = g_socket_get_local_address (socket, nullptr);
+        if (local != nullptr) {
+          self->port_ = g_inet_socket_address_get_port
+              (G_INET_SOCKET_ADDRESS (local));
+          g_object_unref (local);
+        }
+      }
+      g_object_unref (socket);
+    }
+    if (error != nullptr)
       g_prefix_error (&error, "Cannot listen on %s:%u: ",
           self->options_.host.c_str (), self->options_.port);
-    }
     g_object_unref (socket_address);
     g_object_unref (address);
   }
@@ -152,6 +166,7 @@ Server::thread_main (gpointer data)
 
   /* Tear down on this thread, then let pending callbacks finish. */
   self->sessions_.clear ();
+  self->live_sessions_ = 0;
   soup_server_disconnect (self->soup_);
   g_clear_object (&self->soup_);
   while (g_main_context_iteration (self->context_, FALSE)) {
@@ -259,6 +274,7 @@ Server::on_websocket (SoupServer *, SoupServerMessage *msg, const char *,
     self->faults_apply (attempt), model, beta != nullptr};
   self->sessions_.push_back (std::make_unique<Session> (ctx, connection,
           [self] (Session *s) { self->remove_session (s); }));
+  self->live_sessions_ = self->sessions_.size ();
 }
 
 void
@@ -277,6 +293,7 @@ Server::remove_session (Session *session)
                 [r] (const std::unique_ptr<Session> &s) {
                   return s.get () == r->session;
                 }), list.end ());
+        r->server->live_sessions_ = list.size ();
         return G_SOURCE_REMOVE;
       }, new Removal {this, session},
       [] (gpointer data) { delete static_cast<Removal *> (data); });
@@ -322,6 +339,12 @@ guint
 Simulator::connection_count () const
 {
   return server_->connections ();
+}
+
+guint
+Simulator::session_count () const
+{
+  return server_->sessions ();
 }
 
 }  // namespace realtime::sim

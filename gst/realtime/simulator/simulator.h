@@ -75,6 +75,8 @@ public:
 
   /* Connections accepted so far (handshakes that became WebSockets). */
   guint connection_count () const;
+  /* Sessions alive now: each ends when its connection closes. */
+  guint session_count () const;
 
 private:
   std::unique_ptr<Server> server_;
