@@ -317,15 +317,8 @@ Session::send (JsonObject *event)
     return;
   std::string id = "event_" + std::to_string (++counter_) + "s"
       + std::to_string (ctx_.connection);
-  /* event_id right after type, as the service orders them. */
-  JsonObjectPtr ordered (json_object_new ());
-  json_object_set_member (ordered.get (), "type",
-      json_node_copy (json_object_get_member (event, "type")));
-  if (strcmp (member_string (event, "type"),
-          "input_audio_buffer.dtmf_event_received") != 0)
-    json_object_set_string_member (ordered.get (), "event_id", id.c_str ());
-  json_object_merge (ordered.get (), event);
-  send_text (json_object_to_string (ordered.get ()), false);
+  json_object_set_string_member (event, "event_id", id.c_str ());
+  send_text (json_object_to_string (event), false);
   after_sent ();
 }
 
