@@ -83,6 +83,22 @@ OutputTimeline::heard_ms (const std::string &item_id, gint64 content_index,
   return (gint64) MIN (heard, item->samples * 1000 / rate_);
 }
 
+guint64
+OutputTimeline::first_pts (const std::string &item_id,
+    gint64 content_index) const
+{
+  const Item *item = find (item_id, content_index);
+  return item ? item->first_pts : NO_TIME;
+}
+
+guint64
+OutputTimeline::received_duration (const std::string &item_id,
+    gint64 content_index) const
+{
+  const Item *item = find (item_id, content_index);
+  return item ? time_of (item->samples) : NO_TIME;
+}
+
 gint64
 OutputTimeline::received_ms (const std::string &item_id,
     gint64 content_index) const

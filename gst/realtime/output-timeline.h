@@ -55,6 +55,13 @@ public:
   gint64 heard_ms (const std::string &item_id, gint64 content_index,
       guint64 now_running_time, guint64 downstream_latency) const;
 
+  /* Running time of an item's first sample; NO_TIME for an item never
+   * placed. */
+  guint64 first_pts (const std::string &item_id, gint64 content_index) const;
+  /* Audio received for an item, in ns; NO_TIME for an item never placed. */
+  guint64 received_duration (const std::string &item_id,
+      gint64 content_index) const;
+
   /* Audio received for an item, in ms (floor). */
   gint64 received_ms (const std::string &item_id, gint64 content_index) const;
 

@@ -9,37 +9,124 @@
  * @title: realtimebin
  * @short_description: Converse with an OpenAI Realtime speech-to-speech model
  *
- * realtimebin is meant to hold one conversation with one OpenAI Realtime
- * (GA) session over WebSocket: the user's speech goes in on `sink_audio`,
- * the assistant's speech comes out on `src_audio` and transcripts come out
- * on `src_text`.
+ * realtimebin holds one conversation with one OpenAI Realtime (GA) session
+ * over WebSocket. The user's speech goes in on `sink_audio`, the
+ * assistant's speech comes out on `src_audio`, transcripts come out on
+ * `src_text`, and what happens in the conversation (voice activity,
+ * transcripts, responses, function calls) is posted on the bus.
  *
- * In this build the element is a skeleton. It has its final pads:
+ * Pads:
  *
- * * `sink_audio` (always): `audio/x-raw`, any format, rate, channels and
- *   layout.
- * * `src_audio` (always): `audio/x-raw`.
- * * `src_text` (always): `text/x-raw, format=utf8`.
+ * * `sink_audio` (always): any `audio/x-raw`. Converted inside the bin by
+ *   audioconvert and audioresample (one resampler for the whole stream) to
+ *   PCM S16LE 24 kHz mono, and sent as `input_audio_buffer.append` events of
+ *   #GstRealtimeBin:input-chunk-ms each.
+ * * `src_audio` (always): the assistant's speech, natively S16LE 24 kHz
+ *   mono, converted inside to whatever raw format downstream asks for.
+ *   Buffers carry sample-accurate PTS, duration and offsets; the first
+ *   buffer of each response (and the first after a flush) is DISCONT.
+ * * `src_text` (always): `text/x-raw, format=utf8`, one buffer per
+ *   finished transcript (see #GstRealtimeBin:text-roles), stamped with the
+ *   PTS and duration of the audio it describes. User transcripts arrive
+ *   after the assistant may have started to answer, so their timestamps can
+ *   be earlier than the previous text buffer's.
  *
- * The pads are ghost pads with no target yet. The properties of the
- * user-facing contract are there (connection: url, model, api-key; the
- * session: voice, instructions, turn detection and VAD settings,
- * transcription, noise reduction, output modalities, token limit, speed,
- * tools, session-config; text-roles) and keep their values, but nothing
- * uses them yet: the session engine (WebSocket connection, audio path, bus
- * messages, signals) is not in this build, so the element cannot run a
- * conversation. Going from NULL to READY posts a
- * #GST_CORE_ERROR_NOT_IMPLEMENTED error and the state change fails. It
- * never pretends to work.
+ * Unlinked source pads are not an error.
+ *
+ * ## Timing
+ *
+ * With a live input (a microphone, RTSP camera, phone line), each
+ * response's first sample is stamped with the running time at which it
+ * arrived; the src pads report upstream's latency plus
+ * #GstRealtimeBin:latency, so sinks render it that much later and network
+ * jitter is absorbed. With a non-live input (a file), a response is stamped
+ * at the input running time where the user's turn ended (the server's
+ * `audio_end_ms`), or where the previous response ends if that is later,
+ * so mixing the input and `src_audio` gives the conversation as it
+ * happened. Between responses the src pads push GAP events (live input:
+ * while idle; any input: before a response that starts later than the last
+ * data).
+ *
+ * Barge-in: when the user starts speaking over the assistant (and
+ * #GstRealtimeBin:interrupt-response is set) or the application emits
+ * #GstRealtimeBin::cancel-response, queued assistant audio is dropped,
+ * `src_audio` is flushed, late audio of that response is ignored, the item
+ * is truncated where the listener heard it (from the pipeline clock and the
+ * latency downstream renders with) or deleted when nothing was heard, and a
+ * `realtime-interrupted` message is posted.
+ *
+ * End of stream: with #GstRealtimeBin:turn-detection `none` the remaining
+ * input is committed and a response requested; a turn the server's VAD
+ * still had open is committed and answered. The bin then waits for the last
+ * response to finish, at most #GstRealtimeBin:eos-timeout-ms, pushes EOS on
+ * both src pads, posts EOS and closes the session with a close frame.
+ *
+ * ## States
+ *
+ * READY→PAUSED connects (the WebSocket handshake runs on a thread shared
+ * by every realtimebin of the process; the state change does not wait for
+ * it) and is a live, no-preroll change. `progress` messages of type start,
+ * complete (session ready) or error surround the connection. PAUSED→READY
+ * closes the session. Audio that arrives before the session is ready waits,
+ * bounded (10 s, then it is dropped and counted in #GstRealtimeBin:stats).
+ *
+ * ## Bus messages
+ *
+ * Element messages from realtimebin (run gst-launch-1.0 with `-m` to see
+ * them):
+ *
+ * * `realtime-session`: `state` (string: connecting, connected,
+ *   reconnecting, closed), `session-id` (string), `reason` (string, on
+ *   closed).
+ * * `realtime-vad`: `event` (string: speech-started, speech-stopped,
+ *   timeout), `audio-ms` (guint64: the server's audio_start_ms /
+ *   audio_end_ms; the service includes the prefix padding in the start and
+ *   the silence in the end), `running-time` (GstClockTime: that instant
+ *   mapped back to the input's running time, across gaps and
+ *   discontinuities; GST_CLOCK_TIME_NONE for untimed input), `item-id`
+ *   (string).
+ * * `realtime-transcript`: `role` (string: user, assistant), `item-id`
+ *   (string), `text` (string), `final` (gboolean: FALSE for a delta, TRUE
+ *   for the finished transcript), `running-time` (GstClockTime: where the
+ *   item's audio starts).
+ * * `realtime-response`: `event` (string: started, done), `response-id`,
+ *   `status` (in_progress, completed, cancelled, incomplete, failed),
+ *   `reason` (string, may be empty); on done also the usage as guint
+ *   fields `input-tokens`, `output-tokens`, `input-audio-tokens`,
+ *   `input-text-tokens`, `input-cached-tokens`, `output-audio-tokens`,
+ *   `output-text-tokens`, and `first-audio-latency` (GstClockTime: from the
+ *   end of the user's speech to the response's first sample, on the
+ *   pipeline's running time; GST_CLOCK_TIME_NONE when unknown).
+ * * `realtime-function-call`: `call-id`, `name`, `arguments` (string,
+ *   JSON). Answer with #GstRealtimeBin::send-function-result.
+ * * `realtime-interrupted`: `item-id`, `played-ms` (guint64: audio of that
+ *   item the listener heard), `action` (string: truncated, deleted, none).
+ * * `realtime-rate-limits`: one #GstStructure field per limit name
+ *   (`requests`, `tokens`), each a `rate-limit` structure with `remaining`,
+ *   `limit` and `reset-seconds` (gdouble).
+ *
+ * Server `error` events that leave the session usable are posted as
+ * warnings whose details structure, `realtime-error`, has the string fields
+ * `type`, `code`, `message`, `param` and `event-id`. Failures that stop the
+ * conversation are errors that say what to do, for example "The Realtime
+ * API refused the API key (HTTP 401)" (#GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+ * details `http-status-code`). The API key never appears in any message or
+ * log.
  *
  * ## Example launch line
  * |[
- * gst-inspect-1.0 realtimebin
- * ]| Shows the pads described above. A pipeline such as
+ * gst-realtime-simulator --port 8765 &
+ * gst-launch-1.0 -m filesrc location=question.wav ! wavparse ! realtimebin name=rt url=ws://127.0.0.1:8765/v1/realtime \
+ *     rt.src_audio ! audioconvert ! wavenc ! filesink location=reply.wav \
+ *     rt.src_text ! filesink location=reply.txt
+ * ]| Answers the question in question.wav with the local simulator: the
+ * reply's audio goes to reply.wav, its transcript to reply.txt, and the VAD,
+ * transcript and response messages are printed. Without `url` (and with
+ * `OPENAI_API_KEY` set) the same line talks to OpenAI.
  * |[
- * gst-launch-1.0 -m filesrc location=question.wav ! wavparse ! realtimebin name=rt url=ws://127.0.0.1:PORT/v1/realtime rt.src_audio ! audioconvert ! wavenc ! filesink location=reply.wav rt.src_text ! filesink location=reply.txt
- * ]| is how the element is meant to be used once the session engine lands. In
- * this build it stops at once with the error above.
+ * gst-launch-1.0 autoaudiosrc ! realtimebin name=rt instructions="Be brief." rt.src_audio ! autoaudiosink
+ * ]| A spoken conversation with the microphone and speakers (use
+ * headphones: the model must not hear itself).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -47,11 +134,16 @@
 #endif
 
 #include "gstrealtimebin.h"
+#include "gstrealtimeconversation.h"
 #include "gstrealtimeelements.h"
 #include "gstrealtimeenums.h"
+#include "gstrealtimeinput.h"
+#include "gstrealtimeoutput.h"
 
+#include <gst/pbutils/missing-plugins.h>
 #include <gst/realtime/session-settings.h>
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -75,6 +167,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_realtime_bin_debug);
 #define DEFAULT_SPEED 1.0
 #define DEFAULT_TOOL_CHOICE realtime::DEFAULT_TOOL_CHOICE
 #define DEFAULT_TEXT_ROLES GST_REALTIME_TEXT_ROLES_ASSISTANT
+#define DEFAULT_LATENCY_MS 100
+#define DEFAULT_INPUT_CHUNK_MS 50
+#define DEFAULT_EOS_TIMEOUT_MS 30000
+
+#define NATIVE_AUDIO_CAPS "audio/x-raw, format = (string) S16LE, " \
+    "rate = (int) 24000, channels = (int) 1, layout = (string) interleaved"
 
 enum
 {
@@ -101,7 +199,26 @@ enum
   PROP_TOOL_CHOICE,
   PROP_SESSION_CONFIG,
   PROP_TEXT_ROLES,
+  PROP_LATENCY,
+  PROP_INPUT_CHUNK_MS,
+  PROP_EOS_TIMEOUT_MS,
+  PROP_SESSION_ID,
+  PROP_STATS,
 };
+
+enum
+{
+  SIGNAL_COMMIT_INPUT,
+  SIGNAL_CLEAR_INPUT,
+  SIGNAL_CREATE_RESPONSE,
+  SIGNAL_CANCEL_RESPONSE,
+  SIGNAL_SEND_TEXT,
+  SIGNAL_SEND_FUNCTION_RESULT,
+  SIGNAL_SEND_EVENT,
+  LAST_SIGNAL
+};
+
+static guint gst_realtime_bin_signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate sink_audio_template =
 GST_STATIC_PAD_TEMPLATE ("sink_audio",
@@ -130,6 +247,26 @@ struct GstRealtimeBinSettings
   std::string api_key;          /* never logged, never readable */
   realtime::SessionSettings session;
   guint text_roles = DEFAULT_TEXT_ROLES;
+  guint latency_ms = DEFAULT_LATENCY_MS;
+  guint input_chunk_ms = DEFAULT_INPUT_CHUNK_MS;
+  guint eos_timeout_ms = DEFAULT_EOS_TIMEOUT_MS;
+};
+
+/* What exists only while the element runs. */
+struct GstRealtimeBinState
+{
+  /* Guards `conversation`; entry points copy the pointer and let go, so a
+   * state change may drop it while a signal still uses its copy. */
+  std::mutex lock;
+  std::shared_ptr<RealtimeConversation> conversation;
+  GstStructure *last_stats = nullptr;   /* of the previous conversation */
+  std::string last_session_id;
+
+  ~GstRealtimeBinState ()
+  {
+    if (last_stats)
+      gst_structure_free (last_stats);
+  }
 };
 
 struct _GstRealtimeBin
@@ -137,11 +274,18 @@ struct _GstRealtimeBin
   GstBin parent;
 
   GstRealtimeBinSettings *settings;
+  GstRealtimeBinState *state;
 
   /* Ghost pads, owned by the element; set in init, never changed */
   GstPad *sink_audio;
   GstPad *src_audio;
   GstPad *src_text;
+
+  /* Children, owned by the bin; NULL when a factory is missing */
+  GstRealtimeInput *input;
+  GstRealtimeOutput *audio_output;
+  GstRealtimeOutput *text_output;
+  const gchar *missing_factory; /* first converter not installed */
 };
 
 static GstStateChangeReturn gst_realtime_bin_change_state (GstElement *
@@ -278,6 +422,62 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "Whose transcripts go out on src_text (all go to the bus)",
           GST_TYPE_REALTIME_TEXT_ROLES, DEFAULT_TEXT_ROLES, SESSION_FLAGS));
 
+  /**
+   * GstRealtimeBin:latency:
+   *
+   * Added to upstream's latency in LATENCY queries on the src pads: with a
+   * live input, sinks render the assistant's audio this much after it
+   * arrived, which absorbs network jitter. Lower it for less delay, raise
+   * it if audio arrives late on a slow network.
+   */
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Latency added on the src pads to absorb network jitter, in ms",
+          0, 10000, DEFAULT_LATENCY_MS, SESSION_FLAGS));
+  /**
+   * GstRealtimeBin:input-chunk-ms:
+   *
+   * Input audio is sent in `input_audio_buffer.append` events of this
+   * duration (the last one of a turn or of the stream may be shorter).
+   * Shorter chunks let the server hear the end of speech sooner at the cost
+   * of more events.
+   */
+  g_object_class_install_property (gobject_class, PROP_INPUT_CHUNK_MS,
+      g_param_spec_uint ("input-chunk-ms", "Input chunk duration",
+          "Duration of input audio per input_audio_buffer.append, in ms",
+          10, 1000, DEFAULT_INPUT_CHUNK_MS, SESSION_FLAGS));
+  /**
+   * GstRealtimeBin:eos-timeout-ms:
+   *
+   * After EOS on `sink_audio`, how long to wait for the last response to
+   * finish before pushing EOS on the src pads anyway (with a warning).
+   * 0 pushes EOS at once, without waiting.
+   */
+  g_object_class_install_property (gobject_class, PROP_EOS_TIMEOUT_MS,
+      g_param_spec_uint ("eos-timeout-ms", "EOS timeout",
+          "After input EOS, longest wait for the last response, in ms "
+          "(0: do not wait)", 0, 3600000, DEFAULT_EOS_TIMEOUT_MS,
+          SESSION_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SESSION_ID,
+      g_param_spec_string ("session-id", "Session ID",
+          "session.id of the live session (or of the last one)", nullptr,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  /**
+   * GstRealtimeBin:stats:
+   *
+   * Counters of the running (or last) conversation, a `realtime-stats`
+   * structure of guint64 fields: `bytes-sent`, `bytes-received`,
+   * `events-sent`, `events-received`, `responses`, `interruptions`,
+   * `reconnects`, `dropped-audio-ms` (input audio dropped because the
+   * connection could not keep up) and `first-audio-latency` (GstClockTime,
+   * of the last response).
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters of the conversation (realtime-stats structure)",
+          GST_TYPE_STRUCTURE,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
   gst_type_mark_as_plugin_api (GST_TYPE_REALTIME_TURN_DETECTION,
       (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_REALTIME_VAD_EAGERNESS,
@@ -290,6 +490,188 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
       (GstPluginAPIFlags) 0);
 }
 
+/* Runs @fn with the running conversation, or warns that there is none. */
+template < typename Fn > static void
+with_conversation (GstRealtimeBin * self, const char *what, Fn fn)
+{
+  std::shared_ptr < RealtimeConversation > conv;
+  {
+    std::lock_guard < std::mutex > lk (self->state->lock);
+    conv = self->state->conversation;
+  }
+  if (!conv) {
+    GST_ELEMENT_WARNING (self, CORE, STATE_CHANGE,
+        ("%s needs a session: set realtimebin to PAUSED or PLAYING first; "
+            "nothing was sent.", what), (nullptr));
+    return;
+  }
+  fn (*conv);
+}
+
+static void
+gst_realtime_bin_commit_input (GstRealtimeBin * self)
+{
+  with_conversation (self, "commit-input", [](RealtimeConversation & c) {
+        c.commit_input ();
+      });
+}
+
+static void
+gst_realtime_bin_clear_input (GstRealtimeBin * self)
+{
+  with_conversation (self, "clear-input", [](RealtimeConversation & c) {
+        c.clear_input ();
+      });
+}
+
+static void
+gst_realtime_bin_create_response (GstRealtimeBin * self,
+    const gchar * instructions)
+{
+  with_conversation (self, "create-response", [&](RealtimeConversation & c) {
+        c.create_response (instructions);
+      });
+}
+
+static void
+gst_realtime_bin_cancel_response (GstRealtimeBin * self)
+{
+  with_conversation (self, "cancel-response", [](RealtimeConversation & c) {
+        c.cancel_response ();
+      });
+}
+
+static void
+gst_realtime_bin_send_text (GstRealtimeBin * self, const gchar * text)
+{
+  if (text == nullptr || *text == '\0') {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("send-text needs a non-empty text; nothing was sent."), (nullptr));
+    return;
+  }
+  with_conversation (self, "send-text", [&](RealtimeConversation & c) {
+        c.send_text (text);
+      });
+}
+
+static void
+gst_realtime_bin_send_function_result (GstRealtimeBin * self,
+    const gchar * call_id, const gchar * output)
+{
+  if (call_id == nullptr || *call_id == '\0') {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("send-function-result needs the call-id of the "
+            "realtime-function-call message; nothing was sent."), (nullptr));
+    return;
+  }
+  with_conversation (self, "send-function-result",
+      [&](RealtimeConversation & c) {
+        c.send_function_result (call_id, output ? output : "");
+      });
+}
+
+static void
+gst_realtime_bin_send_event (GstRealtimeBin * self, const gchar * json)
+{
+  with_conversation (self, "send-event", [&](RealtimeConversation & c) {
+        c.send_event (json ? json : "");
+      });
+}
+
+static void
+gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+  GSignalFlags flags = (GSignalFlags) (G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION);
+
+  /**
+   * GstRealtimeBin::commit-input:
+   * @realtimebin: the #GstRealtimeBin
+   *
+   * Sends the input audio so far and commits it as a user turn
+   * (`input_audio_buffer.commit`): the push-to-talk release with
+   * #GstRealtimeBin:turn-detection `none`. Emit #GstRealtimeBin::create-response
+   * to have it answered.
+   */
+  gst_realtime_bin_signals[SIGNAL_COMMIT_INPUT] =
+      g_signal_new_class_handler ("commit-input", type, flags,
+      G_CALLBACK (gst_realtime_bin_commit_input), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 0);
+  /**
+   * GstRealtimeBin::clear-input:
+   * @realtimebin: the #GstRealtimeBin
+   *
+   * Drops the input audio not committed yet (`input_audio_buffer.clear`):
+   * the push-to-talk press.
+   */
+  gst_realtime_bin_signals[SIGNAL_CLEAR_INPUT] =
+      g_signal_new_class_handler ("clear-input", type, flags,
+      G_CALLBACK (gst_realtime_bin_clear_input), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 0);
+  /**
+   * GstRealtimeBin::create-response:
+   * @realtimebin: the #GstRealtimeBin
+   * @instructions: (nullable): instructions for this response only, or NULL
+   *
+   * Asks for a response (`response.create`); queued until the active
+   * response, if any, is done.
+   */
+  gst_realtime_bin_signals[SIGNAL_CREATE_RESPONSE] =
+      g_signal_new_class_handler ("create-response", type, flags,
+      G_CALLBACK (gst_realtime_bin_create_response), nullptr, nullptr,
+      nullptr, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * GstRealtimeBin::cancel-response:
+   * @realtimebin: the #GstRealtimeBin
+   *
+   * Stops the assistant: `response.cancel`, and the barge-in handling
+   * described above (queued audio dropped, `src_audio` flushed, the item
+   * truncated where it was heard, `realtime-interrupted` posted).
+   */
+  gst_realtime_bin_signals[SIGNAL_CANCEL_RESPONSE] =
+      g_signal_new_class_handler ("cancel-response", type, flags,
+      G_CALLBACK (gst_realtime_bin_cancel_response), nullptr, nullptr,
+      nullptr, G_TYPE_NONE, 0);
+  /**
+   * GstRealtimeBin::send-text:
+   * @realtimebin: the #GstRealtimeBin
+   * @text: what the user says, as text
+   *
+   * Adds a user text message (`conversation.item.create`) and asks for a
+   * response.
+   */
+  gst_realtime_bin_signals[SIGNAL_SEND_TEXT] =
+      g_signal_new_class_handler ("send-text", type, flags,
+      G_CALLBACK (gst_realtime_bin_send_text), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * GstRealtimeBin::send-function-result:
+   * @realtimebin: the #GstRealtimeBin
+   * @call_id: `call-id` of the `realtime-function-call` message
+   * @output: the function's result (usually JSON)
+   *
+   * Adds the result (`function_call_output` item) and asks for a response
+   * once the current one is done.
+   */
+  gst_realtime_bin_signals[SIGNAL_SEND_FUNCTION_RESULT] =
+      g_signal_new_class_handler ("send-function-result", type, flags,
+      G_CALLBACK (gst_realtime_bin_send_function_result), nullptr, nullptr,
+      nullptr, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * GstRealtimeBin::send-event:
+   * @realtimebin: the #GstRealtimeBin
+   * @json: one client event, a JSON object with a `type`
+   *
+   * Sends any client event as is, for protocol features without a property
+   * or signal. It gets an `event_id` when it has none. Text that is not a
+   * JSON object with a `type` is refused with a warning.
+   */
+  gst_realtime_bin_signals[SIGNAL_SEND_EVENT] =
+      g_signal_new_class_handler ("send-event", type, flags,
+      G_CALLBACK (gst_realtime_bin_send_event), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
 static void
 gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
 {
@@ -300,6 +682,7 @@ gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
   gobject_class->set_property = gst_realtime_bin_set_property;
   gobject_class->get_property = gst_realtime_bin_get_property;
   gst_realtime_bin_install_properties (gobject_class);
+  gst_realtime_bin_install_signals (klass);
 
   gst_element_class_add_static_pad_template (element_class,
       &sink_audio_template);
@@ -318,30 +701,163 @@ gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
       GST_DEBUG_FUNCPTR (gst_realtime_bin_change_state);
 }
 
-/* Adds an always pad made from our class template @name, without a target
- * until the session engine provides the elements inside the bin. */
+/* Adds an always pad made from our class template @name, aimed at @target
+ * (none when a converter is missing; NULL->READY then fails). */
 static GstPad *
-gst_realtime_bin_add_ghost_pad (GstRealtimeBin * self, const gchar * name)
+gst_realtime_bin_add_ghost_pad (GstRealtimeBin * self, const gchar * name,
+    GstPad * target)
 {
   GstPadTemplate *templ =
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), name);
   GstPad *pad = gst_ghost_pad_new_no_target_from_template (name, templ);
 
+  if (target) {
+    gst_ghost_pad_set_target (GST_GHOST_PAD (pad), target);
+    gst_object_unref (target);
+  }
   gst_element_add_pad (GST_ELEMENT (self), pad);
-
   return pad;
+}
+
+/* Makes a converter child; NULL (remembered) when its plugin is missing. */
+static GstElement *
+gst_realtime_bin_make (GstRealtimeBin * self, const gchar * factory,
+    const gchar * name)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+  if (e == nullptr) {
+    if (self->missing_factory == nullptr)
+      self->missing_factory = factory;
+    return nullptr;
+  }
+  gst_bin_add (GST_BIN (self), e);
+  return e;
+}
+
+static gboolean
+link_chain (GstElement * first, ...)
+{
+  va_list args;
+  gboolean ok = TRUE;
+  GstElement *prev = first, *next;
+
+  va_start (args, first);
+  while (ok && (next = va_arg (args, GstElement *)) != nullptr) {
+    ok = gst_element_link_pads_full (prev, "src", next, "sink",
+        GST_PAD_LINK_CHECK_TEMPLATE_CAPS);
+    prev = next;
+  }
+  va_end (args);
+  return ok;
+}
+
+/* sink_audio -> audioconvert -> audioresample -> capsfilter -> input;
+ * audio output -> audioconvert -> audioresample -> src_audio;
+ * text output -> src_text. */
+static void
+gst_realtime_bin_build (GstRealtimeBin * self)
+{
+  GstCaps *native = gst_caps_from_string (NATIVE_AUDIO_CAPS);
+  GstCaps *text = gst_caps_from_string ("text/x-raw, format = (string) utf8");
+
+  self->input = GST_REALTIME_INPUT (g_object_new (GST_TYPE_REALTIME_INPUT,
+          "name", "input", nullptr));
+  self->audio_output = gst_realtime_output_new ("audio_output", native);
+  self->text_output = gst_realtime_output_new ("text_output", text);
+  gst_bin_add_many (GST_BIN (self), GST_ELEMENT (self->input),
+      GST_ELEMENT (self->audio_output), GST_ELEMENT (self->text_output),
+      nullptr);
+
+  GstElement *in_convert = gst_realtime_bin_make (self, "audioconvert",
+      "input_convert");
+  GstElement *in_resample = gst_realtime_bin_make (self, "audioresample",
+      "input_resample");
+  GstElement *in_caps = gst_realtime_bin_make (self, "capsfilter",
+      "input_caps");
+  GstElement *out_convert = gst_realtime_bin_make (self, "audioconvert",
+      "output_convert");
+  GstElement *out_resample = gst_realtime_bin_make (self, "audioresample",
+      "output_resample");
+
+  GstPad *sink_target = nullptr, *audio_target = nullptr;
+  if (self->missing_factory == nullptr) {
+    g_object_set (in_caps, "caps", native, nullptr);
+    if (!link_chain (in_convert, in_resample, in_caps,
+            GST_ELEMENT (self->input), nullptr)
+        || !link_chain (GST_ELEMENT (self->audio_output), out_convert,
+            out_resample, nullptr))
+      g_critical ("realtimebin: could not link its own children");
+    sink_target = gst_element_get_static_pad (in_convert, "sink");
+    audio_target = gst_element_get_static_pad (out_resample, "src");
+  }
+
+  self->sink_audio = gst_realtime_bin_add_ghost_pad (self, "sink_audio",
+      sink_target);
+  self->src_audio = gst_realtime_bin_add_ghost_pad (self, "src_audio",
+      audio_target);
+  self->src_text = gst_realtime_bin_add_ghost_pad (self, "src_text",
+      gst_element_get_static_pad (GST_ELEMENT (self->text_output), "src"));
+
+  gst_caps_unref (native);
+  gst_caps_unref (text);
+}
+
+static std::shared_ptr < RealtimeConversation >
+gst_realtime_bin_conversation (GstRealtimeBin * self)
+{
+  std::lock_guard < std::mutex > lk (self->state->lock);
+  return self->state->conversation;
+}
+
+/* The children call into whichever conversation is running. */
+static void
+gst_realtime_bin_connect_children (GstRealtimeBin * self)
+{
+  GstRealtimeInputCallbacks in;
+  in.audio = [self](GstBuffer * buffer, GstClockTime running_time) {
+    auto conv = gst_realtime_bin_conversation (self);
+    return conv ? conv->push_audio (buffer, running_time) : GST_FLOW_FLUSHING;
+  };
+  in.eos = [self]() {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->input_eos ();
+    else
+      gst_realtime_input_post_eos (self->input);
+  };
+  in.flush = [self]() {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->input_flushed ();
+  };
+  gst_realtime_input_set_callbacks (self->input, std::move (in));
+
+  GstRealtimeOutputCallbacks out;
+  out.latency = [self](GstQuery * query) {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      return conv->answer_latency (query);
+    return FALSE;
+  };
+  out.idle_horizon = [self]() {
+    auto conv = gst_realtime_bin_conversation (self);
+    return conv ? conv->idle_horizon () : GST_CLOCK_TIME_NONE;
+  };
+  out.render_latency = [self](GstClockTime latency) {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->set_render_latency (latency);
+  };
+  gst_realtime_output_set_callbacks (self->audio_output, out);
+  gst_realtime_output_set_callbacks (self->text_output, std::move (out));
 }
 
 static void
 gst_realtime_bin_init (GstRealtimeBin * self)
 {
   self->settings = new GstRealtimeBinSettings ();
+  self->state = new GstRealtimeBinState ();
   if (const gchar * key = g_getenv ("OPENAI_API_KEY"))
     self->settings->api_key = key;
 
-  self->sink_audio = gst_realtime_bin_add_ghost_pad (self, "sink_audio");
-  self->src_audio = gst_realtime_bin_add_ghost_pad (self, "src_audio");
-  self->src_text = gst_realtime_bin_add_ghost_pad (self, "src_text");
+  gst_realtime_bin_build (self);
+  gst_realtime_bin_connect_children (self);
 }
 
 static void
@@ -349,6 +865,7 @@ gst_realtime_bin_finalize (GObject * object)
 {
   GstRealtimeBin *self = GST_REALTIME_BIN (object);
 
+  delete self->state;
   delete self->settings;
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -360,8 +877,61 @@ string_or_empty (const GValue * value)
   return s ? s : "";
 }
 
+static void gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id);
+static void gst_realtime_bin_store_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+
 static void
 gst_realtime_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  gst_realtime_bin_store_property (object, prop_id, value, pspec);
+  gst_realtime_bin_apply (GST_REALTIME_BIN (object), prop_id);
+}
+
+/* A property changed while a conversation runs takes effect now: session
+ * fields go out as session.update (INTERFACE.md §3). */
+static void
+gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
+{
+  auto conv = gst_realtime_bin_conversation (self);
+  if (!conv)
+    return;
+
+  GstRealtimeBinSettings *st = self->settings;
+  std::unique_lock < std::mutex > lk (st->lock);
+  switch (prop_id) {
+    case PROP_URL:
+    case PROP_MODEL:
+    case PROP_API_KEY:
+      break;                    /* next connection */
+    case PROP_TEXT_ROLES:
+      conv->set_text_roles (st->text_roles);
+      break;
+    case PROP_INPUT_CHUNK_MS:
+      conv->set_chunk_ms (st->input_chunk_ms);
+      break;
+    case PROP_EOS_TIMEOUT_MS:
+      conv->set_eos_timeout_ms (st->eos_timeout_ms);
+      break;
+    case PROP_LATENCY:
+      conv->set_latency (st->latency_ms * GST_MSECOND);
+      lk.unlock ();
+      gst_element_post_message (GST_ELEMENT (self),
+          gst_message_new_latency (GST_OBJECT (self)));
+      break;
+    default:
+    {
+      realtime::SessionSettings session = st->session;
+      lk.unlock ();
+      conv->update_session (session);
+      break;
+    }
+  }
+}
+
+static void
+gst_realtime_bin_store_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
@@ -439,6 +1009,15 @@ gst_realtime_bin_set_property (GObject * object, guint prop_id,
     case PROP_TEXT_ROLES:
       st->text_roles = g_value_get_flags (value);
       break;
+    case PROP_LATENCY:
+      st->latency_ms = g_value_get_uint (value);
+      break;
+    case PROP_INPUT_CHUNK_MS:
+      st->input_chunk_ms = g_value_get_uint (value);
+      break;
+    case PROP_EOS_TIMEOUT_MS:
+      st->eos_timeout_ms = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -453,9 +1032,43 @@ set_string_or_null (GValue * value, const std::string & s)
 }
 
 static void
+gst_realtime_bin_get_runtime_property (GstRealtimeBin * self, guint prop_id,
+    GValue * value)
+{
+  auto conv = gst_realtime_bin_conversation (self);
+  std::lock_guard < std::mutex > lk (self->state->lock);
+  if (prop_id == PROP_SESSION_ID) {
+    std::string id = conv ? conv->session_id () : self->state->last_session_id;
+    set_string_or_null (value, id);
+  } else if (conv) {
+    g_value_take_boxed (value, conv->stats ());
+  } else if (self->state->last_stats) {
+    g_value_set_boxed (value, self->state->last_stats);
+  } else {
+    g_value_take_boxed (value, gst_structure_new ("realtime-stats",
+            "bytes-sent", G_TYPE_UINT64, (guint64) 0,
+            "bytes-received", G_TYPE_UINT64, (guint64) 0,
+            "events-sent", G_TYPE_UINT64, (guint64) 0,
+            "events-received", G_TYPE_UINT64, (guint64) 0,
+            "responses", G_TYPE_UINT64, (guint64) 0,
+            "interruptions", G_TYPE_UINT64, (guint64) 0,
+            "reconnects", G_TYPE_UINT64, (guint64) 0,
+            "dropped-audio-ms", G_TYPE_UINT64, (guint64) 0,
+            "first-audio-latency", G_TYPE_UINT64, GST_CLOCK_TIME_NONE,
+            nullptr));
+  }
+}
+
+static void
 gst_realtime_bin_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
+  if (prop_id == PROP_SESSION_ID || prop_id == PROP_STATS) {
+    gst_realtime_bin_get_runtime_property (GST_REALTIME_BIN (object), prop_id,
+        value);
+    return;
+  }
+
   GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
   std::lock_guard < std::mutex > lk (st->lock);
   const realtime::SessionSettings & s = st->session;
@@ -524,6 +1137,19 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_TEXT_ROLES:
       g_value_set_flags (value, st->text_roles);
       break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, st->latency_ms);
+      break;
+    case PROP_INPUT_CHUNK_MS:
+      g_value_set_uint (value, st->input_chunk_ms);
+      break;
+    case PROP_EOS_TIMEOUT_MS:
+      g_value_set_uint (value, st->eos_timeout_ms);
+      break;
+    case PROP_SESSION_ID:
+    case PROP_STATS:
+      /* from the conversation, below, without the settings lock */
+      break;
     default:
       /* api-key is write-only and never read back. */
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -531,22 +1157,116 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
   }
 }
 
+/* READY->PAUSED: a new conversation from the current settings. */
+static gboolean
+gst_realtime_bin_start (GstRealtimeBin * self)
+{
+  RealtimeConversationConfig config;
+  {
+    GstRealtimeBinSettings *st = self->settings;
+    std::lock_guard < std::mutex > lk (st->lock);
+    config.url = st->url;
+    config.model = st->model;
+    config.api_key = st->api_key;
+    config.session = st->session;
+    config.text_roles = st->text_roles;
+    config.chunk_ms = st->input_chunk_ms;
+    config.latency = st->latency_ms * GST_MSECOND;
+    config.eos_timeout_ms = st->eos_timeout_ms;
+  }
+
+  if (!g_str_has_prefix (config.url.c_str (), "ws://")
+      && !g_str_has_prefix (config.url.c_str (), "wss://")) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The url property must be a ws:// or wss:// URL, not \"%s\".",
+            config.url.c_str ()), (nullptr));
+    return FALSE;
+  }
+
+  auto conv = std::make_shared < RealtimeConversation > (GST_ELEMENT (self),
+      self->input, self->audio_output, self->text_output, std::move (config));
+  {
+    std::lock_guard < std::mutex > lk (self->state->lock);
+    self->state->conversation = conv;
+  }
+  GError *err = nullptr;
+  if (!conv->start (&err)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+        ("The session settings are not valid: %s", err->message), (nullptr));
+    g_error_free (err);
+    std::lock_guard < std::mutex > lk (self->state->lock);
+    self->state->conversation.reset ();
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* PAUSED->READY: closes the session (close frame) and keeps its stats. */
+static void
+gst_realtime_bin_stop (GstRealtimeBin * self)
+{
+  std::shared_ptr < RealtimeConversation > conv;
+  {
+    std::lock_guard < std::mutex > lk (self->state->lock);
+    conv = std::move (self->state->conversation);
+  }
+  if (!conv)
+    return;
+  GstStructure *stats = conv->stats ();
+  std::string id = conv->session_id ();
+  conv.reset ();
+  std::lock_guard < std::mutex > lk (self->state->lock);
+  if (self->state->last_stats)
+    gst_structure_free (self->state->last_stats);
+  self->state->last_stats = stats;
+  self->state->last_session_id = id;
+}
+
 static GstStateChangeReturn
 gst_realtime_bin_change_state (GstElement * element,
     GstStateChange transition)
 {
   GstRealtimeBin *self = GST_REALTIME_BIN (element);
+  GstStateChangeReturn ret;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      /* Refuse honestly rather than pretend to converse. */
-      GST_ELEMENT_ERROR (self, CORE, NOT_IMPLEMENTED,
-          ("realtimebin in gst-realtime %s cannot run a conversation yet: "
-              "the session engine is not in this build.", VERSION), (nullptr));
-      return GST_STATE_CHANGE_FAILURE;
+      if (self->missing_factory) {
+        gst_element_post_message (element,
+            gst_missing_element_message_new (element, self->missing_factory));
+        GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+            ("Missing element '%s' - check your GStreamer installation "
+                "(gstreamer1.0-plugins-base).", self->missing_factory),
+            ("realtimebin converts audio with audioconvert and "
+                "audioresample"));
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      break;
     default:
       break;
   }
 
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* The children run; now connect, without waiting for the network. */
+      if (!gst_realtime_bin_start (self))
+        return GST_STATE_CHANGE_FAILURE;
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* The children's pads are inactive: no streaming thread calls in. */
+      gst_realtime_bin_stop (self);
+      break;
+    default:
+      break;
+  }
+
+  return ret;
 }

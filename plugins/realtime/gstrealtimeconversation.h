@@ -1,0 +1,89 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gstrealtimeinput.h"
+#include "gstrealtimeoutput.h"
+
+#include <gst/gst.h>
+#include <gst/realtime/session-settings.h>
+
+#include <memory>
+#include <string>
+
+/* What realtimebin's properties say about one conversation, copied when it
+ * starts. */
+struct RealtimeConversationConfig
+{
+  std::string url;
+  std::string model;
+  std::string api_key;          /* never logged */
+  realtime::SessionSettings session;
+  guint text_roles;             /* GstRealtimeTextRoles */
+  guint chunk_ms;
+  GstClockTime latency;
+  guint eos_timeout_ms;
+};
+
+/* One conversation with one Realtime session, for one realtimebin between
+ * READY->PAUSED and PAUSED->READY: the input audio goes out in chunks, the
+ * server's events come back as buffers on the bin's outputs and messages
+ * on its bus. Entry points are called from the streaming thread (audio,
+ * EOS), from applications (signals, properties) and, inside, from the
+ * shared I/O thread (server events); none of them waits on the network. */
+class RealtimeConversation
+{
+public:
+  RealtimeConversation (GstElement * bin, GstRealtimeInput * input,
+      GstRealtimeOutput * audio_output, GstRealtimeOutput * text_output,
+      RealtimeConversationConfig config);
+  /* Closes the session with a close frame. Not on the I/O thread. */
+  ~RealtimeConversation ();
+
+  RealtimeConversation (const RealtimeConversation &) = delete;
+  RealtimeConversation & operator= (const RealtimeConversation &) = delete;
+
+  /* Checks the settings and starts connecting; FALSE with @error when the
+   * settings cannot make a session. */
+  bool start (GError ** error);
+
+  /* Streaming thread. */
+  GstFlowReturn push_audio (GstBuffer * buffer, GstClockTime running_time);
+  void input_eos ();
+  void input_flushed ();
+
+  /* Property changes while running. */
+  void update_session (const realtime::SessionSettings & settings);
+  void set_text_roles (guint roles);
+  void set_chunk_ms (guint chunk_ms);
+  void set_latency (GstClockTime latency);
+  void set_eos_timeout_ms (guint ms);
+
+  /* Action signals (INTERFACE.md §4). */
+  void commit_input ();
+  void clear_input ();
+  void create_response (const gchar * instructions);
+  void cancel_response ();
+  void send_text (const gchar * text);
+  void send_function_result (const gchar * call_id, const gchar * output);
+  void send_event (const gchar * json);
+
+  /* The LATENCY query of the src pads: upstream's plus ours. */
+  gboolean answer_latency (GstQuery * query);
+  /* Where idle GAPs may go up to (see GstRealtimeOutputCallbacks). */
+  GstClockTime idle_horizon ();
+  /* The latency downstream renders with (from its LATENCY event). */
+  void set_render_latency (GstClockTime latency);
+
+  std::string session_id ();
+  GstStructure *stats ();
+
+  struct State;
+
+private:
+  std::unique_ptr<State> state_;
+};

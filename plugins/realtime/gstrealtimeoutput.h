@@ -1,0 +1,57 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+
+#include <functional>
+
+G_BEGIN_DECLS
+
+/* The start of one of realtimebin's output paths (inside the bin): a source
+ * whose pad task pushes what the session queues — buffers stamped by the
+ * session, GAP events while idle, EOS — so the network thread never waits
+ * on downstream. */
+#define GST_TYPE_REALTIME_OUTPUT (gst_realtime_output_get_type ())
+G_DECLARE_FINAL_TYPE (GstRealtimeOutput, gst_realtime_output, GST,
+    REALTIME_OUTPUT, GstElement);
+
+G_END_DECLS
+
+struct GstRealtimeOutputCallbacks
+{
+  /* Answers a LATENCY query on the src pad. */
+  std::function<gboolean (GstQuery * query)> latency;
+  /* Running time up to which nothing can be queued any more, so GAP may
+   * cover it while idle; GST_CLOCK_TIME_NONE: no idle GAPs now. Called on
+   * the pad task, without the element's locks. */
+  std::function<GstClockTime ()> idle_horizon;
+  /* Downstream's LATENCY event: the latency the sinks render with. */
+  std::function<void (GstClockTime latency)> render_latency;
+};
+
+/* @caps: the fixed caps of the output; set once, before use. */
+GstRealtimeOutput *gst_realtime_output_new (const gchar * name,
+    GstCaps * caps);
+
+void gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
+    GstRealtimeOutputCallbacks callbacks);
+
+/* Queues @buffer (transfer full). Never blocks; dropped when the element is
+ * not running. Any thread. */
+void gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer);
+
+/* Queues EOS after everything queued so far. */
+void gst_realtime_output_push_eos (GstRealtimeOutput * self);
+
+/* Drops everything queued and flushes downstream (flush-start/stop, without
+ * resetting running time), so playback stops now; the next data starts at
+ * running time @at. Any thread but the pad task. */
+void gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at);
+
+/* Buffers queued and not yet pushed. */
+guint gst_realtime_output_queued (GstRealtimeOutput * self);
