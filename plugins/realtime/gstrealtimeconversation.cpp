@@ -143,6 +143,17 @@ struct RealtimeConversation::State
     posts.push_back (msg);
   }
 
+  /* realtime-session closed, once per conversation. */
+  bool closed_posted = false;
+  void post_closed (const std::string & reason)
+  {
+    if (closed_posted)
+      return;
+    closed_posted = true;
+    post (realtime_message_session (GST_OBJECT (bin), "closed", session_id,
+            reason));
+  }
+
   void warn (GQuark domain, gint code, const std::string & text,
       const std::string & debug, GstStructure * details = nullptr)
   {
@@ -482,14 +493,14 @@ struct RealtimeConversation::State
     if (eos == EosState::Finished)
       return;
     eos = EosState::Finished;
+    GST_DEBUG_OBJECT (bin, "finishing: %s", reason.c_str ());
     stop_eos_timeout ();
     gst_realtime_output_push_eos (audio_output);
     gst_realtime_output_push_eos (text_output);
     post_input_eos = true;
     closing = true;
     ws->close (1000, "");
-    post (realtime_message_session (GST_OBJECT (bin), "closed", session_id,
-            reason));
+    post_closed (reason);
   }
 
   void stop_eos_timeout ()
@@ -547,7 +558,9 @@ RealtimeConversation::~RealtimeConversation ()
   {
     std::lock_guard<std::mutex> lk (st->lock);
     st->closing = true;
+    st->post_closed ("stopped");
   }
+  run_pending (st);
   /* The socket's callbacks stop here; then nothing else runs on the I/O
    * thread for us but the EOS timeout, removed there. */
   if (st->io->is_current ()) {
@@ -647,8 +660,7 @@ RealtimeConversation::start (GError ** error)
             ". Check the url property and the network.",
             err ? err->message : "");
       }
-      st->post (realtime_message_session (GST_OBJECT (st->bin), "closed",
-              st->session_id, err ? err->message : "connection failed"));
+      st->post_closed (err ? err->message : "connection failed");
     }
     run_pending (st);
   };
@@ -659,8 +671,7 @@ RealtimeConversation::start (GError ** error)
         return;
       st->closing = true;
       std::string why = reason.empty ()? "no reason given" : reason;
-      st->post (realtime_message_session (GST_OBJECT (st->bin), "closed",
-              st->session_id, why));
+      st->post_closed (why);
       st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
           "The Realtime API closed the session (WebSocket close code " +
           std::to_string (code) + ": " + why + ").",
