@@ -127,7 +127,7 @@ struct RealtimeConversation::State
   std::optional<guint8> carry;          /* odd byte of the last audio delta */
   GstClockTime render_latency = 0;
   GstClockTime flush_at_ = GST_CLOCK_TIME_NONE;
-  std::map<std::string, std::string> assistant_text;    /* item -> text deltas */
+  std::string last_audio_response;      /* the one a barge-in stops */
 
   /* EOS */
   EosState eos = EosState::None;
@@ -321,7 +321,11 @@ struct RealtimeConversation::State
   {
     if (dropped_responses.count (ev.response_id))
       return;                   /* late audio of an interrupted response */
-    ResponseState & r = responses[ev.response_id];
+    /* Audio of a response we never saw created still plays; it just has no
+     * placement of its own. */
+    ResponseState unknown;
+    auto found = responses.find (ev.response_id);
+    ResponseState & r = found != responses.end ()? found->second : unknown;
 
     std::string key = ev.response_id + "/" + ev.item_id + "/" +
         std::to_string (ev.content_index);
@@ -343,6 +347,13 @@ struct RealtimeConversation::State
       return;
 
     guint64 samples = pcm.size () / 2;
+    if (ev.response_id != last_audio_response) {
+      /* Only the latest response can still be interrupted; per-item
+       * records of earlier ones are done with. */
+      output_timeline.forget_items ();
+      dropped_responses.erase (last_audio_response);
+      last_audio_response = ev.response_id;
+    }
     auto p = output_timeline.place (ev.response_id, ev.item_id,
         ev.content_index, samples, placement_earliest (r));
     if (!r.audio_seen) {
@@ -762,12 +773,11 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
   st->post (realtime_message_vad (GST_OBJECT (st->bin), "speech-started",
           ev.audio_start_ms, rt, ev.item_id));
 
-  /* Barge-in: the user talks over audio the listener is still hearing. */
-  if (st->config.session.interrupt_response)
-    for (const auto & [id, r] : std::map<std::string, ResponseState> (
-            st->responses))
-      if (r.audio_seen)
-        st->interrupt (id);
+  /* Barge-in: the user talks over audio the listener is still hearing —
+   * often after response.done, as audio arrives faster than it plays. */
+  if (st->config.session.interrupt_response
+      && !st->last_audio_response.empty ())
+    st->interrupt (st->last_audio_response);
 }
 
 static void
@@ -830,9 +840,6 @@ on_response_done (RealtimeConversation::State * st, const ServerEvent & ev)
             resp.status_error.message), "response " + resp.id + " failed",
         realtime_error_details (resp.status_error));
   }
-  /* Forget per-item records once nothing can refer to them. */
-  if (st->responses.empty ())
-    st->output_timeline.forget_items ();
   st->send_deferred ();
 }
 
@@ -1177,11 +1184,11 @@ RealtimeConversation::cancel_response ()
   State *st = state_.get ();
   {
     LOCKED (st);
-    if (!st->responses.empty ()) {
-      std::string id = st->responses.begin ()->first;
-      st->send (realtime::build_response_cancel (id));
-      st->interrupt (id);
-    }
+    if (!st->responses.empty ())
+      st->send (realtime::build_response_cancel (st->responses.begin ()->
+              first));
+    if (!st->last_audio_response.empty ())
+      st->interrupt (st->last_audio_response);
     st->deferred.clear ();
   }
   run_pending (st);
