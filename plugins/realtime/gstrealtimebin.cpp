@@ -253,6 +253,7 @@ enum
   SIGNAL_SEND_TEXT,
   SIGNAL_SEND_FUNCTION_RESULT,
   SIGNAL_SEND_EVENT,
+  SIGNAL_FUNCTION_CALL,
   LAST_SIGNAL
 };
 
@@ -708,6 +709,26 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
       g_signal_new_class_handler ("send-event", type, flags,
       G_CALLBACK (gst_realtime_bin_send_event), nullptr, nullptr, nullptr,
       G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * GstRealtimeBin::function-call:
+   * @realtimebin: the #GstRealtimeBin
+   * @call_id: the call's `call_id`
+   * @name: the function's name
+   * @arguments: its arguments, a JSON object as text
+   *
+   * The model calls a function (also posted as `realtime-function-call`).
+   * A handler may answer at once by returning the output (a newly allocated
+   * string, usually JSON): the bin then sends it as with
+   * #GstRealtimeBin::send-function-result. Returning NULL leaves the answer
+   * to a later send-function-result. Emitted on the I/O thread shared by all
+   * realtimebins of the process: a handler must return quickly.
+   *
+   * Returns: (transfer full) (nullable): the function's output, or NULL
+   */
+  gst_realtime_bin_signals[SIGNAL_FUNCTION_CALL] =
+      g_signal_new ("function-call", type, G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 3,
+      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -1224,6 +1245,18 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.latency = st->latency_ms * GST_MSECOND;
     config.eos_timeout_ms = st->eos_timeout_ms;
   }
+  config.function_call = [self](const std::string & call_id,
+      const std::string & name, const std::string & arguments)
+      -> std::optional < std::string > {
+    gchar *output = nullptr;
+    g_signal_emit (self, gst_realtime_bin_signals[SIGNAL_FUNCTION_CALL], 0,
+        call_id.c_str (), name.c_str (), arguments.c_str (), &output);
+    if (output == nullptr)
+      return std::nullopt;
+    std::string result = output;
+    g_free (output);
+    return result;
+  };
 
   if (!g_str_has_prefix (config.url.c_str (), "ws://")
       && !g_str_has_prefix (config.url.c_str (), "wss://")) {

@@ -36,6 +36,10 @@
  * counted, never allowed to block the streaming thread or grow forever. */
 static constexpr guint64 MAX_BACKLOG_MS = 10000;
 
+/* The service refuses to commit less than 100 ms of audio
+ * (input_audio_buffer_commit_empty); such a commit is not sent. */
+static constexpr guint64 MIN_COMMIT_SAMPLES = realtime::AUDIO_RATE / 10;
+
 using realtime::ServerEvent;
 using realtime::ServerEventType;
 
@@ -86,6 +90,7 @@ struct RealtimeConversation::State
   std::vector<GstMessage *> posts;      /* posted after unlocking */
   std::vector<GstRealtimeOutput *> flushes;     /* flushed after unlocking */
   bool post_input_eos = false;          /* after unlocking */
+  std::vector<std::function<void ()>> after;    /* run after unlocking */
   bool closing = false;                 /* our side closes: ignore the rest */
   bool failed = false;                  /* fatal error posted */
 
@@ -296,6 +301,16 @@ struct RealtimeConversation::State
     send (std::move (ev));
   }
 
+  /* The function's output, then a response once the current one is done. */
+  void submit_function_result (const std::string & call_id,
+      const std::string & output)
+  {
+    realtime::JsonObjectPtr item =
+        realtime::make_function_call_output_item (call_id, output);
+    send (realtime::build_conversation_item_create (item.get ()));
+    request_response ({});
+  }
+
   void send_deferred ()
   {
     while (!deferred.empty () && !any_response_active ()) {
@@ -435,35 +450,39 @@ struct RealtimeConversation::State
   /* --- barge-in (INTERFACE.md §6) --- */
 
   /* Stops what the listener is hearing: queued audio is dropped, downstream
-   * flushed, late deltas of the response ignored, and the item truncated
-   * where it was heard (deleted when nothing was). */
-  void interrupt (const std::string & response_id)
+   * flushed, late deltas of the response ignored, and the item that was
+   * playing truncated where it was heard (deleted when nothing was; items
+   * that never started playing are deleted). @at: the running time of the
+   * interruption; @latency: how late sinks render a sample stamped @at. */
+  void interrupt (const std::string & response_id, GstClockTime at,
+      GstClockTime latency)
   {
     auto items = output_timeline.items_of (response_id);
     if (items.empty ())
       return;
-    GstClockTime t = now ();
-    GstClockTime played_to = GST_CLOCK_TIME_IS_VALID (t) && t > render_latency
-        ? t - render_latency : 0;
+    GstClockTime played_to = GST_CLOCK_TIME_IS_VALID (at) && at > latency
+        ? at - latency : 0;
     if (output_timeline.end () != realtime::OutputTimeline::NO_TIME
         && output_timeline.end () <= played_to)
       return;                   /* all of it was already played */
 
     dropped_responses.insert (response_id);
     stats.interruptions++;
-    GstClockTime flush_at = GST_CLOCK_TIME_IS_VALID (t) ? t : played_to;
-    output_timeline.flush (flush_at);
+    GstClockTime flush_at = GST_CLOCK_TIME_IS_VALID (at) ? at : played_to;
     /* after unlocking: the output's task calls back into us */
     flushes.push_back (audio_output);
     flush_at_ = flush_at;
 
+    std::string playing = items.front ().first;
+    gint64 playing_heard = 0;
+    const char *playing_action = "deleted";
     for (const auto & [item, ci] : items) {
-      gint64 heard = output_timeline.heard_ms (item, ci, t, render_latency);
+      gint64 heard = output_timeline.heard_ms (item, ci, at, latency);
       gint64 received = output_timeline.received_ms (item, ci);
       const char *action;
-      if (heard >= received)
-        action = "none";
-      else if (heard <= 0) {
+      if (heard >= received) {
+        action = "none";        /* an earlier item, heard to its end */
+      } else if (heard <= 0) {
         action = "deleted";
         send (realtime::build_conversation_item_delete (item));
       } else {
@@ -471,9 +490,15 @@ struct RealtimeConversation::State
         send (realtime::build_conversation_item_truncate (item, (guint) ci,
                 (guint64) heard));
       }
-      post (realtime_message_interrupted (GST_OBJECT (bin), item, heard,
-              action));
+      if (heard > 0) {
+        playing = item;
+        playing_heard = heard;
+        playing_action = action;
+      }
     }
+    output_timeline.flush (flush_at);
+    post (realtime_message_interrupted (GST_OBJECT (bin), playing,
+            playing_heard, playing_action));
   }
 
   /* --- EOS --- */
@@ -547,8 +572,10 @@ run_pending (RealtimeConversation::State * st)
   std::vector<GstRealtimeOutput *> flushes;
   GstClockTime flush_at;
   bool eos;
+  std::vector<std::function<void ()>> after;
   {
     std::lock_guard<std::mutex> lk (st->lock);
+    after.swap (st->after);
     posts.swap (st->posts);
     flushes.swap (st->flushes);
     flush_at = st->flush_at_;
@@ -558,6 +585,8 @@ run_pending (RealtimeConversation::State * st)
     gst_realtime_output_flush (out, flush_at);
   for (GstMessage *msg : posts)
     gst_element_post_message (st->bin, msg);
+  for (auto &fn : after)
+    fn ();
   /* The bin's only sink: this lets the bin, and the pipeline, end. */
   if (eos)
     gst_realtime_input_post_eos (st->input);
@@ -776,8 +805,15 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
   /* Barge-in: the user talks over audio the listener is still hearing —
    * often after response.done, as audio arrives faster than it plays. */
   if (st->config.session.interrupt_response
-      && !st->last_audio_response.empty ())
-    st->interrupt (st->last_audio_response);
+      && !st->last_audio_response.empty ()) {
+    /* Live: the listener heard up to now, less what sinks still hold.
+     * Non-live: the conversation's time is the input's, so the user spoke
+     * over the reply only if the speech starts inside it. */
+    if (st->live () || !GST_CLOCK_TIME_IS_VALID (rt))
+      st->interrupt (st->last_audio_response, st->now (), st->render_latency);
+    else
+      st->interrupt (st->last_audio_response, rt, 0);
+  }
 }
 
 static void
@@ -933,6 +969,17 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
       }
       st->post (realtime_message_function_call (GST_OBJECT (st->bin),
               ev.call_id, name, ev.arguments));
+      if (st->config.function_call) {
+        st->after.push_back ([st, call_id = ev.call_id, name,
+                args = ev.arguments] () {
+              std::optional<std::string> output =
+                  st->config.function_call (call_id, name, args);
+              if (output) {
+                LOCKED (st);
+                st->submit_function_result (call_id, *output);
+              }
+            });
+      }
       break;
     }
     case ServerEventType::RateLimitsUpdated:
@@ -1034,7 +1081,7 @@ RealtimeConversation::input_eos ()
     } else {
       st->flush_chunk ();
       if (st->config.session.turn_detection == realtime::TurnDetection::None
-          && st->uncommitted_samples > 0)
+          && st->uncommitted_samples >= MIN_COMMIT_SAMPLES)
         st->send_commit_and_response ();
       /* An empty session.update: its answer means the server has seen all
        * the audio sent before it. */
@@ -1150,9 +1197,17 @@ RealtimeConversation::commit_input ()
   State *st = state_.get ();
   {
     LOCKED (st);
-    st->flush_chunk ();
-    st->send (realtime::build_input_audio_buffer_commit ());
-    st->mark_turn_end (st->input_end, st->input_end);
+    if (st->uncommitted_samples < MIN_COMMIT_SAMPLES) {
+      st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+          "commit-input ignored: " + std::to_string (st->uncommitted_samples
+              * 1000 / realtime::AUDIO_RATE) + " ms of audio since the last "
+          "commit or clear; the Realtime API needs at least 100 ms.",
+          "commit of less than 100 ms not sent");
+    } else {
+      st->flush_chunk ();
+      st->send (realtime::build_input_audio_buffer_commit ());
+      st->mark_turn_end (st->input_end, st->input_end);
+    }
   }
   run_pending (st);
 }
@@ -1188,7 +1243,8 @@ RealtimeConversation::cancel_response ()
       st->send (realtime::build_response_cancel (st->responses.begin ()->
               first));
     if (!st->last_audio_response.empty ())
-      st->interrupt (st->last_audio_response);
+      st->interrupt (st->last_audio_response, st->now (),
+          st->render_latency);
     st->deferred.clear ();
   }
   run_pending (st);
@@ -1211,10 +1267,7 @@ RealtimeConversation::send_function_result (const gchar * call_id,
 {
   State *st = state_.get ();
   LOCKED (st);
-  realtime::JsonObjectPtr item =
-      realtime::make_function_call_output_item (call_id, output);
-  st->send (realtime::build_conversation_item_create (item.get ()));
-  st->request_response ({});
+  st->submit_function_result (call_id, output);
 }
 
 void

@@ -12,7 +12,9 @@
 #include <gst/gst.h>
 #include <gst/realtime/session-settings.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 /* What realtimebin's properties say about one conversation, copied when it
@@ -27,6 +29,11 @@ struct RealtimeConversationConfig
   guint chunk_ms;
   GstClockTime latency;
   guint eos_timeout_ms;
+  /* Asks the application for a function's output (the bin's function-call
+   * signal); called on the I/O thread without locks. No value: the
+   * application answers later with send-function-result. */
+  std::function<std::optional<std::string> (const std::string & call_id,
+      const std::string & name, const std::string & arguments)> function_call;
 };
 
 /* One conversation with one Realtime session, for one realtimebin between
