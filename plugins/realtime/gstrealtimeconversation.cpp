@@ -123,7 +123,9 @@ struct RealtimeConversation::State
   /* Responses */
   std::map<std::string, ResponseState> responses;   /* active ones */
   std::set<std::string> dropped_responses;          /* interrupted */
-  std::deque<std::string> deferred;     /* sent when no response is active */
+  /* response.create waiting for the active response to end; requests made
+   * meanwhile merge into one (the latest options win). */
+  std::optional<std::string> deferred_response;
   std::map<std::string, std::string> call_names;    /* item id -> function name */
 
   /* Output */
@@ -294,7 +296,7 @@ struct RealtimeConversation::State
     std::string ev = realtime::build_response_create (options, id);
     response_event_ids.insert (id);
     if (any_response_active ()) {
-      deferred.push_back (std::move (ev));
+      deferred_response = std::move (ev);
       return;
     }
     awaiting_response = true;
@@ -313,12 +315,10 @@ struct RealtimeConversation::State
 
   void send_deferred ()
   {
-    while (!deferred.empty () && !any_response_active ()) {
-      std::string ev = std::move (deferred.front ());
-      deferred.pop_front ();
-      if (ev.find ("\"type\":\"response.create\"") != std::string::npos)
-        awaiting_response = true;
-      send (std::move (ev));
+    if (deferred_response && !any_response_active ()) {
+      awaiting_response = true;
+      send (std::move (*deferred_response));
+      deferred_response.reset ();
     }
   }
 
@@ -520,7 +520,7 @@ struct RealtimeConversation::State
       }
     }
     if (eos == EosState::Waiting && !any_response_active ()
-        && deferred.empty ())
+        && !deferred_response)
       finish ("end of stream");
   }
 
@@ -783,6 +783,16 @@ on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
     st->updates_acked++;        /* a refused update still answers it */
   if (st->response_event_ids.erase (e.event_id))
     st->awaiting_response = false;
+
+  /* Races every client has with the server's own VAD responses: a response
+   * was already active, or had already ended when our cancel arrived. The
+   * conversation is fine either way. */
+  if (e.code == "conversation_already_has_active_response"
+      || e.code == "response_cancel_not_active") {
+    GST_INFO_OBJECT (st->bin, "benign: %s (%s)", e.code.c_str (),
+        e.message.c_str ());
+    return;
+  }
 
   std::string text = "The Realtime API reported an error";
   if (!e.code.empty ())
@@ -1245,7 +1255,7 @@ RealtimeConversation::cancel_response ()
     if (!st->last_audio_response.empty ())
       st->interrupt (st->last_audio_response, st->now (),
           st->render_latency);
-    st->deferred.clear ();
+    st->deferred_response.reset ();
   }
   run_pending (st);
 }
