@@ -272,6 +272,9 @@ Server::on_websocket (SoupServer *, SoupServerMessage *msg, const char *,
 
   Session::Context ctx {&self->options_, &self->log_, self->context_, attempt,
     self->faults_apply (attempt), model, beta != nullptr};
+  /* Counted before the session sends session.created: a client that has
+   * seen it must see the session counted. */
+  self->live_sessions_ = self->sessions_.size () + 1;
   self->sessions_.push_back (std::make_unique<Session> (ctx, connection,
           [self] (Session *s) { self->remove_session (s); }));
   self->live_sessions_ = self->sessions_.size ();
