@@ -32,7 +32,7 @@ main (int argc, char **argv)
   gint64 delta_ms = o.delta_ms, lifetime = o.session_lifetime_s;
   gint64 oversized_bytes = (gint64) f.oversized_bytes;
   gdouble pace = o.pace;
-  gboolean invalid_base64 = FALSE, version = FALSE;
+  gboolean invalid_base64 = FALSE, odd_delta_bytes = FALSE, version = FALSE;
 
   const GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host,
@@ -88,6 +88,9 @@ main (int argc, char **argv)
     {"invalid-base64-delta", 0, 0, G_OPTION_ARG_NONE, &invalid_base64,
         "Fault: the first audio delta of every response is not valid base64",
         nullptr},
+    {"odd-delta-bytes", 0, 0, G_OPTION_ARG_NONE, &odd_delta_bytes,
+        "Fault: every audio delta carries an odd number of bytes (samples "
+        "split across deltas)", nullptr},
     {"stall-after-events", 0, 0, G_OPTION_ARG_INT64, &f.stall_after_events,
         "Fault: after N server events, send nothing for --stall-ms", "N"},
     {"stall-ms", 0, 0, G_OPTION_ARG_INT64, &f.stall_ms,
@@ -165,6 +168,7 @@ main (int argc, char **argv)
     f.close_reason = close_reason;
   f.oversized_bytes = (gsize) oversized_bytes;
   f.invalid_base64_delta = invalid_base64;
+  f.odd_delta_bytes = odd_delta_bytes;
   f.handshake_status = (guint) handshake_status;
 
   Simulator simulator (std::move (o));

@@ -1312,6 +1312,9 @@ gboolean
 RealtimeConversation::answer_latency (GstQuery * query)
 {
   State *st = state_.get ();
+  /* Ask upstream now: pipelines compute latency at PLAYING, before any
+   * input has flowed. */
+  gst_realtime_input_query_latency (st->input);
   gboolean live = gst_realtime_input_is_live (st->input);
   GstClockTime upstream = gst_realtime_input_upstream_latency (st->input);
   GstClockTime ours;
@@ -1329,6 +1332,13 @@ RealtimeConversation::idle_horizon ()
   State *st = state_.get ();
   if (!st->live ())
     return GST_CLOCK_TIME_NONE;
+  {
+    /* A response in progress continues where its audio ends, however late
+     * its next delta is: that time is not idle. */
+    LOCKED (st);
+    if (st->any_response_active ())
+      return GST_CLOCK_TIME_NONE;
+  }
   /* Any later response is stamped at the time it arrives, so up to now
    * nothing more can come. */
   return st->now ();

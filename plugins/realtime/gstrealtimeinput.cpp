@@ -129,10 +129,10 @@ gst_realtime_input_post_eos (GstRealtimeInput * self)
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
-/* Liveness decides how the assistant's audio is stamped (INTERFACE.md §6),
- * so ask once, when data first flows. */
-static void
-gst_realtime_input_ask_latency (GstRealtimeInput * self)
+/* Liveness decides how the assistant's audio is stamped (INTERFACE.md §6):
+ * asked when data first flows and whenever downstream asks our latency. */
+void
+gst_realtime_input_query_latency (GstRealtimeInput * self)
 {
   GstQuery *query = gst_query_new_latency ();
   gboolean live = FALSE;
@@ -163,7 +163,7 @@ gst_realtime_input_chain (GstPad * pad, GstObject * parent,
     st->latency_asked = true;
   }
   if (ask)
-    gst_realtime_input_ask_latency (self);
+    gst_realtime_input_query_latency (self);
 
   GstClockTime running_time = GST_CLOCK_TIME_NONE;
   if (GST_BUFFER_PTS_IS_VALID (buffer))

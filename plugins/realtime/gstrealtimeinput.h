@@ -39,8 +39,12 @@ struct GstRealtimeInputCallbacks
 void gst_realtime_input_set_callbacks (GstRealtimeInput * self,
     GstRealtimeInputCallbacks callbacks);
 
-/* Whether upstream is live, as its LATENCY query said (asked at the first
- * buffer); FALSE until then. */
+/* Asks upstream's LATENCY now and remembers the answer (also done at the
+ * first buffer). Any thread but the streaming thread's own callbacks. */
+void gst_realtime_input_query_latency (GstRealtimeInput * self);
+
+/* Whether upstream is live, as its last LATENCY answer said; FALSE before
+ * any. */
 gboolean gst_realtime_input_is_live (GstRealtimeInput * self);
 
 /* Upstream latency as answered to the same query (0 when not live). */

@@ -7,6 +7,7 @@
  * wire (the simulator's log). */
 #pragma once
 
+#include "ajv-validator.h"
 #include "json-helpers.h"
 #include "wav-helpers.h"
 
@@ -20,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -302,6 +304,48 @@ wait_for_log (const std::string &path,
   return false;
 }
 
+/* Every client event realtimebin sent in a suite — the "in" frames of all
+ * the simulator logs (*.jsonl) in @log_dir — is valid under the strict GA
+ * client schema (ajv): zero violations. Each suite's last test calls this
+ * on its own log folder, which the suite empties when it starts
+ * (clear_log_dir), so only that run's logs are read. A full run must have
+ * left at least @min_files logs; with GST_CHECKS picking tests, one. */
+static inline void
+check_client_events_conform (const std::string &log_dir, guint min_files)
+{
+  g_autoptr (GDir) dir = g_dir_open (log_dir.c_str (), 0, nullptr);
+  fail_unless (dir != nullptr, "no log folder %s", log_dir.c_str ());
+  std::vector<std::string> lines;
+  guint files = 0;
+  while (const gchar *name = g_dir_read_name (dir)) {
+    if (!g_str_has_suffix (name, ".jsonl"))
+      continue;
+    files++;
+    SimLog log (log_dir + "/" + name);
+    for (const LogLine &l : log.lines)
+      if (l.dir == "in")
+        lines.push_back (realtime::json_to_string (l.frame));
+  }
+  guint want = g_getenv ("GST_CHECKS") ? 1u : min_files;
+  fail_unless (files >= want, "only %u logs in %s (expected %u)", files,
+      log_dir.c_str (), want);
+  fail_unless (!lines.empty (), "no client events to check");
+
+  ValidatorRun run = run_validator ("client-strict", lines);
+  if (run.exit_status != 0) {
+    /* The violations, not ajv's per-line "valid" noise. */
+    std::string bad;
+    g_auto (GStrv) out = g_strsplit (run.output.c_str (), "\n", -1);
+    for (int i = 0; out[i] != nullptr && bad.size () < 4000; i++)
+      if (strstr (out[i], "INVALID") || strstr (out[i], "not JSON"))
+        bad += std::string (out[i]) + "\n";
+    fail ("%" G_GSIZE_FORMAT " client events from %u logs; violations:\n%s",
+        lines.size (), files, bad.c_str ());
+  }
+  GST_INFO ("%" G_GSIZE_FORMAT " client events from %u logs conform",
+      lines.size (), files);
+}
+
 /* ---- GstStructure fields with their contract types ------------------------ */
 
 static inline const GValue *
@@ -462,6 +506,15 @@ is_element_msg (GstElement *from, const char *name,
 struct RecBuffer {
   GstBuffer *buffer;
   GstClockTime running_time;    /* of its PTS, in the segment it came in */
+  /* The pipeline clock's running time when it reached the sink pad
+   * (GST_CLOCK_TIME_NONE without a clock, e.g. before PLAYING). */
+  GstClockTime arrival = GST_CLOCK_TIME_NONE;
+};
+
+/* A GAP event that reached a sink pad, in running time. */
+struct RecGap {
+  GstClockTime running_time;
+  GstClockTime duration;        /* GST_CLOCK_TIME_NONE when it had none */
 };
 
 /* Records buffers and events reaching the sink pad of a sink element, from
@@ -475,6 +528,8 @@ public:
   {
     for (RecBuffer &b : buffers)
       gst_buffer_unref (b.buffer);
+    if (sink)
+      gst_object_unref (sink);
     if (caps)
       gst_caps_unref (caps);
   }
@@ -483,6 +538,7 @@ public:
   {
     GstPad *pad = gst_element_get_static_pad (sink, "sink");
     fail_unless (pad != nullptr);
+    this->sink = GST_ELEMENT (gst_object_ref (sink));
     gst_pad_add_probe (pad, (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER
             | GST_PAD_PROBE_TYPE_BUFFER_LIST
             | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
@@ -512,6 +568,7 @@ public:
 
   std::mutex lock;
   std::vector<RecBuffer> buffers;
+  std::vector<RecGap> gaps;
   /* "buffer", "eos", "gap", "segment", "caps", "flush-start"… in order */
   std::vector<std::string> sequence;
   GstSegment segment;
@@ -519,13 +576,29 @@ public:
   bool eos = false;
 
 private:
+  GstElement *sink = nullptr;
+
+  /* The pipeline clock's running time now, as the sink sees it. */
+  GstClockTime clock_running_time () const
+  {
+    if (sink == nullptr || GST_STATE (sink) != GST_STATE_PLAYING)
+      return GST_CLOCK_TIME_NONE;
+    GstClock *clock = gst_element_get_clock (sink);
+    if (clock == nullptr)
+      return GST_CLOCK_TIME_NONE;
+    GstClockTime now = gst_clock_get_time (clock);
+    GstClockTime base = gst_element_get_base_time (sink);
+    gst_object_unref (clock);
+    return now > base ? now - base : 0;
+  }
+
   void add (GstBuffer *b)
   {
     GstClockTime rt = GST_CLOCK_TIME_NONE;
     if (segment.format == GST_FORMAT_TIME && GST_BUFFER_PTS_IS_VALID (b))
       rt = gst_segment_to_running_time (&segment, GST_FORMAT_TIME,
           GST_BUFFER_PTS (b));
-    buffers.push_back ({gst_buffer_ref (b), rt});
+    buffers.push_back ({gst_buffer_ref (b), rt, clock_running_time ()});
     sequence.push_back ("buffer");
   }
 
@@ -555,6 +628,15 @@ private:
         case GST_EVENT_EOS:
           self->eos = true;
           break;
+        case GST_EVENT_GAP: {
+          GstClockTime ts, duration;
+          gst_event_parse_gap (e, &ts, &duration);
+          GstClockTime rt = self->segment.format == GST_FORMAT_TIME
+              ? gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME,
+                  ts) : GST_CLOCK_TIME_NONE;
+          self->gaps.push_back ({rt, duration});
+          break;
+        }
         default:
           break;
       }

@@ -198,6 +198,12 @@ GST_START_TEST (test_parse_errors)
       "turns[0].first_delta_delay_ms: must be between 0 and 60000" },
     { R"({"turns": [{"assistant": "a", "first_delta_delay_ms": "soon"}]})",
       "turns[0].first_delta_delay_ms: must be an integer" },
+    { R"({"turns": [{"assistant": "a", "audio_items": 0}]})",
+      "turns[0].audio_items: must be between 1 and 16" },
+    { R"({"turns": [{"assistant": "a", "audio_items": 17}]})",
+      "turns[0].audio_items: must be between 1 and 16" },
+    { R"({"turns": [{"assistant": "a", "audio_items": "two"}]})",
+      "turns[0].audio_items: must be an integer" },
   };
 
   for (const auto &c : cases) {
@@ -219,12 +225,15 @@ GST_START_TEST (test_parse_limits)
   Scenario s = parse_ok (R"({"turns": [
     {"assistant": "a", "audio": {"type": "tone", "frequency": 20, "amplitude": 0, "duration_ms": 0}},
     {"assistant": "b", "audio": {"type": "tone", "frequency": 12000, "amplitude": 1, "duration_ms": 600000.0},
-     "first_delta_delay_ms": 60000}]})");
+     "first_delta_delay_ms": 60000, "audio_items": 16}]})");
   fail_unless (s.turns[0].audio.frequency_hz == 20.0);
   fail_unless_equals_int64 (s.turns[0].audio.duration_ms, 0);
   fail_unless (s.turns[1].audio.amplitude == 1.0);
   fail_unless_equals_int64 (s.turns[1].audio.duration_ms, 600000);
   fail_unless_equals_int64 (s.turns[1].first_delta_delay_ms, 60000);
+  /* audio_items: one item unless asked, up to 16. */
+  fail_unless_equals_int64 (s.turns[0].audio_items, 1);
+  fail_unless_equals_int64 (s.turns[1].audio_items, 16);
 }
 GST_END_TEST;
 

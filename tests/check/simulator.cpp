@@ -692,6 +692,127 @@ GST_START_TEST (test_many_sessions)
 }
 GST_END_TEST;
 
+/* The odd_delta_bytes fault (--odd-delta-bytes): every audio delta of a
+ * response carries an odd number of bytes, and their concatenation is still
+ * the scenario's audio, byte for byte. Also at real-time pace, where the
+ * cuts are spread over ticks. The frames go to the schema check below. */
+GST_START_TEST (test_fault_odd_delta_bytes)
+{
+  for (double pace : {0.0, 8.0}) {
+    SimulatorOptions o = options_for (pace > 0 ? "fault-odd-paced"
+        : "fault-odd", pace);
+    o.faults.odd_delta_bytes = true;
+    o.delta_ms = 40;
+    Pcm want;
+    fail_unless (Scenario::render_audio (o.scenario.turn (0), want, nullptr));
+    auto sim = start (o);
+    TestClient c;
+    fail_unless (c.connect (sim->url ()));
+    c.wait_for ("session.created");
+    JsonObjectPtr question = make_user_text_item ("What time is it?");
+    c.send (build_conversation_item_create (question.get ()));
+    c.send (build_response_create ());
+    const ServerEvent done = c.wait_for ("response.done");
+    fail_unless_equals_string (done.response->status.c_str (), "completed");
+
+    std::vector<guint8> bytes;
+    gsize deltas = 0;
+    for (const ServerEvent &e : c.events_) {
+      if (e.type != ServerEventType::ResponseOutputAudioDelta)
+        continue;
+      deltas++;
+      fail_unless (e.audio.size () % 2 == 1, "delta %" G_GSIZE_FORMAT " has %"
+          G_GSIZE_FORMAT " bytes", deltas, e.audio.size ());
+      bytes.insert (bytes.end (), e.audio.begin (), e.audio.end ());
+    }
+    fail_unless (deltas >= 2);
+    fail_unless_equals_int (bytes.size (), want.size () * 2);
+    fail_unless (memcmp (bytes.data (), want.data (), bytes.size ()) == 0,
+        "the deltas do not add up to the scenario's audio");
+    /* Usage still counts whole samples. */
+    fail_unless_equals_int (done.response->usage->output_audio_tokens,
+        (gint64) want.size () * 20 / 24000);
+  }
+}
+GST_END_TEST;
+
+/* A turn with "audio_items": 2 answers with two assistant audio items in
+ * one response: each with its own output_item.added (output_index 0, 1),
+ * content part, audio deltas and transcript deltas, closed before the next
+ * opens; the audio split in two equal halves that add up to the turn's
+ * audio, the words split between the transcripts; response.done lists both
+ * items. The frames go to the schema check below. */
+GST_START_TEST (test_audio_items)
+{
+  SimulatorOptions o = options_for ("audio-items");
+  g_autoptr (GError) error = nullptr;
+  o.scenario = *Scenario::parse (R"({"turns":[{"user":"Hi",
+      "assistant":"First part. Second part here.", "audio_items":2,
+      "audio":{"type":"tone","frequency":500,"duration_ms":1000}}]})", ".",
+      &error);
+  Pcm want;
+  fail_unless (Scenario::render_audio (o.scenario.turn (0), want, nullptr));
+  auto sim = start (o);
+  TestClient c;
+  fail_unless (c.connect (sim->url ()));
+  c.wait_for ("session.created");
+  JsonObjectPtr question = make_user_text_item ("Hi");
+  c.send (build_conversation_item_create (question.get ()));
+  c.send (build_response_create ());
+  const ServerEvent done = c.wait_for ("response.done");
+  fail_unless_equals_string (done.response->status.c_str (), "completed");
+
+  /* Per item, in order: the events that carry its id. */
+  std::vector<std::string> ids;
+  std::vector<std::vector<guint8>> audio (2);
+  std::vector<std::string> deltas (2), transcripts (2);
+  gssize open_item = -1;
+  for (const ServerEvent &e : c.events_) {
+    if (e.type == ServerEventType::ResponseOutputItemAdded) {
+      fail_unless (open_item < 0, "an item opened before the last closed");
+      fail_unless_equals_int (e.output_index, (gint64) ids.size ());
+      ids.push_back (e.item->id);
+      open_item = e.output_index;
+    } else if (e.type == ServerEventType::ResponseOutputItemDone) {
+      fail_unless_equals_int (e.output_index, open_item);
+      fail_unless_equals_string (e.item->id.c_str (), ids.back ().c_str ());
+      fail_unless_equals_string (e.item->status.c_str (), "completed");
+      open_item = -1;
+    } else if (e.type == ServerEventType::ResponseOutputAudioDelta) {
+      fail_unless (open_item >= 0);
+      fail_unless_equals_int (e.output_index, open_item);
+      fail_unless_equals_string (e.item_id.c_str (), ids.back ().c_str ());
+      audio[open_item].insert (audio[open_item].end (), e.audio.begin (),
+          e.audio.end ());
+    } else if (e.type == ServerEventType::ResponseOutputAudioTranscriptDelta) {
+      fail_unless_equals_int (e.output_index, open_item);
+      fail_unless_equals_string (e.item_id.c_str (), ids.back ().c_str ());
+      deltas[open_item] += e.delta;
+    } else if (e.type == ServerEventType::ResponseOutputAudioTranscriptDone) {
+      fail_unless_equals_int (e.output_index, open_item);
+      transcripts[open_item] = e.transcript;
+    }
+  }
+  fail_unless_equals_int (ids.size (), 2);
+  fail_unless (ids[0] != ids[1]);
+  fail_unless_equals_int (audio[0].size (), want.size ());      /* half each */
+  fail_unless_equals_int (audio[1].size (), want.size ());
+  std::vector<guint8> all = audio[0];
+  all.insert (all.end (), audio[1].begin (), audio[1].end ());
+  fail_unless (memcmp (all.data (), want.data (), all.size ()) == 0);
+  fail_unless_equals_string (transcripts[0].c_str (), "First part.");
+  fail_unless_equals_string (transcripts[1].c_str (), "Second part here.");
+  fail_unless_equals_string (deltas[0].c_str (), transcripts[0].c_str ());
+  fail_unless_equals_string (deltas[1].c_str (), transcripts[1].c_str ());
+  fail_unless_equals_int (done.response->output.size (), 2);
+  fail_unless_equals_string (done.response->output[0].id.c_str (),
+      ids[0].c_str ());
+  fail_unless_equals_string (done.response->output[1].id.c_str (),
+      ids[1].c_str ());
+  fail_unless_equals_int (done.response->usage->output_audio_tokens, 20);
+}
+GST_END_TEST;
+
 /* Every event the simulator sent in the tests above, against the official
  * GA server schema (ajv): zero violations. Injected fault frames are marked
  * in the log and left out. */
@@ -783,6 +904,8 @@ simulator_suite (void)
   tcase_add_test (tc, test_fault_drop_and_close);
   tcase_add_test (tc, test_fault_bad_frames);
   tcase_add_test (tc, test_fault_stall_handshake_and_expiry);
+  tcase_add_test (tc, test_fault_odd_delta_bytes);
+  tcase_add_test (tc, test_audio_items);
   tcase_add_test (tc, test_real_time_pacing);
   tcase_add_test (tc, test_many_sessions);
   tcase_add_test (tc, test_all_sent_events_conform);   /* last */

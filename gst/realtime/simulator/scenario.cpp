@@ -19,6 +19,7 @@ namespace {
 constexpr double FREQUENCY_MIN = 20, FREQUENCY_MAX = 12000;
 constexpr gint64 DURATION_MAX_MS = 600000;
 constexpr gint64 DELAY_MAX_MS = 60000;
+constexpr gint64 AUDIO_ITEMS_MAX = 16;
 constexpr gsize FUNCTION_NAME_MAX = 64;
 
 bool
@@ -237,12 +238,14 @@ parse_turn (JsonObject *object, const std::string &path,
     const std::string &base_dir, Turn &turn, GError **error)
 {
   if (!check_keys (object, path, { "user", "assistant", "audio",
-              "function_call", "first_delta_delay_ms" }, error)
+              "function_call", "first_delta_delay_ms", "audio_items" }, error)
       || !get_string (object, path, "user", false, turn.user_transcript, error)
       || !get_string (object, path, "assistant", true, turn.assistant_text,
           error)
       || !get_integer (object, path, "first_delta_delay_ms", 0, DELAY_MAX_MS,
-          turn.first_delta_delay_ms, error))
+          turn.first_delta_delay_ms, error)
+      || !get_integer (object, path, "audio_items", 1, AUDIO_ITEMS_MAX,
+          turn.audio_items, error))
     return false;
 
   g_autoptr (GError) local = nullptr;

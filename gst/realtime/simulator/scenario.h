@@ -40,6 +40,9 @@ struct Turn {
   std::optional<FunctionCall> function_call;
   /* Pause between response.created and the first delta. */
   gint64 first_delta_delay_ms = 0;
+  /* Output items the spoken answer is split into (audio responses): the
+   * audio in equal parts, the words as evenly as whole words allow. */
+  gint64 audio_items = 1;
 };
 
 /* Spoken duration of @text when no duration is given: 60 ms per character,

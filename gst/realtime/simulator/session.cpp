@@ -97,14 +97,25 @@ struct Session::Response {
   bool text_only = false;
   bool function_call = false;
   Turn turn;
-  std::string item_id;
+  std::string item_id;              /* the output item being streamed */
   std::string call_id;
-  gint64 output_index = 0;
+  gint64 output_index = 0;          /* its index in the response's output */
   Pcm audio;
-  gsize samples_sent = 0;
+  gsize samples_sent = 0;           /* whole samples of `audio` sent */
+  gsize bytes_sent = 0;             /* bytes of `audio` sent */
   std::vector<std::string> words;
   gsize words_sent = 0;
-  std::string text_sent;
+  std::string text_sent;            /* of the current output item */
+  std::string all_text_sent;        /* of the whole response (usage) */
+  /* The turn's audio_items: where each output item's audio (in samples)
+   * and words end; one entry when there is a single item. */
+  std::vector<gsize> item_sample_ends;
+  std::vector<gsize> item_word_ends;
+  gsize item_first_sample = 0;      /* where the current item's audio begins */
+  gsize item_first_word = 0;
+  std::vector<Item> done_items;     /* earlier output items of the response */
+  bool odd_deltas = false;          /* fault: odd byte counts per delta */
+  gsize odd_cuts = 0;
   gint64 delta_index = 0;
   gint64 started_us = 0;
   gint64 first_delta_delay_ms = 0;
@@ -844,7 +855,8 @@ Session::handle_item_truncate (JsonObject *event)
   /* An item still streaming has what was generated so far. */
   for (const auto &r : responses_)
     if (r->item_id == id)
-      item->audio_ms = (gint64) r->samples_sent / kSamplesPerMs;
+      item->audio_ms = (gint64) (r->samples_sent - r->item_first_sample)
+          / kSamplesPerMs;
   if (item->role != "assistant" || item->content_type != "output_audio") {
     send_error ("invalid_value", "Only assistant messages with audio can be "
         "truncated.", "item_id", event_id);
@@ -953,7 +965,7 @@ Session::usage_object (const Response &r) const
 {
   gint64 audio_tokens = r.text_only ? 0
       : (gint64) r.samples_sent * kOutputAudioTokensPerS / AUDIO_RATE;
-  gint64 out_text = text_tokens (r.text_sent)
+  gint64 out_text = text_tokens (r.all_text_sent)
       + (r.function_call ? text_tokens (r.turn.function_call->arguments) : 0);
   gint64 input = r.input_tokens;
   gint64 input_audio = 0;
@@ -995,8 +1007,11 @@ Session::response_object (const Response &r, const char *status,
         .str ("reason", reason));
 
   JsonArray *output = json_array_new ();
-  if (item != nullptr)
+  if (item != nullptr) {
+    for (const Item &done : r.done_items)
+      json_array_add_object_element (output, item_object (done));
     json_array_add_object_element (output, item_object (*item));
+  }
   o.arr ("output", output);
   o.str_or_null ("conversation_id", r.in_conversation ? "conv_" + session_id_
       : std::string ());
@@ -1085,8 +1100,25 @@ Session::start_response (JsonObject *params)
       }
     }
   }
+  /* audio_items: the audio and the words are split into that many output
+   * items, in order; each item after the first starts without the space
+   * that separated it from the previous one. */
+  const gsize n_items = r->function_call || r->text_only ? 1
+      : (gsize) MAX (r->turn.audio_items, 1);
+  for (gsize k = 1; k <= n_items; k++) {
+    r->item_sample_ends.push_back (r->audio.size () * k / n_items);
+    r->item_word_ends.push_back (r->words.size () * k / n_items);
+  }
+  for (gsize k = 0; k + 1 < n_items; k++) {
+    gsize w = r->item_word_ends[k];
+    if (w < r->item_word_ends[k + 1]) {
+      std::string &word = r->words[w];
+      word.erase (0, MIN (word.find_first_not_of (' '), word.size ()));
+    }
+  }
   r->invalid_delta_pending = ctx_.faults
       && ctx_.options->faults.invalid_base64_delta;
+  r->odd_deltas = ctx_.faults && ctx_.options->faults.odd_delta_bytes;
   r->first_delta_delay_ms = r->turn.first_delta_delay_ms;
 
   responses_.push_back (std::move (owned));
@@ -1103,9 +1135,24 @@ Session::start_response (JsonObject *params)
                   .real ("reset_seconds", 0.122).take ()})).take ());
 
   /* The output item and its content part open the stream. */
+  open_output_item (r);
+
+  schedule_stream (r, r->first_delta_delay_ms);
+}
+
+/* Opens @r's next output item (at r->output_index): output_item.added and,
+ * in the conversation, conversation.item.added. Its content part opens with
+ * its first delta. */
+void
+Session::open_output_item (Response *r)
+{
   Item item;
   item.id = new_id ("item");
   r->item_id = item.id;
+  r->content_started = false;
+  r->text_sent.clear ();
+  r->item_first_sample = r->samples_sent;
+  r->item_first_word = r->words_sent;
   item.status = "in_progress";
   if (r->function_call) {
     item.type = "function_call";
@@ -1126,15 +1173,13 @@ Session::start_response (JsonObject *params)
   if (item.type == "function_call")
     json_object_set_string_member (added, "arguments", "");
   send (Obj ().str ("type", "response.output_item.added")
-      .str ("response_id", r->id).num ("output_index", 0)
+      .str ("response_id", r->id).num ("output_index", r->output_index)
       .obj ("item", json_object_ref (added)).take ());
   if (r->in_conversation)
     send (Obj ().str ("type", "conversation.item.added")
         .str_or_null ("previous_item_id", previous)
         .obj ("item", json_object_ref (added)).take ());
   json_object_unref (added);
-
-  schedule_stream (r, r->first_delta_delay_ms);
 }
 
 void
@@ -1203,22 +1248,36 @@ Session::stream_next (Response *r)
     r->content_started = true;
     send (Obj ().str ("type", "response.content_part.added")
         .str ("response_id", rid).str ("item_id", r->item_id)
-        .num ("output_index", 0).num ("content_index", 0)
+        .num ("output_index", r->output_index).num ("content_index", 0)
         .obj ("part", r->text_only ? Obj ().str ("type", "text").str ("text", "")
             : Obj ().str ("type", "audio").str ("transcript", "")).take ());
   }
 
   const char *text_delta = r->text_only ? "response.output_text.delta"
       : "response.output_audio_transcript.delta";
+  /* The current output item's audio and words. */
+  const gsize item_end = r->item_sample_ends[r->output_index];
+  const gsize item_words_end = r->item_word_ends[r->output_index];
   gsize words_due;
   if (r->text_only) {
     words_due = r->words_sent + 1;
   } else {
-    gsize chunk = (gsize) (ctx_.options->delta_ms * kSamplesPerMs);
-    gsize n = MIN (chunk, r->audio.size () - r->samples_sent);
+    const gsize chunk_bytes = (gsize) (ctx_.options->delta_ms * kSamplesPerMs)
+        * 2;
+    const gsize left = item_end * 2 - r->bytes_sent;
+    gsize n = MIN (chunk_bytes, left);
+    if (r->odd_deltas && n > 0) {
+      /* Fault: cuts of chunk - 1, chunk + 1, chunk - 1… bytes. An item's
+       * audio is whole samples, so when an even count is left for its last
+       * delta, one byte stays behind for one more. */
+      n = MIN (r->odd_cuts++ % 2 == 0 ? chunk_bytes - 1 : chunk_bytes + 1,
+          left);
+      if (n % 2 == 0)
+        n--;
+    }
     if (n > 0) {
-      std::string delta = base64_encode ((const guint8 *)
-          (r->audio.data () + r->samples_sent), n * 2);
+      std::string delta = base64_encode ((const guint8 *) r->audio.data ()
+          + r->bytes_sent, n);
       if (r->invalid_delta_pending) {
         r->invalid_delta_pending = false;
         delta.replace (0, 4, "*!*!");
@@ -1228,32 +1287,42 @@ Session::stream_next (Response *r)
           "\"event_id\":\"event_" + std::to_string (++counter_) + "s"
           + std::to_string (ctx_.connection) + "\",\"response_id\":\"" + rid
           + "\",\"item_id\":\"" + r->item_id
-          + "\",\"output_index\":0,\"content_index\":0,\"delta\":\""
-          + delta + "\"}";
+          + "\",\"output_index\":" + std::to_string (r->output_index)
+          + ",\"content_index\":0,\"delta\":\"" + delta + "\"}";
       send_text (text, false);
       after_sent ();
       if (closed_)
         return false;
-      r->samples_sent += n;
+      r->bytes_sent += n;
+      r->samples_sent = r->bytes_sent / 2;
       audio_was_produced_ = true;
     }
-    /* Words keep up with the audio. */
-    words_due = r->audio.empty () ? r->words.size ()
-        : (r->words.size () * r->samples_sent + r->audio.size () - 1)
-        / r->audio.size ();
+    /* Words keep up with the item's audio. */
+    const gsize w0 = r->item_first_word, a0 = r->item_first_sample;
+    words_due = item_end == a0 ? item_words_end
+        : w0 + ((item_words_end - w0) * (r->samples_sent - a0) + item_end - a0
+            - 1) / (item_end - a0);
   }
-  while (r->words_sent < MIN (words_due, r->words.size ())) {
+  while (r->words_sent < MIN (words_due, item_words_end)) {
     const std::string &w = r->words[r->words_sent++];
     r->text_sent += w;
+    r->all_text_sent += w;
     send (Obj ().str ("type", text_delta).str ("response_id", rid)
-        .str ("item_id", r->item_id).num ("output_index", 0)
+        .str ("item_id", r->item_id).num ("output_index", r->output_index)
         .num ("content_index", 0).str ("delta", w).take ());
   }
   r->delta_index++;
 
-  bool done = r->words_sent >= r->words.size ()
-      && (r->text_only || r->samples_sent >= r->audio.size ());
-  if (done) {
+  bool item_done = r->words_sent >= item_words_end
+      && (r->text_only || r->bytes_sent >= item_end * 2);
+  if (item_done && (gsize) r->output_index + 1 < r->item_sample_ends.size ()) {
+    /* On to the next audio item of the response. */
+    r->done_items.push_back (close_output_item (r, true));
+    r->output_index++;
+    open_output_item (r);
+    return !closed_;
+  }
+  if (item_done) {
     finish_response (r, r->limited ? "incomplete" : "completed",
         r->limited ? "max_output_tokens" : nullptr);
     return false;
@@ -1261,12 +1330,14 @@ Session::stream_next (Response *r)
   return true;
 }
 
-void
-Session::finish_response (Response *r, const char *status, const char *reason)
+/* Closes @r's current output item: the .done events of its content, then
+ * response.output_item.done and conversation.item.done. Returns the item as
+ * it ends, for response.done. */
+Session::Item
+Session::close_output_item (Response *r, bool completed)
 {
-  destroy_timer (r->timer);
   const std::string &rid = r->id;
-  const bool completed = strcmp (status, "completed") == 0;
+  const gint64 oi = r->output_index;
 
   Item *item = r->in_conversation ? find_item (r->item_id) : nullptr;
   Item local;
@@ -1283,26 +1354,27 @@ Session::finish_response (Response *r, const char *status, const char *reason)
 
   if (!r->function_call) {
     item->text = r->text_sent;
-    item->audio_ms = (gint64) r->samples_sent / kSamplesPerMs;
+    item->audio_ms = (gint64) (r->samples_sent - r->item_first_sample)
+        / kSamplesPerMs;
     if (!r->content_started)
       r->content_started = true;    /* .done events close what was opened */
     if (r->text_only) {
       send (Obj ().str ("type", "response.output_text.done")
           .str ("response_id", rid).str ("item_id", r->item_id)
-          .num ("output_index", 0).num ("content_index", 0)
+          .num ("output_index", oi).num ("content_index", 0)
           .str ("text", r->text_sent).take ());
     } else {
       send (Obj ().str ("type", "response.output_audio.done")
           .str ("response_id", rid).str ("item_id", r->item_id)
-          .num ("output_index", 0).num ("content_index", 0).take ());
+          .num ("output_index", oi).num ("content_index", 0).take ());
       send (Obj ().str ("type", "response.output_audio_transcript.done")
           .str ("response_id", rid).str ("item_id", r->item_id)
-          .num ("output_index", 0).num ("content_index", 0)
+          .num ("output_index", oi).num ("content_index", 0)
           .str ("transcript", r->text_sent).take ());
     }
     send (Obj ().str ("type", "response.content_part.done")
         .str ("response_id", rid).str ("item_id", r->item_id)
-        .num ("output_index", 0).num ("content_index", 0)
+        .num ("output_index", oi).num ("content_index", 0)
         .obj ("part", r->text_only ? Obj ().str ("type", "text")
             .str ("text", r->text_sent)
             : Obj ().str ("type", "audio").str ("transcript", r->text_sent))
@@ -1315,12 +1387,21 @@ Session::finish_response (Response *r, const char *status, const char *reason)
   }
 
   send (Obj ().str ("type", "response.output_item.done")
-      .str ("response_id", rid).num ("output_index", 0)
+      .str ("response_id", rid).num ("output_index", oi)
       .obj ("item", item_object (*item)).take ());
   if (r->in_conversation)
     send (Obj ().str ("type", "conversation.item.done")
         .str_or_null ("previous_item_id", previous_item_of (item->id))
         .obj ("item", item_object (*item)).take ());
+  return *item;
+}
+
+void
+Session::finish_response (Response *r, const char *status, const char *reason)
+{
+  destroy_timer (r->timer);
+  const bool completed = strcmp (status, "completed") == 0;
+  const Item item = close_output_item (r, completed);
 
   /* A function call waits for its output; anything else ends the turn. */
   if (r->in_conversation) {
@@ -1333,7 +1414,7 @@ Session::finish_response (Response *r, const char *status, const char *reason)
   }
 
   send (Obj ().str ("type", "response.done")
-      .obj ("response", response_object (*r, status, reason, item)).take ());
+      .obj ("response", response_object (*r, status, reason, &item)).take ());
 
   auto it = std::find_if (responses_.begin (), responses_.end (),
       [r] (const std::unique_ptr<Response> &p) { return p.get () == r; });

@@ -83,6 +83,8 @@ private:
 
   /* Responses. */
   void start_response (JsonObject *params);
+  void open_output_item (Response *r);
+  Item close_output_item (Response *r, bool completed);
   void schedule_stream (Response *r, gint64 delay_ms);
   static gboolean stream_tick (gpointer data);
   bool stream_next (Response *r);

@@ -25,6 +25,9 @@ struct FaultOptions {
   gint64 oversized_after_events = -1;   /* one oversized text frame */
   gsize oversized_bytes = 16 * 1024 * 1024;
   bool invalid_base64_delta = false;    /* first audio delta of each response */
+  /* Every audio delta carries an odd number of bytes: each response's
+   * audio re-cut, the bytes and their order unchanged. */
+  bool odd_delta_bytes = false;
   gint64 stall_after_events = -1;   /* stop sending anything ... */
   gint64 stall_ms = 0;              /* ... for this long */
   guint handshake_status = 0;       /* refuse the handshake with this HTTP status */
