@@ -135,10 +135,13 @@ struct RealtimeConversation::State
   GstClockTime render_latency = 0;
   GstClockTime flush_at_ = GST_CLOCK_TIME_NONE;
   std::string last_audio_response;      /* the one a barge-in stops */
+  std::map<std::string, std::vector<std::string>> response_items;  /* active ones' message items */
 
   /* EOS */
   EosState eos = EosState::None;
   guint64 eos_barrier = 0;
+  guint64 events_queued = 0;            /* client events, backlog included */
+  guint64 eos_events_mark = 0;          /* events_queued after the barrier */
   GSource *eos_timeout = nullptr;       /* I/O thread */
 
   Stats stats;
@@ -201,6 +204,7 @@ struct RealtimeConversation::State
    * the server must not see audio or turns under the default session. */
   void send (std::string text)
   {
+    events_queued++;
     if (!ready) {
       backlog.push_back (std::move (text));
       return;
@@ -423,7 +427,9 @@ struct RealtimeConversation::State
         ev.transcript) : ev.delta;
     post (realtime_message_transcript (GST_OBJECT (bin), "assistant",
             ev.item_id, text, final, pts));
-    if (final && (config.text_roles & GST_REALTIME_TEXT_ROLES_ASSISTANT))
+    /* An interrupted response's text is not what the listener heard. */
+    if (final && (config.text_roles & GST_REALTIME_TEXT_ROLES_ASSISTANT)
+        && !dropped_responses.count (ev.response_id))
       push_text (text, pts, duration);
   }
 
@@ -457,9 +463,13 @@ struct RealtimeConversation::State
   void interrupt (const std::string & response_id, GstClockTime at,
       GstClockTime latency)
   {
+    if (dropped_responses.count (response_id))
+      return;                   /* interrupted once: that truncate stands */
     auto items = output_timeline.items_of (response_id);
-    if (items.empty ())
+    if (items.empty ()) {
+      interrupt_unheard (response_id);
       return;
+    }
     GstClockTime played_to = GST_CLOCK_TIME_IS_VALID (at) && at > latency
         ? at - latency : 0;
     if (output_timeline.end () != realtime::OutputTimeline::NO_TIME
@@ -501,7 +511,49 @@ struct RealtimeConversation::State
             playing_heard, playing_action));
   }
 
+  /* An active response none of whose audio has arrived: nothing was heard,
+   * so whatever the server generated is dropped here and its items deleted
+   * (the model must not believe it said them). */
+  void interrupt_unheard (const std::string & response_id)
+  {
+    if (!responses.count (response_id))
+      return;
+    dropped_responses.insert (response_id);
+    stats.interruptions++;
+    std::string first;
+    for (const std::string & item : response_items[response_id]) {
+      send (realtime::build_conversation_item_delete (item));
+      if (first.empty ())
+        first = item;
+    }
+    post (realtime_message_interrupted (GST_OBJECT (bin), first, 0,
+            first.empty ()? "none" : "deleted"));
+  }
+
+  /* The response a barge-in stops: the active one, else the latest that
+   * still plays. */
+  std::string interrupt_target () const
+  {
+    return responses.empty ()? last_audio_response : responses.begin ()->first;
+  }
+
   /* --- EOS --- */
+
+  /* An empty session.update: its answer means the server has processed
+   * every event sent before it (the audio, truncates, deletes). */
+  void send_eos_barrier ()
+  {
+    std::string id = next_event_id ("update");
+    realtime::JsonObjectPtr empty (json_object_new ());
+    json_object_set_string_member (empty.get (), "type", "realtime");
+    update_event_ids.insert (id);
+    send (realtime::build_session_update (empty.get (), id));
+    eos_events_mark = events_queued;
+    /* Before the session is ready the barrier waits in the backlog, to go
+     * out after the first session.update (counted then). */
+    eos_barrier = ready ? ++updates_sent : 0;
+    eos = EosState::Barrier;
+  }
 
   void check_eos ()
   {
@@ -520,8 +572,14 @@ struct RealtimeConversation::State
       }
     }
     if (eos == EosState::Waiting && !any_response_active ()
-        && !deferred_response)
-      finish ("end of stream");
+        && !deferred_response) {
+      /* Events sent since the barrier (a truncate after a barge-in, …)
+       * are answered before the session closes. */
+      if (events_queued > eos_events_mark)
+        send_eos_barrier ();
+      else
+        finish ("end of stream");
+    }
   }
 
   void finish (const std::string & reason)
@@ -814,15 +872,15 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
 
   /* Barge-in: the user talks over audio the listener is still hearing —
    * often after response.done, as audio arrives faster than it plays. */
-  if (st->config.session.interrupt_response
-      && !st->last_audio_response.empty ()) {
+  std::string target = st->interrupt_target ();
+  if (st->config.session.interrupt_response && !target.empty ()) {
     /* Live: the listener heard up to now, less what sinks still hold.
      * Non-live: the conversation's time is the input's, so the user spoke
      * over the reply only if the speech starts inside it. */
     if (st->live () || !GST_CLOCK_TIME_IS_VALID (rt))
-      st->interrupt (st->last_audio_response, st->now (), st->render_latency);
+      st->interrupt (target, st->now (), st->render_latency);
     else
-      st->interrupt (st->last_audio_response, rt, 0);
+      st->interrupt (target, rt, 0);
   }
 }
 
@@ -870,7 +928,11 @@ on_response_done (RealtimeConversation::State * st, const ServerEvent & ev)
     latency = it->second.first_audio_latency;
     st->responses.erase (it);
   }
-  st->dropped_responses.erase (resp.id);
+  st->response_items.erase (resp.id);
+  /* Kept while its audio may still play (a second barge-in must not
+   * truncate it again); a response that never had audio is done with. */
+  if (resp.id != st->last_audio_response)
+    st->dropped_responses.erase (resp.id);
   st->stats.responses++;
   if (st->carry) {
     GST_WARNING_OBJECT (st->bin, "response %s ended on half a sample",
@@ -967,6 +1029,8 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::ResponseOutputItemAdded:
       if (ev.item && ev.item->type == "function_call")
         st->call_names[ev.item->id] = ev.item->name;
+      else if (ev.item && ev.item->type == "message")
+        st->response_items[ev.response_id].push_back (ev.item->id);
       break;
     case ServerEventType::ResponseFunctionCallArgumentsDone:
     {
@@ -1093,17 +1157,7 @@ RealtimeConversation::input_eos ()
       if (st->config.session.turn_detection == realtime::TurnDetection::None
           && st->uncommitted_samples >= MIN_COMMIT_SAMPLES)
         st->send_commit_and_response ();
-      /* An empty session.update: its answer means the server has seen all
-       * the audio sent before it. */
-      std::string id = st->next_event_id ("update");
-      realtime::JsonObjectPtr empty (json_object_new ());
-      json_object_set_string_member (empty.get (), "type", "realtime");
-      st->update_event_ids.insert (id);
-      st->send (realtime::build_session_update (empty.get (), id));
-      /* Before the session is ready the barrier waits in the backlog, to
-       * go out after the first session.update (counted then). */
-      st->eos_barrier = st->ready ? ++st->updates_sent : 0;
-      st->eos = EosState::Barrier;
+      st->send_eos_barrier ();
 
       guint timeout = st->config.eos_timeout_ms;
       st->io->invoke ([st, timeout] () {
@@ -1252,9 +1306,9 @@ RealtimeConversation::cancel_response ()
     if (!st->responses.empty ())
       st->send (realtime::build_response_cancel (st->responses.begin ()->
               first));
-    if (!st->last_audio_response.empty ())
-      st->interrupt (st->last_audio_response, st->now (),
-          st->render_latency);
+    std::string target = st->interrupt_target ();
+    if (!target.empty ())
+      st->interrupt (target, st->now (), st->render_latency);
     st->deferred_response.reset ();
   }
   run_pending (st);
