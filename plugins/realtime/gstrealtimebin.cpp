@@ -49,11 +49,14 @@
  *
  * Barge-in: when the user starts speaking over the assistant (and
  * #GstRealtimeBin:interrupt-response is set) or the application emits
- * #GstRealtimeBin::cancel-response, queued assistant audio is dropped,
- * `src_audio` is flushed, late audio of that response is ignored, the item
- * is truncated where the listener heard it (from the pipeline clock and the
- * latency downstream renders with) or deleted when nothing was heard, and a
- * `realtime-interrupted` message is posted.
+ * #GstRealtimeBin::cancel-response, queued assistant audio is dropped, late
+ * audio of that response is ignored, the item is truncated where the
+ * listener heard it or deleted when nothing was heard, and a
+ * `realtime-interrupted` message is posted. With live input the heard
+ * position comes from the pipeline clock and the latency downstream renders
+ * with, and `src_audio` is flushed; with non-live input it is the user's
+ * speech start on the input's running time, and nothing is flushed (a
+ * recording downstream keeps what it wrote).
  *
  * End of stream: with #GstRealtimeBin:turn-detection `none` the remaining
  * input is committed and a response requested; a turn the server's VAD
@@ -720,8 +723,9 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    * A handler may answer at once by returning the output (a newly allocated
    * string, usually JSON): the bin then sends it as with
    * #GstRealtimeBin::send-function-result. Returning NULL leaves the answer
-   * to a later send-function-result. Emitted on the I/O thread shared by all
-   * realtimebins of the process: a handler must return quickly.
+   * to a later send-function-result. Emitted from realtimebin's internal
+   * threads (usually the I/O thread shared by all realtimebins of the
+   * process): a handler must return quickly.
    *
    * Returns: (transfer full) (nullable): the function's output, or NULL
    */

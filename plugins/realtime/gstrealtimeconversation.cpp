@@ -21,6 +21,7 @@
 #include <gst/realtime/server-events.h>
 #include <gst/realtime/websocket-client.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -90,6 +91,7 @@ struct RealtimeConversation::State
   std::vector<GstMessage *> posts;      /* posted after unlocking */
   std::vector<GstRealtimeOutput *> flushes;     /* flushed after unlocking */
   bool post_input_eos = false;          /* after unlocking */
+  bool draining = false;                /* a thread is in run_pending */
   std::vector<std::function<void ()>> after;    /* run after unlocking */
   bool closing = false;                 /* our side closes: ignore the rest */
   bool failed = false;                  /* fatal error posted */
@@ -101,7 +103,7 @@ struct RealtimeConversation::State
   std::deque<std::string> backlog;      /* appends waiting for `ready` */
   guint64 updates_sent = 0, updates_acked = 0;
   guint64 event_serial = 0;
-  std::set<std::string> update_event_ids;
+  std::deque<std::string> update_event_ids;   /* sent, not yet answered, in order */
   std::set<std::string> response_event_ids;
 
   /* Input */
@@ -178,8 +180,11 @@ struct RealtimeConversation::State
   void fail (GQuark domain, gint code, const std::string & text,
       const std::string & debug, GstStructure * details = nullptr)
   {
-    if (failed)
+    if (failed) {
+      if (details)
+        gst_structure_free (details);
       return;
+    }
     failed = true;
     GError *err = g_error_new_literal (domain, code, text.c_str ());
     GST_ERROR_OBJECT (bin, "%s (%s)", text.c_str (), debug.c_str ());
@@ -478,10 +483,21 @@ struct RealtimeConversation::State
 
     dropped_responses.insert (response_id);
     stats.interruptions++;
-    GstClockTime flush_at = GST_CLOCK_TIME_IS_VALID (at) ? at : played_to;
-    /* after unlocking: the output's task calls back into us */
-    flushes.push_back (audio_output);
-    flush_at_ = flush_at;
+    /* Stale audio not yet pushed goes now, under our lock, so nothing
+     * queued after this is lost. */
+    GstClockTime pushed_to = gst_realtime_output_drop_buffers (audio_output);
+    GstClockTime flush_at;
+    if (live ()) {
+      /* Sinks still hold what they have not played: flush it (after
+       * unlocking: the output's task calls back into us). */
+      flush_at = GST_CLOCK_TIME_IS_VALID (at) ? at : played_to;
+      flushes.push_back (audio_output);
+      flush_at_ = flush_at;
+    } else {
+      /* Non-live output is usually being recorded (filesink truncates its
+       * file on FLUSH_STOP): keep what was pushed and continue after it. */
+      flush_at = pushed_to;
+    }
 
     std::string playing = items.front ().first;
     gint64 playing_heard = 0;
@@ -546,7 +562,7 @@ struct RealtimeConversation::State
     std::string id = next_event_id ("update");
     realtime::JsonObjectPtr empty (json_object_new ());
     json_object_set_string_member (empty.get (), "type", "realtime");
-    update_event_ids.insert (id);
+    update_event_ids.push_back (id);
     send (realtime::build_session_update (empty.get (), id));
     eos_events_mark = events_queued;
     /* Before the session is ready the barrier waits in the backlog, to go
@@ -610,7 +626,7 @@ struct RealtimeConversation::State
 RealtimeConversation::RealtimeConversation (GstElement * bin,
     GstRealtimeInput * input, GstRealtimeOutput * audio_output,
     GstRealtimeOutput * text_output, RealtimeConversationConfig config)
-:  state_ (new State ())
+:  state_ (std::make_shared<State> ())
 {
   state_->bin = bin;
   state_->input = input;
@@ -626,28 +642,43 @@ RealtimeConversation::RealtimeConversation (GstElement * bin,
 static void
 run_pending (RealtimeConversation::State * st)
 {
-  std::vector<GstMessage *> posts;
-  std::vector<GstRealtimeOutput *> flushes;
-  GstClockTime flush_at;
-  bool eos;
-  std::vector<std::function<void ()>> after;
+  /* One drainer at a time, looping until nothing is left: messages keep
+   * their order and a flush never overtakes what was queued after it. */
   {
     std::lock_guard<std::mutex> lk (st->lock);
-    after.swap (st->after);
-    posts.swap (st->posts);
-    flushes.swap (st->flushes);
-    flush_at = st->flush_at_;
-    eos = std::exchange (st->post_input_eos, false);
+    if (st->draining)
+      return;
+    st->draining = true;
   }
-  for (GstRealtimeOutput *out : flushes)
-    gst_realtime_output_flush (out, flush_at);
-  for (GstMessage *msg : posts)
-    gst_element_post_message (st->bin, msg);
-  for (auto &fn : after)
-    fn ();
-  /* The bin's only sink: this lets the bin, and the pipeline, end. */
-  if (eos)
-    gst_realtime_input_post_eos (st->input);
+  for (;;) {
+    std::vector<GstMessage *> posts;
+    std::vector<GstRealtimeOutput *> flushes;
+    std::vector<std::function<void ()>> after;
+    GstClockTime flush_at;
+    bool eos;
+    {
+      std::lock_guard<std::mutex> lk (st->lock);
+      if (st->posts.empty () && st->flushes.empty () && st->after.empty ()
+          && !st->post_input_eos) {
+        st->draining = false;
+        return;
+      }
+      after.swap (st->after);
+      posts.swap (st->posts);
+      flushes.swap (st->flushes);
+      flush_at = st->flush_at_;
+      eos = std::exchange (st->post_input_eos, false);
+    }
+    for (GstRealtimeOutput *out : flushes)
+      gst_realtime_output_flush (out, flush_at);
+    for (GstMessage *msg : posts)
+      gst_element_post_message (st->bin, msg);
+    for (auto &fn : after)
+      fn ();
+    /* The bin's only sink: this lets the bin, and the pipeline, end. */
+    if (eos)
+      gst_realtime_input_post_eos (st->input);
+  }
 }
 
 RealtimeConversation::~RealtimeConversation ()
@@ -659,22 +690,27 @@ RealtimeConversation::~RealtimeConversation ()
     st->post_closed ("stopped");
   }
   run_pending (st);
-  /* The socket's callbacks stop here; then nothing else runs on the I/O
-   * thread for us but the EOS timeout, removed there. */
-  if (st->io->is_current ()) {
-    /* An application tore the bin down from a sync bus handler running on
-     * the I/O thread: let another thread wait for it. */
-    std::thread ([ws = std::move (st->ws)] () mutable { ws.reset (); })
-        .detach ();
-  } else {
-    st->ws.reset ();
-  }
+  /* The EOS timeout first (it uses the socket), then the socket, whose
+   * callbacks stop when it is gone. */
   st->io->invoke_sync ([st] () {
         std::lock_guard<std::mutex> lk (st->lock);
         st->stop_eos_timeout ();
       });
+  if (st->io->is_current ()) {
+    /* An application tore the bin down from a sync bus handler on the I/O
+     * thread: another thread waits for the socket, keeping the state alive
+     * until the callback we are in has returned. */
+    std::thread ([ws = std::move (st->ws), keep = state_] () mutable {
+          ws.reset ();
+          keep.reset ();
+        }).detach ();
+  } else {
+    st->ws.reset ();
+  }
+  std::lock_guard<std::mutex> lk (st->lock);
   for (GstMessage *msg : st->posts)
     gst_message_unref (msg);
+  st->posts.clear ();
 }
 
 /* The endpoint URL with ?model= unless the user gave a query. */
@@ -726,15 +762,23 @@ RealtimeConversation::start (GError ** error)
   if (!session)
     return false;
 
+  std::weak_ptr<State> weak = state_;
   realtime::WebSocketClient::Callbacks cb;
-  cb.opened = [st] () {
-    GST_DEBUG_OBJECT (st->bin, "WebSocket open, waiting for session.created");
+  cb.opened = [weak] () {
+    if (auto st = weak.lock ())
+      GST_DEBUG_OBJECT (st->bin, "WebSocket open, waiting for session.created");
   };
-  cb.message = [st] (std::string_view text) {
-    handle_message (st, text);
-    run_pending (st);
+  cb.message = [weak] (std::string_view text) {
+    auto st = weak.lock ();
+    if (!st)
+      return;
+    handle_message (st.get (), text);
+    run_pending (st.get ());
   };
-  cb.failed = [st] (guint status, const GError * err) {
+  cb.failed = [weak] (guint status, const GError * err) {
+    auto st = weak.lock ();
+    if (!st)
+      return;
     {
       LOCKED (st);
       if (st->closing)
@@ -760,9 +804,12 @@ RealtimeConversation::start (GError ** error)
       }
       st->post_closed (err ? err->message : "connection failed");
     }
-    run_pending (st);
+    run_pending (st.get ());
   };
-  cb.closed = [st] (gushort code, const std::string & reason) {
+  cb.closed = [weak] (gushort code, const std::string & reason) {
+    auto st = weak.lock ();
+    if (!st)
+      return;
     {
       LOCKED (st);
       if (st->closing)
@@ -777,7 +824,7 @@ RealtimeConversation::start (GError ** error)
           gst_structure_new ("realtime-connection", "close-code",
               G_TYPE_UINT, (guint) code, nullptr));
     }
-    run_pending (st);
+    run_pending (st.get ());
   };
 
   realtime::WebSocketClient::Options opts;
@@ -819,9 +866,11 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
         std::string ("The session settings are not valid: ") + err->message,
         "");
     g_error_free (err);
+    st->closing = true;
+    st->ws->close (1000, "");
     return;
   }
-  st->update_event_ids.insert (id);
+  st->update_event_ids.push_front (id);   /* goes out before the backlog */
   st->updates_sent++;
   st->send_now (std::move (update));
   st->ready = true;
@@ -837,8 +886,12 @@ static void
 on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
 {
   realtime::ErrorInfo e = ev.error.value_or (realtime::ErrorInfo ());
-  if (st->update_event_ids.erase (e.event_id))
+  auto refused = std::find (st->update_event_ids.begin (),
+      st->update_event_ids.end (), e.event_id);
+  if (refused != st->update_event_ids.end ()) {
+    st->update_event_ids.erase (refused);
     st->updates_acked++;        /* a refused update still answers it */
+  }
   if (st->response_event_ids.erase (e.event_id))
     st->awaiting_response = false;
 
@@ -866,7 +919,8 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
   GstClockTime rt = st->input_timeline.running_time_at_ms (ev.audio_start_ms);
   st->speech_active = true;
   st->speech_item = ev.item_id;
-  st->spans[ev.item_id].start = rt;
+  if (!st->config.session.input_transcription_model.empty ())
+    st->spans[ev.item_id].start = rt;
   st->post (realtime_message_vad (GST_OBJECT (st->bin), "speech-started",
           ev.audio_start_ms, rt, ev.item_id));
 
@@ -889,7 +943,8 @@ on_speech_stopped (RealtimeConversation::State * st, const ServerEvent & ev)
 {
   GstClockTime rt = st->input_timeline.running_time_at_ms (ev.audio_end_ms);
   st->speech_active = false;
-  st->spans[ev.item_id].end = rt;
+  if (!st->config.session.input_transcription_model.empty ())
+    st->spans[ev.item_id].end = rt;
   /* The service's audio_end_ms includes the silence that ended the turn. */
   GstClockTime speech_end = rt;
   guint64 silence = (guint64) st->config.session.vad_silence_duration_ms *
@@ -909,6 +964,10 @@ on_response_created (RealtimeConversation::State * st, const ServerEvent & ev)
 {
   st->awaiting_response = false;
   ResponseState & r = st->responses[ev.response->id];
+  /* Our oldest response.create is answered (or the server's VAD made this
+   * one); either way the set must not grow with every turn. */
+  if (!st->response_event_ids.empty ())
+    st->response_event_ids.erase (st->response_event_ids.begin ());
   /* Non-live input: the answer goes where the turn that caused it ended
    * (or, for a text turn, where the input is now). */
   r.earliest = st->turn_unanswered ? st->turn_end : st->input_end;
@@ -961,8 +1020,10 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::SessionUpdated:
       if (ev.session)
         st->session_id = ev.session->id;
+      /* The server answers updates in order; refused ones got an error. */
+      if (!st->update_event_ids.empty ())
+        st->update_event_ids.pop_front ();
       st->updates_acked++;
-      st->update_event_ids.clear ();
       if (!st->progress_done) {
         st->progress_done = true;
         st->post (gst_message_new_progress (GST_OBJECT (st->bin),
@@ -988,9 +1049,11 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::InputAudioBufferCommitted:
     {
       /* Push-to-talk turns have no VAD span: the uncommitted audio is it. */
-      Span & span = st->spans[ev.item_id];
-      if (!GST_CLOCK_TIME_IS_VALID (span.end))
-        span.end = st->turn_end;
+      if (!st->config.session.input_transcription_model.empty ()) {
+        Span & span = st->spans[ev.item_id];
+        if (!GST_CLOCK_TIME_IS_VALID (span.end))
+          span.end = st->turn_end;
+      }
       break;
     }
     case ServerEventType::InputAudioTranscriptionDelta:
@@ -1147,6 +1210,13 @@ RealtimeConversation::input_eos ()
   State *st = state_.get ();
   {
     LOCKED (st);
+    if (st->eos == EosState::Finished) {
+      /* EOS again after a flush: the conversation is over, end again. */
+      st->post_input_eos = true;
+      lk.unlock ();
+      run_pending (st);
+      return;
+    }
     if (st->eos != EosState::None)
       return;
     if (st->failed || st->config.eos_timeout_ms == 0) {
@@ -1160,7 +1230,12 @@ RealtimeConversation::input_eos ()
       st->send_eos_barrier ();
 
       guint timeout = st->config.eos_timeout_ms;
-      st->io->invoke ([st, timeout] () {
+      std::weak_ptr<State> weak = state_;
+      st->io->invoke ([weak, timeout] () {
+            auto sp = weak.lock ();
+            if (!sp)
+              return;
+            State *st = sp.get ();
             LOCKED (st);
             if (st->eos == EosState::Finished || st->closing)
               return;
@@ -1169,6 +1244,8 @@ RealtimeConversation::input_eos ()
                   auto *s = static_cast<RealtimeConversation::State *> (data);
                   {
                     LOCKED (s);
+                    if (s->closing)
+                      return G_SOURCE_REMOVE;
                     s->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
                         "realtimebin stopped waiting for the last response "
                         "after eos-timeout-ms (" +
@@ -1217,7 +1294,7 @@ RealtimeConversation::update_session (const realtime::SessionSettings &
     } else {
       st->config.session = settings;
       if (st->ready && !st->closing) {
-        st->update_event_ids.insert (id);
+        st->update_event_ids.push_back (id);
         st->updates_sent++;
         st->send (std::move (update));
       }

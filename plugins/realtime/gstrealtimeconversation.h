@@ -92,5 +92,7 @@ public:
   struct State;
 
 private:
-  std::unique_ptr<State> state_;
+  /* Shared with in-flight I/O callbacks (they hold weak references), so a
+   * bin torn down from a callback does not free it under that callback. */
+  std::shared_ptr<State> state_;
 };

@@ -143,7 +143,7 @@ gst_realtime_output_enqueue (GstRealtimeOutput * self, GstMiniObject * obj)
   GstRealtimeOutputState *st = self->state;
   std::lock_guard < std::mutex > lk (st->lock);
 
-  if (st->flushing) {
+  if (!st->active) {
     GST_DEBUG_OBJECT (self, "not running, dropping %" GST_PTR_FORMAT, obj);
     gst_mini_object_unref (obj);
     return;
@@ -174,16 +174,37 @@ gst_realtime_output_queued (GstRealtimeOutput * self)
   return self->state->queued_buffers;
 }
 
+/* @clear: drop what is queued too (deactivation). A flush keeps it: what
+ * was queued after the caller dropped the stale buffers is new data. */
 static void
-gst_realtime_output_set_flushing (GstRealtimeOutput * self, bool flushing)
+gst_realtime_output_set_flushing (GstRealtimeOutput * self, bool flushing,
+    bool clear)
 {
   GstRealtimeOutputState *st = self->state;
   std::lock_guard < std::mutex > lk (st->lock);
 
   st->flushing = flushing;
-  if (flushing)
+  if (clear)
     st->clear ();
   st->cond.notify_all ();
+}
+
+GstClockTime
+gst_realtime_output_drop_buffers (GstRealtimeOutput * self)
+{
+  GstRealtimeOutputState *st = self->state;
+  std::lock_guard < std::mutex > lk (st->lock);
+
+  std::deque < GstMiniObject * >kept;
+  for (GstMiniObject * obj:st->queue) {
+    if (GST_IS_BUFFER (obj))
+      gst_mini_object_unref (obj);
+    else
+      kept.push_back (obj);
+  }
+  st->queue.swap (kept);
+  st->queued_buffers = 0;
+  return st->position;
 }
 
 void
@@ -198,7 +219,7 @@ gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at)
   }
 
   /* Unblock downstream first so the task's push returns, then stop it. */
-  gst_realtime_output_set_flushing (self, true);
+  gst_realtime_output_set_flushing (self, true, false);
   gst_pad_push_event (self->srcpad, gst_event_new_flush_start ());
   gst_pad_pause_task (self->srcpad);
   gst_pad_push_event (self->srcpad, gst_event_new_flush_stop (FALSE));
@@ -239,7 +260,7 @@ gst_realtime_output_activate_mode (GstPad * pad, GstObject * parent,
         (GstTaskFunction) gst_realtime_output_loop, self, nullptr);
   }
 
-  gst_realtime_output_set_flushing (self, true);
+  gst_realtime_output_set_flushing (self, true, true);
   return gst_pad_stop_task (pad);
 }
 
@@ -324,7 +345,12 @@ gst_realtime_output_push_one (GstRealtimeOutput * self, GstMiniObject * obj)
     case GST_FLOW_EOS:
       return true;
     case GST_FLOW_FLUSHING:
-      return false;
+    {
+      /* Our own flush pauses the task; downstream flushing on its own
+       * (an element not yet running, a seek) must not stop us for good. */
+      std::lock_guard < std::mutex > lk (self->state->lock);
+      return !self->state->flushing;
+    }
     default:
       GST_ELEMENT_FLOW_ERROR (self, ret);
       return false;
@@ -342,16 +368,17 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
 
   {
     std::unique_lock < std::mutex > lk (st->lock);
-    stream_start = std::exchange (st->need_stream_start, false);
-    segment = std::exchange (st->need_segment, false);
     idle_horizon = st->callbacks.idle_horizon;
-    if (!stream_start && !segment && st->queue.empty () && !st->flushing)
+    if (!st->need_stream_start && !st->need_segment && st->queue.empty ()
+        && !st->flushing)
       st->cond.wait_for (lk, IDLE_GAP_INTERVAL);
     if (st->flushing) {
       lk.unlock ();
       gst_pad_pause_task (self->srcpad);
       return;
     }
+    stream_start = std::exchange (st->need_stream_start, false);
+    segment = std::exchange (st->need_segment, false);
     if (!stream_start && !segment && !st->queue.empty ()) {
       obj = st->queue.front ();
       st->queue.pop_front ();

@@ -48,10 +48,15 @@ void gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer);
 /* Queues EOS after everything queued so far. */
 void gst_realtime_output_push_eos (GstRealtimeOutput * self);
 
-/* Drops everything queued and flushes downstream (flush-start/stop, without
- * resetting running time), so playback stops now; the next data starts at
- * running time @at. Any thread but the pad task. */
+/* Flushes downstream (flush-start/stop, without resetting running time),
+ * so playback stops now; queued data is kept (drop stale buffers first with
+ * gst_realtime_output_drop_buffers()); the next data starts at running time
+ * @at. Any thread but the pad task. */
 void gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at);
+
+/* Drops the queued buffers (events stay) and returns the running time up
+ * to which data has been pushed downstream. Any thread. */
+GstClockTime gst_realtime_output_drop_buffers (GstRealtimeOutput * self);
 
 /* Buffers queued and not yet pushed. */
 guint gst_realtime_output_queued (GstRealtimeOutput * self);
