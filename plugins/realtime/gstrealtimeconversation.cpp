@@ -485,18 +485,20 @@ struct RealtimeConversation::State
     stats.interruptions++;
     /* Stale audio not yet pushed goes now, under our lock, so nothing
      * queued after this is lost. */
-    GstClockTime pushed_to = gst_realtime_output_drop_buffers (audio_output);
     GstClockTime flush_at;
     if (live ()) {
       /* Sinks still hold what they have not played: flush it (after
        * unlocking: the output's task calls back into us). */
+      gst_realtime_output_drop_buffers (audio_output, GST_CLOCK_TIME_NONE);
       flush_at = GST_CLOCK_TIME_IS_VALID (at) ? at : played_to;
       flushes.push_back (audio_output);
       flush_at_ = flush_at;
     } else {
       /* Non-live output is usually being recorded (filesink truncates its
-       * file on FLUSH_STOP): keep what was pushed and continue after it. */
-      flush_at = pushed_to;
+       * file on FLUSH_STOP): the reply stays up to where the user spoke
+       * (what the truncate says was heard), and what follows continues
+       * after the data that went out. */
+      flush_at = gst_realtime_output_drop_buffers (audio_output, played_to);
     }
 
     std::string playing = items.front ().first;
@@ -1212,6 +1214,8 @@ RealtimeConversation::input_eos ()
     LOCKED (st);
     if (st->eos == EosState::Finished) {
       /* EOS again after a flush: the conversation is over, end again. */
+      gst_realtime_output_push_eos (st->audio_output);
+      gst_realtime_output_push_eos (st->text_output);
       st->post_input_eos = true;
       lk.unlock ();
       run_pending (st);
@@ -1269,9 +1273,19 @@ void
 RealtimeConversation::input_flushed ()
 {
   State *st = state_.get ();
-  LOCKED (st);
-  /* Audio from before a flushing seek is stale: do not send it. */
-  st->chunk.clear ();
+  {
+    LOCKED (st);
+    /* Audio from before a flushing seek is stale: do not send it. */
+    st->chunk.clear ();
+    /* After the end, the outputs' EOS is stale too: flush them so the next
+     * EOS can go out again. */
+    if (st->eos == EosState::Finished) {
+      st->flushes.push_back (st->audio_output);
+      st->flushes.push_back (st->text_output);
+      st->flush_at_ = GST_CLOCK_TIME_NONE;
+    }
+  }
+  run_pending (st);
 }
 
 /* --- applications --- */

@@ -190,21 +190,33 @@ gst_realtime_output_set_flushing (GstRealtimeOutput * self, bool flushing,
 }
 
 GstClockTime
-gst_realtime_output_drop_buffers (GstRealtimeOutput * self)
+gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
+    GstClockTime from)
 {
   GstRealtimeOutputState *st = self->state;
   std::lock_guard < std::mutex > lk (st->lock);
 
+  GstClockTime end = st->position;
   std::deque < GstMiniObject * >kept;
   for (GstMiniObject * obj:st->queue) {
-    if (GST_IS_BUFFER (obj))
-      gst_mini_object_unref (obj);
-    else
+    if (!GST_IS_BUFFER (obj)) {
       kept.push_back (obj);
+      continue;
+    }
+    GstBuffer *buf = GST_BUFFER_CAST (obj);
+    bool keep = GST_CLOCK_TIME_IS_VALID (from) && GST_BUFFER_PTS_IS_VALID (buf)
+        && GST_BUFFER_PTS (buf) < from;
+    if (!keep) {
+      gst_mini_object_unref (obj);
+      st->queued_buffers--;
+      continue;
+    }
+    kept.push_back (obj);
+    if (GST_BUFFER_DURATION_IS_VALID (buf))
+      end = MAX (end, GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf));
   }
   st->queue.swap (kept);
-  st->queued_buffers = 0;
-  return st->position;
+  return end;
 }
 
 void

@@ -54,9 +54,11 @@ void gst_realtime_output_push_eos (GstRealtimeOutput * self);
  * @at. Any thread but the pad task. */
 void gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at);
 
-/* Drops the queued buffers (events stay) and returns the running time up
- * to which data has been pushed downstream. Any thread. */
-GstClockTime gst_realtime_output_drop_buffers (GstRealtimeOutput * self);
+/* Drops the queued buffers that start at or after running time @from (all
+ * of them for GST_CLOCK_TIME_NONE; events stay) and returns the running
+ * time up to which data is pushed or still queued. Any thread. */
+GstClockTime gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
+    GstClockTime from);
 
 /* Buffers queued and not yet pushed. */
 guint gst_realtime_output_queued (GstRealtimeOutput * self);
