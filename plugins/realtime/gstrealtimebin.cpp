@@ -240,6 +240,7 @@ enum
   PROP_TOOL_CHOICE,
   PROP_SESSION_CONFIG,
   PROP_TEXT_ROLES,
+  PROP_CA_FILE,
   PROP_LATENCY,
   PROP_INPUT_CHUNK_MS,
   PROP_EOS_TIMEOUT_MS,
@@ -287,6 +288,7 @@ struct GstRealtimeBinSettings
   std::string url = DEFAULT_URL;
   std::string model = DEFAULT_MODEL;
   std::string api_key;          /* never logged, never readable */
+  std::string ca_file;
   realtime::SessionSettings session;
   guint text_roles = DEFAULT_TEXT_ROLES;
   guint latency_ms = DEFAULT_LATENCY_MS;
@@ -464,6 +466,18 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "Whose transcripts go out on src_text (all go to the bus)",
           GST_TYPE_REALTIME_TEXT_ROLES, DEFAULT_TEXT_ROLES, SESSION_FLAGS));
 
+  /**
+   * GstRealtimeBin:ca-file:
+   *
+   * A PEM file with the CA certificate(s) that sign a private `wss://`
+   * endpoint's certificate (or the simulator's, with `--tls-cert`). When
+   * set, only these CAs are trusted; empty: the system's trust store.
+   */
+  g_object_class_install_property (gobject_class, PROP_CA_FILE,
+      g_param_spec_string ("ca-file", "CA file",
+          "PEM file of the CA certificates trusted for wss:// instead of the "
+          "system's (private endpoints); empty: the system's", nullptr,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:latency:
    *
@@ -979,6 +993,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_URL:
     case PROP_MODEL:
     case PROP_API_KEY:
+    case PROP_CA_FILE:
       break;                    /* next connection */
     case PROP_TEXT_ROLES:
       conv->set_text_roles (st->text_roles);
@@ -1024,6 +1039,9 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_API_KEY:
       st->api_key = string_or_empty (value);
+      break;
+    case PROP_CA_FILE:
+      st->ca_file = string_or_empty (value);
       break;
     case PROP_VOICE:
       s.voice = g_value_get_string (value) ? g_value_get_string (value)
@@ -1155,6 +1173,9 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_MODEL:
       g_value_set_string (value, st->model.c_str ());
       break;
+    case PROP_CA_FILE:
+      set_string_or_null (value, st->ca_file);
+      break;
     case PROP_VOICE:
       g_value_set_string (value, s.voice.c_str ());
       break;
@@ -1243,6 +1264,7 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.url = st->url;
     config.model = st->model;
     config.api_key = st->api_key;
+    config.ca_file = st->ca_file;
     config.session = st->session;
     config.text_roles = st->text_roles;
     config.chunk_ms = st->input_chunk_ms;

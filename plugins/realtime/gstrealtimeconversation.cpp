@@ -798,6 +798,12 @@ RealtimeConversation::start (GError ** error)
             http_failure_text (status), err ? err->message : "",
             gst_structure_new ("realtime-connection", "http-status-code",
                 G_TYPE_UINT, status, nullptr));
+      } else if (err && err->domain == G_TLS_ERROR) {
+        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+            "The Realtime API endpoint's TLS certificate was not accepted ("
+            + std::string (err->message) + "). For a private endpoint, set "
+            "the ca-file property to the CA certificate that signed it.",
+            err->message);
       } else {
         st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
             where + ": " + (err ? err->message : "unknown error") +
@@ -833,6 +839,7 @@ RealtimeConversation::start (GError ** error)
   opts.url = connect_url (c);
   if (!c.api_key.empty ())
     opts.headers.emplace_back ("Authorization", "Bearer " + c.api_key);
+  opts.ca_file = c.ca_file;
 
   {
     LOCKED (st);

@@ -24,6 +24,7 @@ struct RealtimeConversationConfig
   std::string url;
   std::string model;
   std::string api_key;          /* never logged */
+  std::string ca_file;          /* PEM; empty: the system's trust store */
   realtime::SessionSettings session;
   guint text_roles;             /* GstRealtimeTextRoles */
   guint chunk_ms;

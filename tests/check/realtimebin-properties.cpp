@@ -71,6 +71,10 @@ GST_START_TEST (test_contract_names_types_defaults)
     {"noise-reduction", G_TYPE_INVALID, "none"},
     {"output-modalities", G_TYPE_INVALID, "audio"},
     {"text-roles", G_TYPE_INVALID, "assistant"},
+    {"ca-file", G_TYPE_STRING, nullptr},
+    {"latency", G_TYPE_UINT, "100"},
+    {"input-chunk-ms", G_TYPE_UINT, "50"},
+    {"eos-timeout-ms", G_TYPE_UINT, "30000"},
   };
 
   for (const auto &p : props) {
@@ -116,7 +120,7 @@ GST_START_TEST (test_ranges_and_mutability)
   fail_unless_equals_int (tokens->maximum, 4096);
 
   /* Connection settings: READY at the latest. The session's: any time. */
-  for (const char *name : {"url", "model", "api-key"})
+  for (const char *name : {"url", "model", "api-key", "ca-file"})
     fail_unless (spec (bin, name)->flags & GST_PARAM_MUTABLE_READY, "%s", name);
   for (const char *name : {"voice", "instructions", "turn-detection",
           "vad-threshold", "tools", "session-config", "text-roles"})
