@@ -18,6 +18,7 @@
 #include <gst/realtime/io-thread.h>
 #include <gst/realtime/json-util.h>
 #include <gst/realtime/output-timeline.h>
+#include <gst/realtime/realtime-error.h>
 #include <gst/realtime/server-events.h>
 #include <gst/realtime/websocket-client.h>
 
@@ -40,6 +41,9 @@ static constexpr guint64 MAX_BACKLOG_MS = 10000;
 /* The service refuses to commit less than 100 ms of audio
  * (input_audio_buffer_commit_empty); such a commit is not sent. */
 static constexpr guint64 MIN_COMMIT_SAMPLES = realtime::AUDIO_RATE / 10;
+
+/* Bad server events are warned about this many times, then only logged. */
+static constexpr guint64 MAX_BAD_EVENT_WARNINGS = 3;
 
 using realtime::ServerEvent;
 using realtime::ServerEventType;
@@ -147,6 +151,7 @@ struct RealtimeConversation::State
   GSource *eos_timeout = nullptr;       /* I/O thread */
 
   Stats stats;
+  guint64 bad_events = 0;               /* skipped server events */
 
   /* --- helpers, all called with `lock` held --- */
 
@@ -1153,14 +1158,30 @@ handle_message (RealtimeConversation::State * st, std::string_view text)
 
   GError *err = nullptr;
   std::optional<ServerEvent> ev = realtime::parse_server_event (text, &err);
-  if (!ev) {
-    st->fail (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
-        std::string ("The Realtime API sent an event this client cannot "
-            "read; the conversation stops: ") + err->message,
-        "protocol violation");
+  if (!ev && g_error_matches (err, REALTIME_PROTOCOL_ERROR,
+          REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL)) {
+    /* Not a glitch: the endpoint speaks the retired beta protocol. */
+    st->fail (GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
+        std::string ("The endpoint speaks the retired beta Realtime "
+            "protocol; realtimebin speaks the GA protocol only. Check the "
+            "url property: ") + err->message, "beta protocol");
     g_error_free (err);
     st->closing = true;
     st->ws->close (1002, "protocol error");
+    return;
+  }
+  if (!ev) {
+    /* One bad event (malformed JSON, invalid base64, a missing field) is
+     * skipped; the conversation goes on. Warned a few times, then logged. */
+    if (++st->bad_events <= MAX_BAD_EVENT_WARNINGS)
+      st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+          std::string ("The Realtime API sent an event this client cannot "
+              "read; it was skipped: ") + err->message,
+          "bad server event " + std::to_string (st->bad_events));
+    else
+      GST_WARNING_OBJECT (st->bin, "skipping bad server event: %s",
+          err->message);
+    g_error_free (err);
     return;
   }
   if (!ev->unknown_fields.empty ())
