@@ -141,6 +141,7 @@
 #include "gstrealtimeelements.h"
 #include "gstrealtimeenums.h"
 #include "gstrealtimeinput.h"
+#include "gstrealtimemessages.h"
 #include "gstrealtimeoutput.h"
 
 #include <gst/pbutils/missing-plugins.h>
@@ -1138,17 +1139,7 @@ gst_realtime_bin_get_runtime_property (GstRealtimeBin * self, guint prop_id,
   } else if (self->state->last_stats) {
     g_value_set_boxed (value, self->state->last_stats);
   } else {
-    g_value_take_boxed (value, gst_structure_new ("realtime-stats",
-            "bytes-sent", G_TYPE_UINT64, (guint64) 0,
-            "bytes-received", G_TYPE_UINT64, (guint64) 0,
-            "events-sent", G_TYPE_UINT64, (guint64) 0,
-            "events-received", G_TYPE_UINT64, (guint64) 0,
-            "responses", G_TYPE_UINT64, (guint64) 0,
-            "interruptions", G_TYPE_UINT64, (guint64) 0,
-            "reconnects", G_TYPE_UINT64, (guint64) 0,
-            "dropped-audio-ms", G_TYPE_UINT64, (guint64) 0,
-            "first-audio-latency", G_TYPE_UINT64, GST_CLOCK_TIME_NONE,
-            nullptr));
+    g_value_take_boxed (value, realtime_stats_structure (RealtimeStats ()));
   }
 }
 

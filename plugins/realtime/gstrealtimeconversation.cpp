@@ -23,6 +23,7 @@
 #include <gst/realtime/websocket-client.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -65,15 +66,6 @@ struct ResponseState
   GstClockTime speech_end = GST_CLOCK_TIME_NONE;
   GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
   bool audio_seen = false;
-};
-
-struct Stats
-{
-  guint64 bytes_sent = 0, bytes_received = 0;
-  guint64 events_sent = 0, events_received = 0;
-  guint64 responses = 0, interruptions = 0, reconnects = 0;
-  guint64 dropped_audio_ms = 0;
-  GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
 };
 
 }  // namespace
@@ -150,7 +142,7 @@ struct RealtimeConversation::State
   guint64 eos_events_mark = 0;          /* events_queued after the barrier */
   GSource *eos_timeout = nullptr;       /* I/O thread */
 
-  Stats stats;
+  RealtimeStats stats;
   guint64 bad_events = 0;               /* skipped server events */
 
   /* --- helpers, all called with `lock` held --- */
@@ -288,12 +280,12 @@ struct RealtimeConversation::State
     chunk.clear ();
   }
 
-  void send_commit_and_response ()
+  /* The input so far, committed as the user's turn. */
+  void commit ()
   {
     flush_chunk ();
     send (realtime::build_input_audio_buffer_commit ());
     mark_turn_end (input_end, input_end);
-    request_response ({});
   }
 
   void mark_turn_end (GstClockTime end, GstClockTime speech_stop)
@@ -356,26 +348,37 @@ struct RealtimeConversation::State
     auto found = responses.find (ev.response_id);
     ResponseState & r = found != responses.end ()? found->second : unknown;
 
+    /* Deltas may end on half a sample: the odd byte waits for the next
+     * delta of the same content part. */
     std::string key = ev.response_id + "/" + ev.item_id + "/" +
         std::to_string (ev.content_index);
-    std::vector<guint8> pcm;
-    pcm.reserve (ev.audio.size () + 1);
-    if (carry && key == carry_key)
-      pcm.push_back (*carry);
-    else if (carry)
+    if (carry && key != carry_key) {
       GST_WARNING_OBJECT (bin, "dropping a lone byte at the end of %s",
           carry_key.c_str ());
-    carry.reset ();
-    pcm.insert (pcm.end (), ev.audio.begin (), ev.audio.end ());
-    if (pcm.size () % 2) {
-      carry = pcm.back ();
-      carry_key = key;
-      pcm.pop_back ();
+      carry.reset ();
     }
-    if (pcm.empty ())
+    gsize lead = carry ? 1 : 0;
+    gsize total = lead + ev.audio.size ();
+    gsize size = total & ~(gsize) 1;
+    std::optional<guint8> next_carry;
+    if (total % 2)
+      next_carry = ev.audio.empty ()? *carry : ev.audio.back ();
+    GstBuffer *buf = nullptr;
+    if (size > 0) {
+      buf = gst_buffer_new_allocate (nullptr, size, nullptr);
+      GstMapInfo map;
+      gst_buffer_map (buf, &map, GST_MAP_WRITE);
+      if (lead)
+        map.data[0] = *carry;
+      memcpy (map.data + lead, ev.audio.data (), size - lead);
+      gst_buffer_unmap (buf, &map);
+    }
+    carry = next_carry;
+    carry_key = key;
+    if (buf == nullptr)
       return;
 
-    guint64 samples = pcm.size () / 2;
+    guint64 samples = size / 2;
     if (ev.response_id != last_audio_response) {
       /* Only the latest response can still be interrupted; per-item
        * records of earlier ones are done with. */
@@ -392,7 +395,6 @@ struct RealtimeConversation::State
       stats.first_audio_latency = r.first_audio_latency;
     }
 
-    GstBuffer *buf = gst_buffer_new_memdup (pcm.data (), pcm.size ());
     GST_BUFFER_PTS (buf) = p.pts;
     GST_BUFFER_DURATION (buf) = p.duration;
     GST_BUFFER_OFFSET (buf) = p.offset;
@@ -1251,14 +1253,15 @@ RealtimeConversation::input_eos ()
     }
     if (st->eos != EosState::None)
       return;
+    st->flush_chunk ();
     if (st->failed || st->config.eos_timeout_ms == 0) {
-      st->flush_chunk ();
       st->finish (st->failed ? "failed" : "end of stream");
     } else {
-      st->flush_chunk ();
       if (st->config.session.turn_detection == realtime::TurnDetection::None
-          && st->uncommitted_samples >= MIN_COMMIT_SAMPLES)
-        st->send_commit_and_response ();
+          && st->uncommitted_samples >= MIN_COMMIT_SAMPLES) {
+        st->commit ();
+        st->request_response ({});
+      }
       st->send_eos_barrier ();
 
       guint timeout = st->config.eos_timeout_ms;
@@ -1387,9 +1390,7 @@ RealtimeConversation::commit_input ()
           "commit or clear; the Realtime API needs at least 100 ms.",
           "commit of less than 100 ms not sent");
     } else {
-      st->flush_chunk ();
-      st->send (realtime::build_input_audio_buffer_commit ());
-      st->mark_turn_end (st->input_end, st->input_end);
+      st->commit ();
     }
   }
   run_pending (st);
@@ -1535,15 +1536,5 @@ GstStructure *
 RealtimeConversation::stats ()
 {
   LOCKED (state_);
-  const Stats & s = state_->stats;
-  return gst_structure_new ("realtime-stats",
-      "bytes-sent", G_TYPE_UINT64, s.bytes_sent,
-      "bytes-received", G_TYPE_UINT64, s.bytes_received,
-      "events-sent", G_TYPE_UINT64, s.events_sent,
-      "events-received", G_TYPE_UINT64, s.events_received,
-      "responses", G_TYPE_UINT64, s.responses,
-      "interruptions", G_TYPE_UINT64, s.interruptions,
-      "reconnects", G_TYPE_UINT64, s.reconnects,
-      "dropped-audio-ms", G_TYPE_UINT64, s.dropped_audio_ms,
-      "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency, nullptr);
+  return realtime_stats_structure (state_->stats);
 }

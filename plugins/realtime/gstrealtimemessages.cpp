@@ -136,3 +136,18 @@ realtime_error_details (const realtime::ErrorInfo & error)
       "param", G_TYPE_STRING, error.param.c_str (),
       "event-id", G_TYPE_STRING, error.event_id.c_str (), nullptr);
 }
+
+GstStructure *
+realtime_stats_structure (const RealtimeStats & s)
+{
+  return gst_structure_new ("realtime-stats",
+      "bytes-sent", G_TYPE_UINT64, s.bytes_sent,
+      "bytes-received", G_TYPE_UINT64, s.bytes_received,
+      "events-sent", G_TYPE_UINT64, s.events_sent,
+      "events-received", G_TYPE_UINT64, s.events_received,
+      "responses", G_TYPE_UINT64, s.responses,
+      "interruptions", G_TYPE_UINT64, s.interruptions,
+      "reconnects", G_TYPE_UINT64, s.reconnects,
+      "dropped-audio-ms", G_TYPE_UINT64, s.dropped_audio_ms,
+      "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency, nullptr);
+}

@@ -43,5 +43,18 @@ GstMessage *realtime_message_interrupted (GstObject * src,
 GstMessage *realtime_message_rate_limits (GstObject * src,
     const std::vector < realtime::RateLimit > &limits);
 
+/* The counters of the `stats` property. */
+struct RealtimeStats
+{
+  guint64 bytes_sent = 0, bytes_received = 0;
+  guint64 events_sent = 0, events_received = 0;
+  guint64 responses = 0, interruptions = 0, reconnects = 0;
+  guint64 dropped_audio_ms = 0;
+  GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
+};
+
+/* The `realtime-stats` structure of @stats. */
+GstStructure *realtime_stats_structure (const RealtimeStats & stats);
+
 /* Details structure of the warning posted for a server `error` event. */
 GstStructure *realtime_error_details (const realtime::ErrorInfo & error);

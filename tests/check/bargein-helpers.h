@@ -460,4 +460,36 @@ private:
   std::thread ticker_;
 };
 
+
+/* The id of the first response the server created, once it has sent at
+ * least @ms of its audio. */
+static inline std::string
+wait_audio_sent (const std::string &path, double ms, guint timeout_ms = 5000)
+{
+  std::string rid;
+  double sent = 0;
+  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
+            std::vector<std::string> r = l.response_ids ();
+            if (r.empty ())
+              return false;
+            rid = r[0];
+            sent = audio_sent_ms (l, rid);
+            return sent >= ms;
+          }, timeout_ms), "the server sent %.0f ms of the reply, not %.0f, "
+      "within %u ms", sent, ms, timeout_ms);
+  return rid;
+}
+
+/* Waits until the sink rendered up to running time @ms at least. */
+static inline void
+wait_rendered_to (LiveRig &rig, double ms)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (rig.rendered.end () < ms_to_ns (ms)) {
+    fail_unless (g_get_monotonic_time () < deadline, "the sink rendered up "
+        "to %.1f ms, not %.1f ms", ns_to_ms (rig.rendered.end ()), ms);
+    g_usleep (2000);
+  }
+}
+
 }  // namespace bargein

@@ -50,37 +50,6 @@ simulator (const char *name, const char *scenario = kLong, double pace = 0)
   return start_simulator (sim_options (kLogDir, name, scenario, pace));
 }
 
-/* The id of the first response the server created, once it has sent at
- * least @ms of its audio. */
-static std::string
-wait_audio_sent (const std::string &path, double ms, guint timeout_ms = 5000)
-{
-  std::string rid;
-  double sent = 0;
-  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
-            std::vector<std::string> r = l.response_ids ();
-            if (r.empty ())
-              return false;
-            rid = r[0];
-            sent = audio_sent_ms (l, rid);
-            return sent >= ms;
-          }, timeout_ms), "the server sent %.0f ms of the reply, not %.0f, "
-      "within %u ms", sent, ms, timeout_ms);
-  return rid;
-}
-
-/* Waits until the sink rendered up to running time @ms at least. */
-static void
-wait_rendered_to (LiveRig &rig, double ms)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (rig.rendered.end () < ms_to_ns (ms)) {
-    fail_unless (g_get_monotonic_time () < deadline, "the sink rendered up "
-        "to %.1f ms, not %.1f ms", ns_to_ms (rig.rendered.end ()), ms);
-    g_usleep (2000);
-  }
-}
-
 /* Waits until the server answered every truncate/delete realtimebin sent
  * (with the item event or an error). Call it after a wire_barrier(), so
  * that all realtimebin sent is in the log. */
