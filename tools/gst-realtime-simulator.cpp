@@ -65,6 +65,9 @@ main (int argc, char **argv)
         "N"},
     {"drop-after-ms", 0, 0, G_OPTION_ARG_INT64, &f.drop_after_ms,
         "Fault: cut the TCP connection MS after it opened", "MS"},
+    {"drop-jitter-ms", 0, 0, G_OPTION_ARG_INT64, &f.drop_jitter_ms,
+        "With --drop-after-ms: each connection drops up to MS later, at "
+        "random", "MS"},
     {"close-after-events", 0, 0, G_OPTION_ARG_INT64, &f.close_after_events,
         "Fault: close the WebSocket (--close-code) after N server events", "N"},
     {"close-after-ms", 0, 0, G_OPTION_ARG_INT64, &f.close_after_ms,
@@ -93,6 +96,12 @@ main (int argc, char **argv)
         "split across deltas)", nullptr},
     {"stall-after-events", 0, 0, G_OPTION_ARG_INT64, &f.stall_after_events,
         "Fault: after N server events, send nothing for --stall-ms", "N"},
+    {"drop-after-deltas", 0, 0, G_OPTION_ARG_INT64, &f.drop_after_deltas,
+        "Fault: cut the TCP connection 100 ms after the Nth audio delta sent "
+        "on it, sending nothing more (mid-response)", "N"},
+    {"stall-after-deltas", 0, 0, G_OPTION_ARG_INT64, &f.stall_after_deltas,
+        "Fault: after the Nth audio delta on a connection, send nothing for "
+        "--stall-ms", "N"},
     {"stall-ms", 0, 0, G_OPTION_ARG_INT64, &f.stall_ms,
         "How long a stall lasts", "MS"},
     {"handshake-status", 0, 0, G_OPTION_ARG_INT, &handshake_status,

@@ -179,7 +179,10 @@ Session::Session (Context context, SoupWebsocketConnection *connection,
 
   const FaultOptions &f = ctx_.options->faults;
   if (ctx_.faults && f.drop_after_ms >= 0)
-    arm_timer (drop_timer_, f.drop_after_ms, [] (gpointer data) -> gboolean {
+    arm_timer (drop_timer_, f.drop_after_ms + (f.drop_jitter_ms > 0 ?
+            g_random_int_range (0, (gint32) MIN (f.drop_jitter_ms,
+                    (gint64) G_MAXINT32)) : 0),
+        [] (gpointer data) -> gboolean {
       auto *self = static_cast<Session *> (data);
       self->drop_timer_ = nullptr;
       self->drop_connection ("drop-after-ms");
@@ -263,7 +266,7 @@ void
 Session::disarm_timers ()
 {
   for (GSource **slot : {&expiry_timer_, &drop_timer_, &close_timer_,
-          &stall_timer_})
+          &stall_timer_, &delta_drop_timer_})
     destroy_timer (*slot);
   for (auto &r : responses_)
     destroy_timer (r->timer);
@@ -368,20 +371,52 @@ Session::after_sent ()
     big += "\"}";
     send_text (big, true);
   }
-  if (n == f.stall_after_events && f.stall_ms > 0 && !stalled_) {
-    ctx_.log->note (ctx_.connection, "stall", std::to_string (f.stall_ms));
-    stalled_ = true;
-    arm_timer (stall_timer_, f.stall_ms, [] (gpointer data) -> gboolean {
-      auto *self = static_cast<Session *> (data);
-      self->stall_timer_ = nullptr;
-      self->flush_stalled ();
-      return G_SOURCE_REMOVE;
-    });
-  }
+  if (n == f.stall_after_events)
+    stall ();
   if (n == f.close_after_events)
     close_connection (f.close_code, f.close_reason);
   if (n == f.drop_after_events)
     drop_connection ("drop-after-events");
+}
+
+/* Delta-counted faults fire right after the Nth audio delta. */
+void
+Session::after_delta ()
+{
+  deltas_sent_++;
+  if (!ctx_.faults)
+    return;
+  const FaultOptions &f = ctx_.options->faults;
+  if (deltas_sent_ == f.stall_after_deltas)
+    stall ();
+  if (deltas_sent_ == f.drop_after_deltas && !delta_drop_timer_) {
+    /* Cut once what was sent has left (nothing more is sent meanwhile):
+     * the client has seen exactly the first N deltas and what came
+     * before, which makes the fault repeatable. */
+    stalled_ = true;
+    arm_timer (delta_drop_timer_, 100, [] (gpointer data) -> gboolean {
+      auto *self = static_cast<Session *> (data);
+      self->delta_drop_timer_ = nullptr;
+      self->drop_connection ("drop-after-deltas");
+      return G_SOURCE_REMOVE;
+    });
+  }
+}
+
+void
+Session::stall ()
+{
+  const FaultOptions &f = ctx_.options->faults;
+  if (f.stall_ms <= 0 || stalled_)
+    return;
+  ctx_.log->note (ctx_.connection, "stall", std::to_string (f.stall_ms));
+  stalled_ = true;
+  arm_timer (stall_timer_, f.stall_ms, [] (gpointer data) -> gboolean {
+    auto *self = static_cast<Session *> (data);
+    self->stall_timer_ = nullptr;
+    self->flush_stalled ();
+    return G_SOURCE_REMOVE;
+  });
 }
 
 void
@@ -1291,6 +1326,8 @@ Session::stream_next (Response *r)
           + ",\"content_index\":0,\"delta\":\"" + delta + "\"}";
       send_text (text, false);
       after_sent ();
+      if (!closed_)
+        after_delta ();
       if (closed_)
         return false;
       r->bytes_sent += n;

@@ -104,6 +104,8 @@ private:
       const char *type = "invalid_request_error");
   void send_text (const std::string &text, bool fault);
   void after_sent ();
+  void after_delta ();
+  void stall ();
   void flush_stalled ();
   void drop_connection (const char *why);
   void close_connection (int code, const std::string &reason);
@@ -147,11 +149,13 @@ private:
 
   guint64 counter_ = 0;
   gint64 events_sent_ = 0;
+  gint64 deltas_sent_ = 0;
   bool stalled_ = false;
   std::deque<std::pair<std::string, bool>> stalled_frames_;
 
   GSource *expiry_timer_ = nullptr;
   GSource *drop_timer_ = nullptr;
+  GSource *delta_drop_timer_ = nullptr;
   GSource *close_timer_ = nullptr;
   GSource *stall_timer_ = nullptr;
 };

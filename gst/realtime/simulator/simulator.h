@@ -16,6 +16,7 @@ namespace realtime::sim {
 struct FaultOptions {
   gint64 drop_after_events = -1;    /* cut the TCP connection, no close frame */
   gint64 drop_after_ms = -1;
+  gint64 drop_jitter_ms = 0;        /* + a random 0..this per connection */
   gint64 close_after_events = -1;   /* send a close frame ... */
   gint64 close_after_ms = -1;
   int close_code = 1011;            /* ... with this code and reason */
@@ -30,6 +31,10 @@ struct FaultOptions {
   bool odd_delta_bytes = false;
   gint64 stall_after_events = -1;   /* stop sending anything ... */
   gint64 stall_ms = 0;              /* ... for this long */
+  /* The same, counted in audio deltas sent on the connection: lands in
+   * the middle of a response whatever else was said before. */
+  gint64 drop_after_deltas = -1;
+  gint64 stall_after_deltas = -1;
   guint handshake_status = 0;       /* refuse the handshake with this HTTP status */
   /* Faults apply to the first N connections only (-1: all), so a client's
    * reconnect can succeed. */
