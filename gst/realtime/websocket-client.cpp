@@ -23,6 +23,10 @@ struct WebSocketClient::State {
   bool finished = false;               /* closed or failed: drop new frames */
   guint64 dropped = 0;
 
+  /* A protocol error libsoup closed the connection for (I/O thread). */
+  gushort error_code = 0;
+  std::string error_message;
+
   ~State () { g_object_unref (cancellable); }
 };
 
@@ -44,6 +48,19 @@ on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
   s->callbacks.message (std::string_view (text, size));
 }
 
+/* libsoup closes the connection itself on a protocol error (e.g. a frame
+ * over max-incoming-payload-size: SOUP_WEBSOCKET_CLOSE_TOO_BIG); the code
+ * is reported as the close code, which the peer never sent. */
+void
+on_ws_error (SoupWebsocketConnection *, GError *error, gpointer data)
+{
+  auto &s = static_cast<Holder *> (data)->state;
+  if (error->domain == SOUP_WEBSOCKET_ERROR && s->error_code == 0) {
+    s->error_code = (gushort) error->code;
+    s->error_message = error->message;
+  }
+}
+
 void
 on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
 {
@@ -59,6 +76,10 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
     return;
   gushort code = soup_websocket_connection_get_close_code (ws);
   const char *reason = soup_websocket_connection_get_close_data (ws);
+  if (code == 0 && s->error_code != 0) {
+    s->callbacks.closed (s->error_code, s->error_message);
+    return;
+  }
   /* No close frame from the peer: the connection dropped. */
   s->callbacks.closed (code != 0 ? code : 1006, reason ? reason : "");
 }
@@ -118,6 +139,8 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
       new Holder {s}, free_holder, (GConnectFlags) 0);
   g_signal_connect_data (ws, "closed", G_CALLBACK (on_ws_closed),
       new Holder {s}, free_holder, (GConnectFlags) 0);
+  g_signal_connect_data (ws, "error", G_CALLBACK (on_ws_error),
+      new Holder {s}, free_holder, (GConnectFlags) 0);
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->open = true;
@@ -174,6 +197,8 @@ WebSocketClient::~WebSocketClient ()
               0, nullptr, (gpointer) on_ws_message, nullptr);
           g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
               0, nullptr, (gpointer) on_ws_closed, nullptr);
+          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
+              0, nullptr, (gpointer) on_ws_error, nullptr);
           if (soup_websocket_connection_get_state (s->ws)
               == SOUP_WEBSOCKET_STATE_OPEN)
             soup_websocket_connection_close (s->ws, 1000, nullptr);

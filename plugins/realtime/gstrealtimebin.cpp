@@ -71,7 +71,20 @@
  * it) and is a live, no-preroll change. `progress` messages of type start,
  * complete (session ready) or error surround the connection. PAUSED→READY
  * closes the session. Audio that arrives before the session is ready waits,
- * bounded (10 s, then it is dropped and counted in #GstRealtimeBin:stats).
+ * bounded (#GstRealtimeBin:input-backlog-ms, then it is dropped and counted
+ * in #GstRealtimeBin:stats).
+ *
+ * ## Reliability
+ *
+ * A dropped connection (close 1001, 1005, 1006, 1011, 1012, 1013, a network
+ * error), HTTP 408/429/5xx at the handshake, or a server silent during a
+ * response (#GstRealtimeBin:stall-timeout-ms) is reconnected with back-off
+ * (#GstRealtimeBin:reconnect-attempts): the new session gets the same
+ * configuration, the conversation replayed as text
+ * (#GstRealtimeBin:replay-turns) and the input spoken meanwhile. Before the
+ * session cap (`expires_at`) the next session is prepared and takes over at
+ * a quiet moment (#GstRealtimeBin:rollover-margin-s). HTTP 401/403, close
+ * 4000, key/quota/billing error codes and TLS failures are errors.
  *
  * ## Bus messages
  *
@@ -79,8 +92,9 @@
  * them):
  *
  * * `realtime-session`: `state` (string: connecting, connected,
- *   reconnecting, closed), `session-id` (string), `reason` (string, on
- *   closed).
+ *   reconnecting, closed), `session-id` (string), `reason` (string: on
+ *   reconnecting why and which attempt; on connected `reconnected` or
+ *   "rolled over from …"; on closed why).
  * * `realtime-vad`: `event` (string: speech-started, speech-stopped,
  *   timeout), `audio-ms` (guint64: the server's audio_start_ms /
  *   audio_end_ms; the service includes the prefix padding in the start and
@@ -174,6 +188,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_realtime_bin_debug);
 #define DEFAULT_LATENCY_MS 100
 #define DEFAULT_INPUT_CHUNK_MS 50
 #define DEFAULT_EOS_TIMEOUT_MS 30000
+#define DEFAULT_RECONNECT_ATTEMPTS 5
+#define DEFAULT_RECONNECT_INITIAL_DELAY_MS 500
+#define DEFAULT_RECONNECT_MAX_DELAY_MS 8000
+#define DEFAULT_STALL_TIMEOUT_MS 15000
+#define DEFAULT_INPUT_BACKLOG_MS 10000
+#define DEFAULT_REPLAY_TURNS 20
+#define DEFAULT_ROLLOVER_MARGIN_S 120
+#define DEFAULT_MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 
 #define NATIVE_AUDIO_CAPS "audio/x-raw, format = (string) S16LE, " \
     "rate = (int) 24000, channels = (int) 1, layout = (string) interleaved"
@@ -190,7 +212,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_realtime_bin_debug);
 #define BUS_MESSAGES_DOC \
   "element messages from the bin:" DOC_NL \
   "realtime-session: state (connecting|connected|reconnecting|closed)," DOC_NL \
-  "  session-id, reason (on closed)" DOC_NL \
+  "  session-id, reason (why: reconnecting, reconnected, rolled over," DOC_NL \
+  "  closed)" DOC_NL \
   "realtime-vad: event (speech-started|speech-stopped|timeout)," DOC_NL \
   "  audio-ms (guint64, server's audio_start_ms/audio_end_ms)," DOC_NL \
   "  running-time (GstClockTime, in input running time), item-id" DOC_NL \
@@ -245,6 +268,14 @@ enum
   PROP_LATENCY,
   PROP_INPUT_CHUNK_MS,
   PROP_EOS_TIMEOUT_MS,
+  PROP_RECONNECT_ATTEMPTS,
+  PROP_RECONNECT_INITIAL_DELAY_MS,
+  PROP_RECONNECT_MAX_DELAY_MS,
+  PROP_STALL_TIMEOUT_MS,
+  PROP_INPUT_BACKLOG_MS,
+  PROP_REPLAY_TURNS,
+  PROP_ROLLOVER_MARGIN_S,
+  PROP_MAX_INCOMING_PAYLOAD,
   PROP_SESSION_ID,
   PROP_STATS,
 };
@@ -295,6 +326,14 @@ struct GstRealtimeBinSettings
   guint latency_ms = DEFAULT_LATENCY_MS;
   guint input_chunk_ms = DEFAULT_INPUT_CHUNK_MS;
   guint eos_timeout_ms = DEFAULT_EOS_TIMEOUT_MS;
+  guint reconnect_attempts = DEFAULT_RECONNECT_ATTEMPTS;
+  guint reconnect_initial_delay_ms = DEFAULT_RECONNECT_INITIAL_DELAY_MS;
+  guint reconnect_max_delay_ms = DEFAULT_RECONNECT_MAX_DELAY_MS;
+  guint stall_timeout_ms = DEFAULT_STALL_TIMEOUT_MS;
+  guint input_backlog_ms = DEFAULT_INPUT_BACKLOG_MS;
+  guint replay_turns = DEFAULT_REPLAY_TURNS;
+  guint rollover_margin_s = DEFAULT_ROLLOVER_MARGIN_S;
+  guint max_incoming_payload = DEFAULT_MAX_INCOMING_PAYLOAD;
 };
 
 /* What exists only while the element runs. */
@@ -515,6 +554,111 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "After input EOS, longest wait for the last response, in ms "
           "(0: do not wait)", 0, 3600000, DEFAULT_EOS_TIMEOUT_MS,
           SESSION_FLAGS));
+
+  /* Reliability: docs/reliability.md tells what is retried and kept. */
+  /**
+   * GstRealtimeBin:reconnect-attempts:
+   *
+   * After a dropped connection (close codes 1001, 1005, 1006, 1011, 1012,
+   * 1013, a network error, HTTP 408/429/5xx at the handshake, or a stall),
+   * how many times to try again before posting an error; the count starts
+   * over once a new session has worked. Never retried: HTTP 401/403,
+   * close 4000, quota/billing/key error codes, TLS failures. 0 never
+   * reconnects.
+   */
+  g_object_class_install_property (gobject_class, PROP_RECONNECT_ATTEMPTS,
+      g_param_spec_uint ("reconnect-attempts", "Reconnect attempts",
+          "Tries after a lost connection before giving up (0: none)",
+          0, 1000, DEFAULT_RECONNECT_ATTEMPTS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:reconnect-initial-delay-ms:
+   *
+   * Wait before the first reconnect attempt; it doubles with each failed
+   * attempt up to #GstRealtimeBin:reconnect-max-delay-ms, spread by ±20 %
+   * so that sessions that dropped together do not return together.
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_RECONNECT_INITIAL_DELAY_MS,
+      g_param_spec_uint ("reconnect-initial-delay-ms",
+          "Reconnect initial delay", "Wait before the first reconnect "
+          "attempt, in ms (doubles per attempt)", 0, 600000,
+          DEFAULT_RECONNECT_INITIAL_DELAY_MS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  g_object_class_install_property (gobject_class,
+      PROP_RECONNECT_MAX_DELAY_MS,
+      g_param_spec_uint ("reconnect-max-delay-ms", "Reconnect maximum delay",
+          "Longest wait between reconnect attempts, in ms", 0, 600000,
+          DEFAULT_RECONNECT_MAX_DELAY_MS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:stall-timeout-ms:
+   *
+   * While a response is being produced, a server that sends nothing for
+   * this long is taken for a dead connection (a half-open TCP connection
+   * can take minutes to notice) and the session is reconnected. 0 turns
+   * the check off.
+   */
+  g_object_class_install_property (gobject_class, PROP_STALL_TIMEOUT_MS,
+      g_param_spec_uint ("stall-timeout-ms", "Stall timeout",
+          "Silence from the server during a response taken for a dead "
+          "connection, in ms (0: never)", 0, 600000,
+          DEFAULT_STALL_TIMEOUT_MS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:input-backlog-ms:
+   *
+   * Input audio kept while the session is not ready (connecting,
+   * reconnecting), sent once it is. Audio beyond it is dropped, counted in
+   * `dropped-audio-ms` of #GstRealtimeBin:stats and reported once with a
+   * warning. (Audio the socket has not written on a slow uplink is bounded
+   * separately, at 10 s.)
+   */
+  g_object_class_install_property (gobject_class, PROP_INPUT_BACKLOG_MS,
+      g_param_spec_uint ("input-backlog-ms", "Input backlog",
+          "Input audio kept while the session is not ready (connecting, "
+          "reconnecting), in ms", 0, 600000, DEFAULT_INPUT_BACKLOG_MS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:replay-turns:
+   *
+   * A new session (after a reconnect, or a rollover before the session
+   * cap) knows nothing: the last this many turns (a user item and the
+   * assistant's answer each) are replayed into it as text items, from the
+   * transcripts. User speech is replayed only when
+   * #GstRealtimeBin:input-transcription-model is set. 0 replays nothing.
+   */
+  g_object_class_install_property (gobject_class, PROP_REPLAY_TURNS,
+      g_param_spec_uint ("replay-turns", "Replay turns",
+          "Turns of the conversation replayed as text into a new session",
+          0, 10000, DEFAULT_REPLAY_TURNS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:rollover-margin-s:
+   *
+   * Sessions end at `expires_at` (60 minutes). This long before, the next
+   * session is opened in the background, given the configuration and the
+   * conversation, and takes over when nobody speaks and no response
+   * plays. 0 turns this off (the session then ends at the cap and is
+   * reconnected).
+   */
+  g_object_class_install_property (gobject_class, PROP_ROLLOVER_MARGIN_S,
+      g_param_spec_uint ("rollover-margin-s", "Rollover margin",
+          "Open the next session this long before the current one expires, "
+          "in s (0: never)", 0, 7200, DEFAULT_ROLLOVER_MARGIN_S,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:max-incoming-payload:
+   *
+   * Largest server frame accepted, in bytes; a larger one closes the
+   * connection (close code 1009), which is then reconnected. Server
+   * events are small: the default leaves ample room.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_INCOMING_PAYLOAD,
+      g_param_spec_uint ("max-incoming-payload", "Max incoming payload",
+          "Largest server frame accepted, in bytes", 1024, G_MAXINT,
+          DEFAULT_MAX_INCOMING_PAYLOAD,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   g_object_class_install_property (gobject_class, PROP_SESSION_ID,
       g_param_spec_string ("session-id", "Session ID",
           "session.id of the live session (or of the last one)", nullptr,
@@ -525,9 +669,11 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    * Counters of the running (or last) conversation, a `realtime-stats`
    * structure of guint64 fields: `bytes-sent`, `bytes-received`,
    * `events-sent`, `events-received`, `responses`, `interruptions`,
-   * `reconnects`, `dropped-audio-ms` (input audio dropped because the
-   * connection could not keep up) and `first-audio-latency` (GstClockTime,
-   * of the last response).
+   * `reconnects` (sessions reopened after a lost connection), `rollovers`
+   * (sessions replaced before they expired), `dropped-audio-ms` (input
+   * audio dropped because no session was ready or the connection could not
+   * keep up) and `first-audio-latency` (GstClockTime, of the last
+   * response).
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
@@ -995,7 +1141,15 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_MODEL:
     case PROP_API_KEY:
     case PROP_CA_FILE:
-      break;                    /* next connection */
+    case PROP_RECONNECT_ATTEMPTS:
+    case PROP_RECONNECT_INITIAL_DELAY_MS:
+    case PROP_RECONNECT_MAX_DELAY_MS:
+    case PROP_STALL_TIMEOUT_MS:
+    case PROP_INPUT_BACKLOG_MS:
+    case PROP_REPLAY_TURNS:
+    case PROP_ROLLOVER_MARGIN_S:
+    case PROP_MAX_INCOMING_PAYLOAD:
+      break;                    /* next conversation */
     case PROP_TEXT_ROLES:
       conv->set_text_roles (st->text_roles);
       break;
@@ -1111,6 +1265,30 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_EOS_TIMEOUT_MS:
       st->eos_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_RECONNECT_ATTEMPTS:
+      st->reconnect_attempts = g_value_get_uint (value);
+      break;
+    case PROP_RECONNECT_INITIAL_DELAY_MS:
+      st->reconnect_initial_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_RECONNECT_MAX_DELAY_MS:
+      st->reconnect_max_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_STALL_TIMEOUT_MS:
+      st->stall_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_INPUT_BACKLOG_MS:
+      st->input_backlog_ms = g_value_get_uint (value);
+      break;
+    case PROP_REPLAY_TURNS:
+      st->replay_turns = g_value_get_uint (value);
+      break;
+    case PROP_ROLLOVER_MARGIN_S:
+      st->rollover_margin_s = g_value_get_uint (value);
+      break;
+    case PROP_MAX_INCOMING_PAYLOAD:
+      st->max_incoming_payload = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1233,6 +1411,30 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_EOS_TIMEOUT_MS:
       g_value_set_uint (value, st->eos_timeout_ms);
       break;
+    case PROP_RECONNECT_ATTEMPTS:
+      g_value_set_uint (value, st->reconnect_attempts);
+      break;
+    case PROP_RECONNECT_INITIAL_DELAY_MS:
+      g_value_set_uint (value, st->reconnect_initial_delay_ms);
+      break;
+    case PROP_RECONNECT_MAX_DELAY_MS:
+      g_value_set_uint (value, st->reconnect_max_delay_ms);
+      break;
+    case PROP_STALL_TIMEOUT_MS:
+      g_value_set_uint (value, st->stall_timeout_ms);
+      break;
+    case PROP_INPUT_BACKLOG_MS:
+      g_value_set_uint (value, st->input_backlog_ms);
+      break;
+    case PROP_REPLAY_TURNS:
+      g_value_set_uint (value, st->replay_turns);
+      break;
+    case PROP_ROLLOVER_MARGIN_S:
+      g_value_set_uint (value, st->rollover_margin_s);
+      break;
+    case PROP_MAX_INCOMING_PAYLOAD:
+      g_value_set_uint (value, st->max_incoming_payload);
+      break;
     case PROP_SESSION_ID:
     case PROP_STATS:
       /* from the conversation, below, without the settings lock */
@@ -1261,6 +1463,15 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.chunk_ms = st->input_chunk_ms;
     config.latency = st->latency_ms * GST_MSECOND;
     config.eos_timeout_ms = st->eos_timeout_ms;
+    config.reconnect.max_attempts = st->reconnect_attempts;
+    config.reconnect.initial_delay_ms = st->reconnect_initial_delay_ms;
+    config.reconnect.max_delay_ms = MAX (st->reconnect_max_delay_ms,
+        st->reconnect_initial_delay_ms);
+    config.stall_timeout_ms = st->stall_timeout_ms;
+    config.input_backlog_ms = st->input_backlog_ms;
+    config.replay_turns = st->replay_turns;
+    config.rollover_margin_s = st->rollover_margin_s;
+    config.max_incoming_payload = st->max_incoming_payload;
   }
   config.function_call = [self](const std::string & call_id,
       const std::string & name, const std::string & arguments)

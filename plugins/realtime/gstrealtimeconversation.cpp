@@ -14,11 +14,13 @@
 #include "gstrealtimemessages.h"
 
 #include <gst/realtime/client-events.h>
+#include <gst/realtime/conversation-history.h>
 #include <gst/realtime/input-timeline.h>
 #include <gst/realtime/io-thread.h>
 #include <gst/realtime/json-util.h>
 #include <gst/realtime/output-timeline.h>
 #include <gst/realtime/realtime-error.h>
+#include <gst/realtime/reconnect-policy.h>
 #include <gst/realtime/server-events.h>
 #include <gst/realtime/websocket-client.h>
 
@@ -34,10 +36,9 @@
 
 #define GST_CAT_DEFAULT gst_realtime_debug
 
-/* Input audio waiting for the session (before session.update went out, or
- * while the socket is slow) is bounded: beyond this it is dropped and
- * counted, never allowed to block the streaming thread or grow forever. */
-static constexpr guint64 MAX_BACKLOG_MS = 10000;
+/* Input audio the socket has not written yet (an uplink slower than real
+ * time) is bounded: beyond this it is dropped and counted. */
+static constexpr guint64 MAX_SEND_QUEUE_MS = 10000;
 
 /* The service refuses to commit less than 100 ms of audio
  * (input_audio_buffer_commit_empty); such a commit is not sent. */
@@ -52,6 +53,14 @@ using realtime::ServerEventType;
 namespace {
 
 enum class EosState { None, Barrier, Waiting, Finished };
+
+/* A client event waiting for the session; audio counts against
+ * input-backlog-ms. */
+struct Pending
+{
+  std::string text;
+  gsize audio_bytes;
+};
 
 /* A user turn's audio on the input timeline (for user transcripts). */
 struct Span
@@ -78,7 +87,7 @@ struct RealtimeConversation::State
   GstRealtimeOutput *text_output;
 
   std::shared_ptr<realtime::IoThread> io = realtime::IoThread::acquire ();
-  std::unique_ptr<realtime::WebSocketClient> ws;
+  std::weak_ptr<State> self;            /* for callbacks and timers */
 
   /* Guards everything below. Lock order: this, then an output's lock.
    * Never held while posting messages (sync bus handlers may call back). */
@@ -92,11 +101,37 @@ struct RealtimeConversation::State
   bool closing = false;                 /* our side closes: ignore the rest */
   bool failed = false;                  /* fatal error posted */
 
+  /* Connection. Each WebSocket has an id; callbacks of one that is no
+   * longer `conn` (or `next_conn`) are ignored. */
+  std::unique_ptr<realtime::WebSocketClient> ws;
+  guint conn = 0;
+  guint conn_serial = 0;
+  std::vector<std::unique_ptr<realtime::WebSocketClient>> retired;
+  bool reconnecting = false;            /* between a lost session and the next */
+  guint attempt = 0;                    /* tries in this outage */
+  bool proven = true;                   /* the session did something */
+  GSource *retry_timer = nullptr;       /* I/O thread, as the timers below */
+  GSource *stall_timer = nullptr;
+  GSource *rollover_timer = nullptr;
+  /* Session cap: the next session, opened in the background before the
+   * current one expires, takes over at a quiet moment. */
+  gint64 expires_at = 0;
+  std::unique_ptr<realtime::WebSocketClient> next_ws;
+  guint next_conn = 0;
+  bool next_ready = false;              /* its session.update was answered */
+  std::string next_session_id;
+  gint64 next_expires_at = 0;
+  guint64 next_mark = 0;                /* history replayed into it */
+  guint next_attempt = 0;
+  realtime::ConversationHistory history;
+  guint64 replay_mark = 0;              /* history before the outage */
+
   /* Session */
   std::string session_id;
   bool ready = false;                   /* session.update sent */
   bool progress_done = false;
-  std::deque<std::string> backlog;      /* appends waiting for `ready` */
+  std::deque<Pending> backlog;          /* events waiting for `ready` */
+  gsize backlog_audio_bytes = 0;
   guint64 updates_sent = 0, updates_acked = 0;
   guint64 event_serial = 0;
   std::deque<std::string> update_event_ids;   /* sent, not yet answered, in order */
@@ -104,6 +139,8 @@ struct RealtimeConversation::State
 
   /* Input */
   std::vector<guint8> chunk;            /* PCM not yet appended */
+  /* Where the chunk's samples came from: (running time, samples) runs. */
+  std::vector<std::pair<GstClockTime, guint64>> chunk_times;
   realtime::InputTimeline input_timeline;
   GstClockTime input_end = GST_CLOCK_TIME_NONE; /* running time after the last sample */
   guint64 uncommitted_samples = 0;
@@ -204,11 +241,12 @@ struct RealtimeConversation::State
 
   /* Client events wait in the backlog until session.update has gone out:
    * the server must not see audio or turns under the default session. */
-  void send (std::string text)
+  void send (std::string text, gsize audio_bytes = 0)
   {
     events_queued++;
     if (!ready) {
-      backlog.push_back (std::move (text));
+      backlog_audio_bytes += audio_bytes;
+      backlog.push_back ({std::move (text), audio_bytes});
       return;
     }
     send_now (std::move (text));
@@ -246,29 +284,48 @@ struct RealtimeConversation::State
 
   /* --- input --- */
 
-  void send_append (const guint8 * data, gsize size)
+  /* One chunk of input audio (@times: where its samples came from). Audio
+   * that cannot be sent yet (connecting, reconnecting) waits, up to
+   * input-backlog-ms, and so does audio the socket has not written (slow
+   * uplink), up to MAX_SEND_QUEUE_MS; beyond that it is dropped and
+   * counted, never allowed to block the streaming thread or grow forever.
+   * Only audio the session gets is on its input timeline. */
+  void send_append (const guint8 * data, gsize size,
+      const std::vector<std::pair<GstClockTime, guint64>> & times)
   {
-    guint64 ms = size / realtime::AUDIO_BYTES_PER_MS;
-    std::string ev = realtime::build_input_audio_buffer_append (data, size);
-    gsize waiting = ready ? ws->pending () : backlog.size ();
-    if (waiting * config.chunk_ms > MAX_BACKLOG_MS) {
-      note_dropped (ms);
+    guint64 limit = (guint64) (ready ? MAX_SEND_QUEUE_MS :
+        config.input_backlog_ms) * realtime::AUDIO_BYTES_PER_MS;
+    guint64 waiting = ready ? (guint64) ws->pending () * config.chunk_ms *
+        realtime::AUDIO_BYTES_PER_MS : backlog_audio_bytes;
+    if (waiting + size > limit) {
+      note_dropped (size / realtime::AUDIO_BYTES_PER_MS);
       return;
     }
-    send (std::move (ev));
+    for (const auto & [rt, samples] : times)
+      input_timeline.append (rt, samples);
+    send (realtime::build_input_audio_buffer_append (data, size), size);
   }
 
   void note_dropped (guint64 ms)
   {
     stats.dropped_audio_ms += ms;
-    if (!backlog_warned) {
-      backlog_warned = true;
+    if (backlog_warned)
+      return;
+    backlog_warned = true;
+    std::string limit = std::to_string (ready ? MAX_SEND_QUEUE_MS :
+        config.input_backlog_ms) + " ms";
+    if (!ready)
+      warn (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+          "The Realtime API session is not ready (connecting or "
+          "reconnecting): input audio beyond input-backlog-ms (" + limit +
+          ") is being dropped until it is (see the stats property for how "
+          "much).", "more than " + limit + " of input audio kept while "
+          "waiting for the session");
+    else
       warn (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
           "The connection to the Realtime API is too slow: input audio is "
           "being dropped (see the stats property for how much).",
-          "more than " + std::to_string (MAX_BACKLOG_MS) +
-          " ms of input audio waiting to be sent");
-    }
+          "more than " + limit + " of input audio waiting to be sent");
   }
 
   /* Sends what is left of the chunk (commit, EOS). */
@@ -276,8 +333,15 @@ struct RealtimeConversation::State
   {
     if (chunk.empty ())
       return;
-    send_append (chunk.data (), chunk.size ());
+    send_append (chunk.data (), chunk.size (), chunk_times);
     chunk.clear ();
+    chunk_times.clear ();
+  }
+
+  void clear_chunk ()
+  {
+    chunk.clear ();
+    chunk_times.clear ();
   }
 
   /* The input so far, committed as the user's turn. */
@@ -439,6 +503,12 @@ struct RealtimeConversation::State
         ev.transcript) : ev.delta;
     post (realtime_message_transcript (GST_OBJECT (bin), "assistant",
             ev.item_id, text, final, pts));
+    /* What an interrupted item said is not known as text: not replayed. */
+    if (final && dropped_responses.count (ev.response_id))
+      history.remove (ev.item_id);
+    else if (final)
+      history.set_text (realtime::ConversationHistory::Role::Assistant,
+          ev.item_id, text);
     /* An interrupted response's text is not what the listener heard. */
     if (final && (config.text_roles & GST_REALTIME_TEXT_ROLES_ASSISTANT)
         && !dropped_responses.count (ev.response_id))
@@ -456,6 +526,8 @@ struct RealtimeConversation::State
             text, final, span.start));
     if (!final)
       return;
+    history.set_text (realtime::ConversationHistory::Role::User, ev.item_id,
+        text);
     if (config.text_roles & GST_REALTIME_TEXT_ROLES_USER) {
       GstClockTime duration = GST_CLOCK_TIME_IS_VALID (span.start)
           && GST_CLOCK_TIME_IS_VALID (span.end) && span.end > span.start
@@ -520,6 +592,7 @@ struct RealtimeConversation::State
       } else if (heard <= 0) {
         action = "deleted";
         send (realtime::build_conversation_item_delete (item));
+        history.remove (item);
       } else {
         action = "truncated";
         send (realtime::build_conversation_item_truncate (item, (guint) ci,
@@ -548,6 +621,7 @@ struct RealtimeConversation::State
     std::string first;
     for (const std::string & item : response_items[response_id]) {
       send (realtime::build_conversation_item_delete (item));
+      history.remove (item);
       if (first.empty ())
         first = item;
     }
@@ -619,6 +693,7 @@ struct RealtimeConversation::State
     post_input_eos = true;
     closing = true;
     ws->close (1000, "");
+    drop_next ();
     post_closed (reason);
   }
 
@@ -630,6 +705,33 @@ struct RealtimeConversation::State
       eos_timeout = nullptr;
     }
   }
+
+  /* --- connection: reconnect, stall, rollover (defined below) --- */
+
+  using Fatal = std::function<void (const std::string & suffix)>;
+  using TimerFn = void (*) (State * st);
+
+  gint64 last_event_us = 0;             /* monotonic, last server event */
+  gint64 ready_since_us = 0;            /* the current session's start */
+
+  void open_link (bool background);
+  void retire (std::unique_ptr<realtime::WebSocketClient> old);
+  void drop_next ();
+  void link_down (const std::string & why, bool retryable,
+      const Fatal & fatal);
+  void begin_outage ();
+  void end_responses (const char *reason);
+  void reset_session_state ();
+  void resume_eos ();
+  void send_on (realtime::WebSocketClient * client, std::string text);
+  void arm_stall ();
+  void schedule_rollover ();
+  void start_rollover ();
+  bool quiet () const;
+  void try_switch ();
+  void switch_link (const std::string & reason);
+  void add_timer (GSource * State::*slot, guint ms, TimerFn fn);
+  void stop_timer (GSource * State::*slot);
 };
 
 RealtimeConversation::RealtimeConversation (GstElement * bin,
@@ -642,6 +744,7 @@ RealtimeConversation::RealtimeConversation (GstElement * bin,
   state_->audio_output = audio_output;
   state_->text_output = text_output;
   state_->config = std::move (config);
+  state_->self = state_;
 }
 
 /* Posts what was collected under the lock, and flushes outputs. Called by
@@ -704,17 +807,27 @@ RealtimeConversation::~RealtimeConversation ()
   st->io->invoke_sync ([st] () {
         std::lock_guard<std::mutex> lk (st->lock);
         st->stop_eos_timeout ();
+        st->stop_timer (&State::retry_timer);
+        st->stop_timer (&State::stall_timer);
+        st->stop_timer (&State::rollover_timer);
       });
+  std::vector<std::unique_ptr<realtime::WebSocketClient>> sockets;
+  {
+    std::lock_guard<std::mutex> lk (st->lock);
+    sockets.swap (st->retired);
+    sockets.push_back (std::move (st->next_ws));
+    sockets.push_back (std::move (st->ws));
+  }
   if (st->io->is_current ()) {
     /* An application tore the bin down from a sync bus handler on the I/O
-     * thread: another thread waits for the socket, keeping the state alive
-     * until the callback we are in has returned. */
-    std::thread ([ws = std::move (st->ws), keep = state_] () mutable {
-          ws.reset ();
+     * thread: another thread waits for the sockets, keeping the state
+     * alive until the callback we are in has returned. */
+    std::thread ([sockets = std::move (sockets), keep = state_] () mutable {
+          sockets.clear ();
           keep.reset ();
         }).detach ();
   } else {
-    st->ws.reset ();
+    sockets.clear ();
   }
   std::lock_guard<std::mutex> lk (st->lock);
   for (GstMessage *msg : st->posts)
@@ -733,9 +846,6 @@ connect_url (const RealtimeConversationConfig & config)
   g_free (model);
   return url;
 }
-
-static void handle_message (RealtimeConversation::State * st,
-    std::string_view text);
 
 static std::string
 http_failure_text (guint status)
@@ -759,6 +869,495 @@ http_failure_text (guint status)
   }
 }
 
+/* --- connection ---------------------------------------------------------- */
+
+using State = RealtimeConversation::State;
+
+struct TimerTask
+{
+  State *st;
+  GSource *State::*slot;
+  State::TimerFn fn;
+};
+
+/* Timers run on the I/O thread with the state locked; the destructor
+ * destroys them there before the state goes. */
+static gboolean
+run_timer (gpointer data)
+{
+  auto *t = static_cast<TimerTask *> (data);
+  State *st = t->st;
+  {
+    LOCKED (st);
+    GSource *&slot = st->*(t->slot);
+    if (slot != g_main_current_source ())
+      return G_SOURCE_REMOVE;
+    g_source_unref (slot);
+    slot = nullptr;
+    if (!st->closing && !st->failed)
+      t->fn (st);
+  }
+  run_pending (st);
+  return G_SOURCE_REMOVE;
+}
+
+void
+State::add_timer (GSource * State::*slot, guint ms, TimerFn fn)
+{
+  stop_timer (slot);
+  GSource *src = g_timeout_source_new (ms);
+  g_source_set_callback (src, run_timer, new TimerTask {this, slot, fn},
+      [](gpointer data) { delete static_cast<TimerTask *> (data); });
+  g_source_attach (src, io->context ());
+  this->*slot = src;
+}
+
+void
+State::stop_timer (GSource * State::*slot)
+{
+  GSource *&src = this->*slot;
+  if (src) {
+    g_source_destroy (src);
+    g_source_unref (src);
+    src = nullptr;
+  }
+}
+
+static void handle_link_message (State * st, guint id, std::string_view text);
+static void link_failed (State * st, guint id, guint status,
+    const GError * err);
+static void link_closed (State * st, guint id, gushort code,
+    const std::string & reason);
+
+/* Callbacks of connection @id; they only hold a weak reference, so a bin
+ * torn down meanwhile is not kept alive by its socket. */
+static realtime::WebSocketClient::Callbacks
+link_callbacks (std::weak_ptr<State> weak, guint id)
+{
+  realtime::WebSocketClient::Callbacks cb;
+  cb.opened = [weak, id] () {
+    if (auto st = weak.lock ())
+      GST_DEBUG_OBJECT (st->bin, "WebSocket %u open, waiting for "
+          "session.created", id);
+  };
+  cb.message = [weak, id] (std::string_view text) {
+    if (auto st = weak.lock ()) {
+      handle_link_message (st.get (), id, text);
+      run_pending (st.get ());
+    }
+  };
+  cb.failed = [weak, id] (guint status, const GError * err) {
+    if (auto st = weak.lock ()) {
+      link_failed (st.get (), id, status, err);
+      run_pending (st.get ());
+    }
+  };
+  cb.closed = [weak, id] (gushort code, const std::string & reason) {
+    if (auto st = weak.lock ()) {
+      link_closed (st.get (), id, code, reason);
+      run_pending (st.get ());
+    }
+  };
+  return cb;
+}
+
+/* A new WebSocket: the current one (first connection, reconnect) or, in
+ * the background, the next session of a rollover. */
+void
+State::open_link (bool background)
+{
+  guint id = ++conn_serial;
+  auto client = std::make_unique<realtime::WebSocketClient> (io,
+      link_callbacks (self, id));
+  realtime::WebSocketClient::Options opts;
+  opts.url = connect_url (config);
+  if (!config.api_key.empty ())
+    opts.headers.emplace_back ("Authorization", "Bearer " + config.api_key);
+  opts.ca_file = config.ca_file;
+  opts.max_incoming_payload = config.max_incoming_payload;
+  GST_INFO_OBJECT (bin, "connection %u to %s%s", id, opts.url.c_str (),
+      background ? " (next session)" : "");
+  /* Its callbacks wait for our lock: `conn` is set before they look. */
+  client->connect (std::move (opts));
+  if (background) {
+    drop_next ();
+    next_ws = std::move (client);
+    next_conn = id;
+    next_ready = false;
+    next_session_id.clear ();
+    next_expires_at = 0;
+  } else {
+    retire (std::move (ws));
+    ws = std::move (client);
+    conn = id;
+  }
+}
+
+/* A socket we are done with is closed now and freed on the I/O thread
+ * later: never inside its own callback. */
+void
+State::retire (std::unique_ptr<realtime::WebSocketClient> old)
+{
+  if (!old)
+    return;
+  old->close (1000, "");
+  retired.push_back (std::move (old));
+  io->invoke ([weak = self] () {
+        std::vector<std::unique_ptr<realtime::WebSocketClient>> done;
+        if (auto st = weak.lock ()) {
+          LOCKED (st);
+          done.swap (st->retired);
+        }
+      });
+}
+
+void
+State::drop_next ()
+{
+  if (next_ws)
+    retire (std::move (next_ws));
+  next_conn = 0;
+  next_ready = false;
+}
+
+void
+State::send_on (realtime::WebSocketClient * client, std::string text)
+{
+  stats.bytes_sent += text.size ();
+  stats.events_sent++;
+  client->send (std::move (text));
+}
+
+/* The current connection ended (@why). Retried with back-off when
+ * @retryable and attempts are left; else @fatal posts the error. */
+void
+State::link_down (const std::string & why, bool retryable,
+    const Fatal & fatal)
+{
+  if (closing || failed || eos == EosState::Finished)
+    return;
+  conn = 0;                     /* late callbacks of that socket: ignored */
+  stop_timer (&State::stall_timer);
+  if (!retryable || config.reconnect.max_attempts == 0) {
+    fatal ("");
+    closing = true;
+    post_closed (why);
+    return;
+  }
+  /* The session ended (expired, dropped) while the next one was ready:
+   * it takes over now. */
+  if (next_ws && next_ready && !reconnecting) {
+    switch_link ("the previous session ended (" + why + ")");
+    return;
+  }
+  if (!reconnecting) {
+    /* A session that did something resets the count; one that drops at
+     * once keeps backing off. */
+    bool lived = ready_since_us > 0 && g_get_monotonic_time () -
+        ready_since_us >= 10 * G_USEC_PER_SEC;
+    if (proven || lived)
+      attempt = 0;
+    begin_outage ();
+  }
+  attempt++;
+  if (!config.reconnect.may_retry (attempt)) {
+    fatal (" (gave up after " + std::to_string (attempt - 1) +
+        " reconnect attempts)");
+    closing = true;
+    post_closed (why);
+    return;
+  }
+  guint delay = config.reconnect.delay_ms (attempt, g_random_double ());
+  std::string what = why + "; attempt " + std::to_string (attempt) + " of "
+      + std::to_string (config.reconnect.max_attempts) + " in " +
+      std::to_string (delay) + " ms";
+  GST_WARNING_OBJECT (bin, "connection lost, reconnecting: %s", what.c_str ());
+  post (realtime_message_session (GST_OBJECT (bin), "reconnecting",
+          session_id, what));
+  add_timer (&State::retry_timer, delay, [](State * st) {
+        st->open_link (false);
+      });
+}
+
+/* The session is gone: what it held is forgotten, what the user says
+ * meanwhile waits in the backlog for the next one. */
+void
+State::begin_outage ()
+{
+  reconnecting = true;
+  replay_mark = history.next_serial ();
+  if (ready) {
+    ready = false;
+    input_timeline.reset ();
+    backlog_warned = false;
+  }
+  drop_next ();
+  stop_timer (&State::rollover_timer);
+  end_responses ("connection_lost");
+  reset_session_state ();
+  resume_eos ();
+  send_deferred ();
+}
+
+/* Responses the lost session was producing end here, so applications see
+ * every started response done. */
+void
+State::end_responses (const char *reason)
+{
+  for (const auto & [id, r] : responses) {
+    realtime::Response resp;
+    resp.id = id;
+    resp.status = "failed";
+    resp.status_type = "failed";
+    resp.status_reason = reason;
+    post (realtime_message_response_done (GST_OBJECT (bin), resp,
+            r.first_audio_latency));
+  }
+  responses.clear ();
+  response_items.clear ();
+  awaiting_response = false;
+}
+
+/* Server-side state that does not carry over to another session. */
+void
+State::reset_session_state ()
+{
+  speech_active = false;
+  speech_item.clear ();
+  update_event_ids.clear ();
+  updates_sent = updates_acked = 0;
+  response_event_ids.clear ();
+  output_timeline.forget_items ();
+  last_audio_response.clear ();
+  dropped_responses.clear ();
+  carry.reset ();
+  call_names.clear ();
+  spans.clear ();
+  uncommitted_samples = 0;
+}
+
+/* EOS was waiting on the old session: the new one gets a barrier of its
+ * own (one already in the backlog stands). */
+void
+State::resume_eos ()
+{
+  if ((eos == EosState::Barrier && eos_barrier != 0)
+      || eos == EosState::Waiting)
+    send_eos_barrier ();
+}
+
+/* A response is active and the server has said nothing for
+ * stall-timeout-ms: the connection is as good as dead (a half-open TCP
+ * connection can take minutes to notice). */
+static void
+check_stall (State * st)
+{
+  if (!st->ready || st->reconnecting || !st->any_response_active ())
+    return;
+  gint64 quiet_ms = (g_get_monotonic_time () - st->last_event_us) / 1000;
+  guint timeout = st->config.stall_timeout_ms;
+  if (quiet_ms < (gint64) timeout) {
+    /* Events came meanwhile: wait for the rest of the period. */
+    st->add_timer (&State::stall_timer, timeout - (guint) quiet_ms,
+        check_stall);
+    return;
+  }
+  std::string why = "no event from the Realtime API for " +
+      std::to_string (quiet_ms) + " ms during a response";
+  st->ws->close (1000, "");
+  st->link_down (why, true, [st, why] (const std::string & suffix) {
+        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+            "The Realtime API stopped answering (" + why + ")" + suffix +
+            ". Check the network, or raise stall-timeout-ms.", why);
+      });
+}
+
+/* Watches for a stall while a response is active; one timer that
+ * re-checks, not one per event. */
+void
+State::arm_stall ()
+{
+  if (stall_timer || config.stall_timeout_ms == 0 || !ready || reconnecting
+      || !any_response_active ())
+    return;
+  last_event_us = g_get_monotonic_time ();
+  add_timer (&State::stall_timer, config.stall_timeout_ms, check_stall);
+}
+
+void
+State::schedule_rollover ()
+{
+  stop_timer (&State::rollover_timer);
+  if (config.rollover_margin_s == 0 || expires_at <= 0)
+    return;
+  gint64 left_s = expires_at - g_get_real_time () / G_USEC_PER_SEC;
+  /* The next session opens margin seconds before the cap, or half-way
+   * when the session is shorter than that. */
+  gint64 ms = left_s > (gint64) config.rollover_margin_s ?
+      (left_s - config.rollover_margin_s) * 1000 : MAX (left_s, 0) * 500;
+  add_timer (&State::rollover_timer, (guint) MIN (ms, (gint64) G_MAXUINT),
+      [](State * st) { st->start_rollover (); });
+}
+
+void
+State::start_rollover ()
+{
+  if (next_ws || reconnecting || !ready || eos != EosState::None)
+    return;
+  GST_INFO_OBJECT (bin, "session %s expires at %" G_GINT64_FORMAT
+      ": opening the next one", session_id.c_str (), expires_at);
+  open_link (true);
+}
+
+/* A moment to change sessions without cutting anything: no response, no
+ * user speech, no turn waiting. Push-to-talk input always has audio
+ * waiting for a commit, so it changes only when the old session ends. */
+bool
+State::quiet () const
+{
+  return ready && !reconnecting && eos == EosState::None
+      && !any_response_active () && !deferred_response && !speech_active
+      && (config.session.turn_detection != realtime::TurnDetection::None
+      || uncommitted_samples == 0);
+}
+
+void
+State::try_switch ()
+{
+  if (next_ws && next_ready && quiet ())
+    switch_link ("rollover before the session expires");
+}
+
+/* The next session becomes the current one. */
+void
+State::switch_link (const std::string & reason)
+{
+  /* What was said since the replay went into it follows it there. */
+  for (std::string & ev : history.replay_events (next_mark))
+    send_on (next_ws.get (), std::move (ev));
+  std::string old_id = session_id;
+  retire (std::move (ws));
+  ws = std::move (next_ws);
+  conn = next_conn;
+  next_conn = 0;
+  next_ready = false;
+  session_id = next_session_id;
+  expires_at = next_expires_at;
+  next_attempt = 0;
+  end_responses ("connection_lost");
+  reset_session_state ();
+  input_timeline.reset ();
+  ready = true;
+  reconnecting = false;
+  attempt = 0;
+  proven = true;
+  ready_since_us = g_get_monotonic_time ();
+  stats.rollovers++;
+  /* The old session's update answers are gone: the switch counts as
+   * one answered update (the replayed configuration). */
+  updates_sent = updates_acked = 1;
+  resume_eos ();
+  send_deferred ();
+  GST_INFO_OBJECT (bin, "now on session %s (%s)", session_id.c_str (),
+      reason.c_str ());
+  post (realtime_message_session (GST_OBJECT (bin), "connected", session_id,
+          "rolled over from " + old_id + ": " + reason));
+  schedule_rollover ();
+}
+
+static void
+fail_http (State * st, guint status, const GError * err,
+    const std::string & suffix)
+{
+  GstStructure *details = gst_structure_new ("realtime-connection",
+      "http-status-code", G_TYPE_UINT, status, nullptr);
+  gint code = status == 401 || status == 403 ?
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED : status == 404 ?
+      GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_OPEN_READ;
+  st->fail (GST_RESOURCE_ERROR, code, http_failure_text (status) + suffix,
+      err ? err->message : "", details);
+}
+
+static void
+link_failed (State * st, guint id, guint status, const GError * err)
+{
+  LOCKED (st);
+  if (st->closing || st->failed)
+    return;
+  if (id != 0 && id == st->next_conn) {
+    /* The next session could not open; the current one goes on, and the
+     * rollover is tried again (or the current session's end reconnects). */
+    GST_WARNING_OBJECT (st->bin, "could not open the next session: %s",
+        err ? err->message : std::to_string (status).c_str ());
+    st->drop_next ();
+    if (st->config.reconnect.may_retry (++st->next_attempt))
+      st->add_timer (&State::rollover_timer,
+          st->config.reconnect.delay_ms (st->next_attempt,
+              g_random_double ()), [](State * s) { s->start_rollover (); });
+    return;
+  }
+  if (id != st->conn)
+    return;
+  std::string why = status != 0 ? "HTTP " + std::to_string (status) :
+      err ? std::string (err->message) : "connection failed";
+  bool retryable = realtime::ReconnectPolicy::is_retryable_failure (status,
+      err);
+  st->link_down (why, retryable, [st, status, err] (const std::string &
+          suffix) {
+        if (status != 0) {
+          fail_http (st, status, err, suffix);
+        } else if (err && err->domain == G_TLS_ERROR) {
+          st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+              "The Realtime API endpoint's TLS certificate was not accepted "
+              "(" + std::string (err->message) + "). For a private endpoint, "
+              "set the ca-file property to the CA certificate that signed "
+              "it.", err->message);
+        } else {
+          st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+              "Could not connect to the Realtime API at " + st->config.url +
+              ": " + (err ? err->message : "unknown error") + suffix +
+              ". Check the url property and the network.",
+              err ? err->message : "");
+        }
+      });
+}
+
+static void
+link_closed (State * st, guint id, gushort code, const std::string & reason)
+{
+  LOCKED (st);
+  if (st->closing || st->failed)
+    return;
+  if (id != 0 && id == st->next_conn) {
+    GST_WARNING_OBJECT (st->bin, "the next session closed (%u %s) before "
+        "taking over", code, reason.c_str ());
+    st->drop_next ();
+    st->schedule_rollover ();
+    return;
+  }
+  if (id != st->conn)
+    return;
+  std::string why = "WebSocket close code " + std::to_string (code) + ": " +
+      (reason.empty ()? std::string ("no reason given") : reason);
+  /* 1009: a frame over max-incoming-payload; the next session may well
+   * behave. */
+  bool retryable = realtime::ReconnectPolicy::is_retryable_close (code)
+      || code == 1009;
+  if (code == 1009)
+    st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "The Realtime API sent a frame larger than max-incoming-payload (" +
+        std::to_string (st->config.max_incoming_payload) + " bytes); "
+        "reconnecting.", why);
+  st->link_down (why, retryable,
+      [st, code, why] (const std::string & suffix) {
+        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+            "The Realtime API closed the session (" + why + ")" + suffix +
+            ".", "server closed the connection",
+            gst_structure_new ("realtime-connection", "close-code",
+                G_TYPE_UINT, (guint) code, nullptr));
+      });
+}
+
 bool
 RealtimeConversation::start (GError ** error)
 {
@@ -771,95 +1370,17 @@ RealtimeConversation::start (GError ** error)
   if (!session)
     return false;
 
-  std::weak_ptr<State> weak = state_;
-  realtime::WebSocketClient::Callbacks cb;
-  cb.opened = [weak] () {
-    if (auto st = weak.lock ())
-      GST_DEBUG_OBJECT (st->bin, "WebSocket open, waiting for session.created");
-  };
-  cb.message = [weak] (std::string_view text) {
-    auto st = weak.lock ();
-    if (!st)
-      return;
-    handle_message (st.get (), text);
-    run_pending (st.get ());
-  };
-  cb.failed = [weak] (guint status, const GError * err) {
-    auto st = weak.lock ();
-    if (!st)
-      return;
-    {
-      LOCKED (st);
-      if (st->closing)
-        return;
-      std::string where = "Could not connect to the Realtime API at " +
-          st->config.url;
-      if (status == 401 || status == 403) {
-        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
-            http_failure_text (status), err ? err->message : "",
-            gst_structure_new ("realtime-connection", "http-status-code",
-                G_TYPE_UINT, status, nullptr));
-      } else if (status != 0) {
-        st->fail (GST_RESOURCE_ERROR, status == 404 ?
-            GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_OPEN_READ,
-            http_failure_text (status), err ? err->message : "",
-            gst_structure_new ("realtime-connection", "http-status-code",
-                G_TYPE_UINT, status, nullptr));
-      } else if (err && err->domain == G_TLS_ERROR) {
-        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
-            "The Realtime API endpoint's TLS certificate was not accepted ("
-            + std::string (err->message) + "). For a private endpoint, set "
-            "the ca-file property to the CA certificate that signed it.",
-            err->message);
-      } else {
-        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
-            where + ": " + (err ? err->message : "unknown error") +
-            ". Check the url property and the network.",
-            err ? err->message : "");
-      }
-      st->post_closed (err ? err->message : "connection failed");
-    }
-    run_pending (st.get ());
-  };
-  cb.closed = [weak] (gushort code, const std::string & reason) {
-    auto st = weak.lock ();
-    if (!st)
-      return;
-    {
-      LOCKED (st);
-      if (st->closing)
-        return;
-      st->closing = true;
-      std::string why = reason.empty ()? "no reason given" : reason;
-      st->post_closed (why);
-      st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-          "The Realtime API closed the session (WebSocket close code " +
-          std::to_string (code) + ": " + why + ").",
-          "server closed the connection",
-          gst_structure_new ("realtime-connection", "close-code",
-              G_TYPE_UINT, (guint) code, nullptr));
-    }
-    run_pending (st.get ());
-  };
-
-  realtime::WebSocketClient::Options opts;
-  opts.url = connect_url (c);
-  if (!c.api_key.empty ())
-    opts.headers.emplace_back ("Authorization", "Bearer " + c.api_key);
-  opts.ca_file = c.ca_file;
-
   {
     LOCKED (st);
-    st->ws.reset (new realtime::WebSocketClient (st->io, std::move (cb)));
+    st->history.set_max_turns (c.replay_turns);
     st->post (gst_message_new_progress (GST_OBJECT (st->bin),
             GST_PROGRESS_TYPE_START, "connect",
             ("Connecting to " + c.url).c_str ()));
     st->post (realtime_message_session (GST_OBJECT (st->bin), "connecting",
             "", ""));
+    st->open_link (false);
   }
   run_pending (st);
-  GST_INFO_OBJECT (st->bin, "connecting to %s", opts.url.c_str ());
-  st->ws->connect (std::move (opts));
   return true;
 }
 
@@ -868,10 +1389,13 @@ RealtimeConversation::start (GError ** error)
 static void
 on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
 {
-  if (ev.session)
+  bool reconnected = st->reconnecting;
+  if (ev.session) {
     st->session_id = ev.session->id;
+    st->expires_at = ev.session->expires_at;
+  }
   st->post (realtime_message_session (GST_OBJECT (st->bin), "connected",
-          st->session_id, ""));
+          st->session_id, reconnected ? "reconnected" : ""));
 
   GError *err = nullptr;
   std::string id = st->next_event_id ("update");
@@ -889,12 +1413,67 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
   st->update_event_ids.push_front (id);   /* goes out before the backlog */
   st->updates_sent++;
   st->send_now (std::move (update));
+  /* A new session after a lost one: the conversation so far, then what
+   * was said during the outage. */
+  if (reconnected)
+    for (std::string & item : st->history.replay_events (0, st->replay_mark))
+      st->send_now (std::move (item));
   st->ready = true;
   if (st->eos == EosState::Barrier && st->eos_barrier == 0)
     st->eos_barrier = ++st->updates_sent;
   while (!st->backlog.empty ()) {
-    st->send_now (std::move (st->backlog.front ()));
+    st->send_now (std::move (st->backlog.front ().text));
     st->backlog.pop_front ();
+  }
+  st->backlog_audio_bytes = 0;
+  if (reconnected) {
+    st->reconnecting = false;
+    st->stats.reconnects++;
+  }
+  st->proven = false;
+  st->ready_since_us = g_get_monotonic_time ();
+  st->schedule_rollover ();
+}
+
+/* Events of the next session, opened in the background before the current
+ * one expires: it gets the configuration and the conversation, then waits
+ * for a quiet moment to take over. */
+static void
+handle_next_message (RealtimeConversation::State * st, const ServerEvent & ev)
+{
+  switch (ev.type) {
+    case ServerEventType::SessionCreated:
+    {
+      if (ev.session) {
+        st->next_session_id = ev.session->id;
+        st->next_expires_at = ev.session->expires_at;
+      }
+      std::string update = realtime::build_session_update (st->config.session,
+          st->next_event_id ("update"), nullptr);
+      if (!update.empty ())
+        st->send_on (st->next_ws.get (), std::move (update));
+      for (std::string & item : st->history.replay_events ())
+        st->send_on (st->next_ws.get (), std::move (item));
+      st->next_mark = st->history.next_serial ();
+      break;
+    }
+    case ServerEventType::SessionUpdated:
+      if (!st->next_ready) {
+        st->next_ready = true;
+        st->try_switch ();
+      }
+      break;
+    case ServerEventType::Error:
+    {
+      realtime::ErrorInfo e = ev.error.value_or (realtime::ErrorInfo ());
+      st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+          "The Realtime API reported an error while realtimebin prepared "
+          "the next session: " + e.message, "next session",
+          realtime_error_details (e));
+      break;
+    }
+    default:
+      break;                    /* the replayed items' echoes */
   }
 }
 
@@ -918,6 +1497,16 @@ on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
       || e.code == "response_cancel_not_active") {
     GST_INFO_OBJECT (st->bin, "benign: %s (%s)", e.code.c_str (),
         e.message.c_str ());
+    return;
+  }
+  /* Key, quota, billing: a person must act; no reconnect will help. */
+  if (realtime::ReconnectPolicy::is_fatal_error_code (e.code)) {
+    st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+        "The Realtime API ended the session (" + e.code + "): " + e.message,
+        "fatal error code " + e.code, realtime_error_details (e));
+    st->closing = true;
+    st->ws->close (1000, "");
+    st->post_closed (e.code);
     return;
   }
 
@@ -947,10 +1536,18 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
     /* Live: the listener heard up to now, less what sinks still hold.
      * Non-live: the conversation's time is the input's, so the user spoke
      * over the reply only if the speech starts inside it. */
-    if (st->live () || !GST_CLOCK_TIME_IS_VALID (rt))
+    if (st->live () || !GST_CLOCK_TIME_IS_VALID (rt)) {
       st->interrupt (target, st->now (), st->render_latency);
-    else
-      st->interrupt (target, rt, 0);
+    } else {
+      /* server_vad's audio_start_ms includes prefix_padding_ms of audio
+       * before the speech: the user spoke that much later. */
+      GstClockTime spoke = rt;
+      if (st->config.session.turn_detection ==
+          realtime::TurnDetection::ServerVad)
+        spoke += (guint64) st->config.session.vad_prefix_padding_ms *
+            GST_MSECOND;
+      st->interrupt (target, spoke, 0);
+    }
   }
 }
 
@@ -1064,6 +1661,8 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     }
     case ServerEventType::InputAudioBufferCommitted:
     {
+      st->proven = true;
+      st->history.add (realtime::ConversationHistory::Role::User, ev.item_id);
       /* Push-to-talk turns have no VAD span: the uncommitted audio is it. */
       if (!st->config.session.input_transcription_model.empty ()) {
         Span & span = st->spans[ev.item_id];
@@ -1088,6 +1687,7 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
       break;
     }
     case ServerEventType::ResponseCreated:
+      st->proven = true;
       on_response_created (st, ev);
       break;
     case ServerEventType::ResponseDone:
@@ -1108,8 +1708,11 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::ResponseOutputItemAdded:
       if (ev.item && ev.item->type == "function_call")
         st->call_names[ev.item->id] = ev.item->name;
-      else if (ev.item && ev.item->type == "message")
+      else if (ev.item && ev.item->type == "message") {
         st->response_items[ev.response_id].push_back (ev.item->id);
+        st->history.add (realtime::ConversationHistory::Role::Assistant,
+            ev.item->id);
+      }
       break;
     case ServerEventType::ResponseFunctionCallArgumentsDone:
     {
@@ -1150,11 +1753,22 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
 }
 
 static void
-handle_message (RealtimeConversation::State * st, std::string_view text)
+handle_link_message (RealtimeConversation::State * st, guint id,
+    std::string_view text)
 {
   LOCKED (st);
   if (st->closing || st->failed)
     return;
+  if (id != 0 && id == st->next_conn) {
+    std::optional<ServerEvent> ev = realtime::parse_server_event (text,
+        nullptr);
+    if (ev)
+      handle_next_message (st, *ev);
+    return;
+  }
+  if (id != st->conn)
+    return;                     /* a socket we have let go of */
+  st->last_event_us = g_get_monotonic_time ();
   st->stats.bytes_received += text.size ();
   st->stats.events_received++;
 
@@ -1191,6 +1805,10 @@ handle_message (RealtimeConversation::State * st, std::string_view text)
         ev->type_name.c_str (), ev->unknown_fields.front ().c_str ());
   dispatch (st, *ev);
   st->check_eos ();
+  if (!st->closing && !st->failed) {
+    st->arm_stall ();
+    st->try_switch ();
+  }
 }
 
 /* --- streaming thread --- */
@@ -1211,7 +1829,6 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
       ret = GST_FLOW_ERROR;
     } else if (st->eos == EosState::None) {
       gsize samples = map.size / 2;
-      st->input_timeline.append (running_time, samples);
       st->input_end = GST_CLOCK_TIME_IS_VALID (running_time) ?
           running_time + gst_util_uint64_scale_int (samples, GST_SECOND,
           realtime::AUDIO_RATE) : GST_CLOCK_TIME_NONE;
@@ -1223,6 +1840,10 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
       gsize left = samples * 2;
       while (left > 0) {
         gsize take = MIN (left, chunk_bytes - st->chunk.size ());
+        GstClockTime rt = GST_CLOCK_TIME_IS_VALID (running_time) ?
+            running_time + gst_util_uint64_scale_int ((data - map.data) / 2,
+            GST_SECOND, realtime::AUDIO_RATE) : GST_CLOCK_TIME_NONE;
+        st->chunk_times.emplace_back (rt, take / 2);
         st->chunk.insert (st->chunk.end (), data, data + take);
         data += take;
         left -= take;
@@ -1307,7 +1928,7 @@ RealtimeConversation::input_flushed ()
   {
     LOCKED (st);
     /* Audio from before a flushing seek is stale: do not send it. */
-    st->chunk.clear ();
+    st->clear_chunk ();
     /* After the end, the outputs' EOS is stale too: flush them so the next
      * EOS can go out again. */
     if (st->eos == EosState::Finished) {
@@ -1338,6 +1959,10 @@ RealtimeConversation::update_session (const realtime::SessionSettings &
       g_error_free (err);
     } else {
       st->config.session = settings;
+      /* A next session already configured gets the change too. */
+      if (st->next_ws && !st->next_session_id.empty ())
+        st->send_on (st->next_ws.get (), realtime::build_session_update
+            (settings, st->next_event_id ("update"), nullptr));
       if (st->ready && !st->closing) {
         st->update_event_ids.push_back (id);
         st->updates_sent++;
@@ -1401,7 +2026,7 @@ RealtimeConversation::clear_input ()
 {
   State *st = state_.get ();
   LOCKED (st);
-  st->chunk.clear ();
+  st->clear_chunk ();
   st->uncommitted_samples = 0;
   st->send (realtime::build_input_audio_buffer_clear ());
 }
@@ -1441,6 +2066,7 @@ RealtimeConversation::send_text (const gchar * text)
   LOCKED (st);
   realtime::JsonObjectPtr item = realtime::make_user_text_item (text);
   st->send (realtime::build_conversation_item_create (item.get ()));
+  st->history.add_text (realtime::ConversationHistory::Role::User, text);
   st->turn_unanswered = false;
   st->request_response ({});
 }

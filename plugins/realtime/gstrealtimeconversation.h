@@ -10,6 +10,7 @@
 #include "gstrealtimeoutput.h"
 
 #include <gst/gst.h>
+#include <gst/realtime/reconnect-policy.h>
 #include <gst/realtime/session-settings.h>
 
 #include <functional>
@@ -30,6 +31,13 @@ struct RealtimeConversationConfig
   guint chunk_ms;
   GstClockTime latency;
   guint eos_timeout_ms;
+  /* Reliability (docs/reliability.md). max_attempts 0: never reconnect. */
+  realtime::ReconnectPolicy reconnect;
+  guint stall_timeout_ms;       /* 0: no stall detection */
+  guint input_backlog_ms;       /* input kept while it cannot be sent */
+  guint replay_turns;           /* conversation replayed into a new session */
+  guint rollover_margin_s;      /* 0: no rollover before expires_at */
+  gsize max_incoming_payload;   /* bytes per server frame */
   /* Asks the application for a function's output (the bin's function-call
    * signal); called on the I/O thread without locks. No value: the
    * application answers later with send-function-result. */

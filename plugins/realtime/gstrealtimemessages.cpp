@@ -148,6 +148,7 @@ realtime_stats_structure (const RealtimeStats & s)
       "responses", G_TYPE_UINT64, s.responses,
       "interruptions", G_TYPE_UINT64, s.interruptions,
       "reconnects", G_TYPE_UINT64, s.reconnects,
+      "rollovers", G_TYPE_UINT64, s.rollovers,
       "dropped-audio-ms", G_TYPE_UINT64, s.dropped_audio_ms,
       "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency, nullptr);
 }

@@ -48,7 +48,7 @@ struct RealtimeStats
 {
   guint64 bytes_sent = 0, bytes_received = 0;
   guint64 events_sent = 0, events_received = 0;
-  guint64 responses = 0, interruptions = 0, reconnects = 0;
+  guint64 responses = 0, interruptions = 0, reconnects = 0, rollovers = 0;
   guint64 dropped_audio_ms = 0;
   GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
 };

@@ -471,12 +471,13 @@ nonlive_two_turns ()
 }
 
 /* Non-live input: the conversation's time is the input's, so the
- * interruption instant is the second speech start mapped to input running
- * time (3500 ms), with no downstream latency. The reply, stamped from
- * 2000 ms, is truncated at (speech-started running-time − first PTS) =
- * 1500 ± 20 ms, accepted; the server had already finished the response
- * (pace 0), so no response.cancel is sent; one realtime-interrupted
- * (truncated); the second turn's reply then starts at its turn's end. */
+ * interruption instant is where the user's second speech starts on the
+ * input: speech-started's running time (3500 ms) plus the VAD's prefix
+ * padding (300 ms, which audio_start_ms includes), with no downstream
+ * latency. The reply, stamped from 2000 ms, is truncated at 1800 ± 20 ms,
+ * accepted; the server had already finished the response (pace 0), so no
+ * response.cancel is sent; one realtime-interrupted (truncated); the
+ * second turn's reply then starts at its turn's end. */
 GST_START_TEST (test_nonlive_bargein_at_speech_start)
 {
   auto sim = simulator ("nonlive-bargein");
@@ -511,8 +512,10 @@ GST_START_TEST (test_nonlive_bargein_at_speech_start)
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
           "item_id"), items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  double want = ns_to_ms (speech2) - ns_to_ms (first);
-  fail_unless (std::fabs (end_ms - want) <= 20 && std::llabs (end_ms - 1500)
+  /* speech-started's audio_start_ms includes the VAD's 300 ms prefix
+   * padding: the user spoke 300 ms after it. */
+  double want = ns_to_ms (speech2) + 300 - ns_to_ms (first);
+  fail_unless (std::fabs (end_ms - want) <= 20 && std::llabs (end_ms - 1800)
       <= 20, "audio_end_ms %" G_GINT64_FORMAT ", speech started %.1f ms into "
       "the reply", end_ms, want);
   fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),

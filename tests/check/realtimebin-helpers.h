@@ -209,12 +209,15 @@ public:
     return events (dir, type).size ();
   }
 
-  /* All audio realtimebin appended, decoded (PCM16 24 kHz mono). */
-  Pcm appended () const
+  /* All audio realtimebin appended (on connection @conn; 0: on all),
+   * decoded (PCM16 24 kHz mono). */
+  Pcm appended (guint conn = 0) const
   {
     std::vector<guint8> bytes;
-    for (JsonObject *e : events ("in", "input_audio_buffer.append"))
-      decode_into (json_object_get_string_member (e, "audio"), bytes);
+    for (const LogLine &l : lines)
+      if (l.event && l.dir == "in" && l.type == "input_audio_buffer.append"
+          && (conn == 0 || l.conn == conn))
+        decode_into (json_object_get_string_member (l.event, "audio"), bytes);
     return to_pcm (bytes);
   }
 

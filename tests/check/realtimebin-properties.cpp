@@ -75,6 +75,14 @@ GST_START_TEST (test_contract_names_types_defaults)
     {"latency", G_TYPE_UINT, "100"},
     {"input-chunk-ms", G_TYPE_UINT, "50"},
     {"eos-timeout-ms", G_TYPE_UINT, "30000"},
+    {"reconnect-attempts", G_TYPE_UINT, "5"},
+    {"reconnect-initial-delay-ms", G_TYPE_UINT, "500"},
+    {"reconnect-max-delay-ms", G_TYPE_UINT, "8000"},
+    {"stall-timeout-ms", G_TYPE_UINT, "15000"},
+    {"input-backlog-ms", G_TYPE_UINT, "10000"},
+    {"replay-turns", G_TYPE_UINT, "20"},
+    {"rollover-margin-s", G_TYPE_UINT, "120"},
+    {"max-incoming-payload", G_TYPE_UINT, "16777216"},
   };
 
   for (const auto &p : props) {
@@ -120,7 +128,9 @@ GST_START_TEST (test_ranges_and_mutability)
   fail_unless_equals_int (tokens->maximum, 4096);
 
   /* Connection settings: READY at the latest. The session's: any time. */
-  for (const char *name : {"url", "model", "api-key", "ca-file"})
+  for (const char *name : {"url", "model", "api-key", "ca-file",
+          "reconnect-attempts", "stall-timeout-ms", "input-backlog-ms",
+          "replay-turns", "rollover-margin-s", "max-incoming-payload"})
     fail_unless (spec (bin, name)->flags & GST_PARAM_MUTABLE_READY, "%s", name);
   for (const char *name : {"voice", "instructions", "turn-detection",
           "vad-threshold", "tools", "session-config", "text-roles"})

@@ -204,9 +204,9 @@ read_wav (const std::string &path)
 
 /* The input of the non-live barge-in test: turn 1 speech 500-1500 ms (ends
  * at 2000 ms; the 4 s reply is placed at 2000-6000 ms), turn 2 speech
- * 3800-4800 ms (speech-started at 3500 ms with the 300 ms prefix padding,
- * i.e. 1500 ms into the reply: a barge-in on the input timeline; ends at
- * 5300 ms), silence to 6500 ms. */
+ * 3800-4800 ms (speech-started at 3500 ms with the 300 ms prefix padding;
+ * the user speaks 1800 ms into the reply: a barge-in on the input timeline;
+ * ends at 5300 ms), silence to 6500 ms. */
 static Pcm
 nonlive_two_turns ()
 {
@@ -239,8 +239,9 @@ describe_runs (const std::vector<AudioRun> &runs)
  *   audio: it was interrupted) from the end of turn 1 (2000 ms), then the
  *   second reply whole;
  * - the interruption is still handled: one conversation.item.truncate for
- *   the first reply's item at the heard position, speech start − first
- *   sample PTS (1500 ms) ± 20 ms, accepted by the server, and one
+ *   the first reply's item at the heard position, speech start (after the
+ *   prefix padding) − first sample PTS (1800 ms) ± 20 ms, accepted by the
+ *   server, and one
  *   realtime-interrupted "truncated";
  * - src_audio carried the first reply at least up to that position (± 20
  *   ms): what the model is told was heard is in the output, even when the
@@ -322,7 +323,9 @@ check_nonlive_bargein (Run &run, PadLog &audio, FlushProbe &flushes,
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
           "item_id"), items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  double want = ns_to_ms (speech2) - ns_to_ms (first);
+  /* speech-started's audio_start_ms includes the VAD's 300 ms prefix
+   * padding: the user spoke 300 ms after it. */
+  double want = ns_to_ms (speech2) + 300 - ns_to_ms (first);
   fail_unless (std::fabs (end_ms - want) <= 20, "audio_end_ms %"
       G_GINT64_FORMAT ", speech started %.1f ms into the reply", end_ms, want);
   fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),

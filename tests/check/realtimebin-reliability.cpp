@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reliability (issue 6, docs/reliability.md): realtimebin against the
+ * simulator's network faults. A dropped or stalled connection, or an HTTP
+ * 429 at the handshake, is reconnected with the conversation replayed as
+ * text and the input captured during the outage sent after it (up to
+ * input-backlog-ms); 401 and close 4000 are errors without a retry; the
+ * session cap is met by a rollover that loses no input. Everything is
+ * checked through the bus, the src pads and the simulator's frame log. */
+#include "realtimebin-helpers.h"
+
+#include <map>
+
+using namespace rtb;
+using realtime::sim::FaultOptions;
+
+static const std::string kLogDir = std::string (SIM_LOG_DIR)
+    + "/realtimebin-reliability";
+
+/* Every answer is 300 ms: 3 deltas of 100 ms, so a fault after the 5th
+ * delta of a connection cuts its second answer in the middle. (All turns
+ * alike: the simulator counts replayed user items as turns too.) */
+static const char *kScenario = R"({"turns":[
+  {"user":"Ping","assistant":"Pong.",
+   "audio":{"type":"tone","frequency":440,"duration_ms":300}}]})";
+
+static const char *kS16Mono24k =
+    "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
+
+/* Fast retries, so that tests do not wait for the default back-off. */
+static const char *kFastRetry =
+    "reconnect-initial-delay-ms=20 reconnect-max-delay-ms=100";
+
+static std::string
+log_path (const char *name)
+{
+  return kLogDir + "/" + name + ".jsonl";
+}
+
+/* One user turn: 500 ms of speech, then enough silence (800 ms) for the
+ * server's VAD (500 ms) to end it. 1300 ms: whole 50 ms input chunks. */
+static Pcm
+speech_turn ()
+{
+  return to_s16 (render_signal (24000, 1, 1300, {{100, 600}}));
+}
+
+static bool
+always_false (GstMessage *)
+{
+  return false;
+}
+
+/* Element messages @name (with @field == @value) posted so far. */
+static gsize
+count_messages (Run &run, const char *name, const char *field = nullptr,
+    const char *value = nullptr)
+{
+  auto pred = is_element_msg (run.bin, name, field, value);
+  gsize n = 0;
+  for (GstMessage *m : run.bus->messages)
+    n += pred (m) ? 1 : 0;
+  return n;
+}
+
+/* Waits until @n such messages were posted; an ERROR fails the test. */
+static void
+wait_messages (Run &run, gsize n, const char *name, const char *field =
+    nullptr, const char *value = nullptr, guint timeout_ms = 10000)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+  for (;;) {
+    gsize got = count_messages (run, name, field, value);
+    if (got >= n)
+      return;
+    fail_unless (g_get_monotonic_time () < deadline,
+        "%zu of %zu %s %s=%s within %u ms", got, n, name,
+        field ? field : "", value ? value : "", timeout_ms);
+    run.bus->wait (always_false, 20);
+  }
+}
+
+static std::vector<std::string>
+warnings_of (Run &run)
+{
+  std::vector<std::string> out;
+  for (GstMessage *m : run.bus->messages) {
+    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING)
+      continue;
+    g_autoptr (GError) err = nullptr;
+    gst_message_parse_warning (m, &err, nullptr);
+    out.push_back (err->message);
+  }
+  return out;
+}
+
+static guint64
+stat (GstElement *bin, const char *name)
+{
+  GstStructure *s = nullptr;
+  g_object_get (bin, "stats", &s, nullptr);
+  fail_unless (s != nullptr);
+  guint64 v = 0;
+  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in stats",
+      name);
+  gst_structure_free (s);
+  return v;
+}
+
+/* WebSocket handshakes the simulator saw (accepted or refused). */
+static gsize
+handshakes (const char *name)
+{
+  gsize n = 0;
+  for (const LogLine &l : SimLog (log_path (name)).lines)
+    n += l.note == "open" || l.note == "refused";
+  return n;
+}
+
+/* What realtimebin sent on each connection of a log, in order. */
+static std::map<guint, std::vector<JsonObject *>>
+client_events_by_connection (const SimLog &log)
+{
+  std::map<guint, std::vector<JsonObject *>> out;
+  for (const LogLine &l : log.lines)
+    if (l.event && l.dir == "in")
+      out[l.conn].push_back (l.event);
+  return out;
+}
+
+/* "user: text" / "assistant: text" of the conversation.item.create events
+ * realtimebin sent before its first append on a connection. */
+static std::vector<std::string>
+replayed_items (const std::vector<JsonObject *> &events)
+{
+  std::vector<std::string> out;
+  for (JsonObject *e : events) {
+    const char *type = json_object_get_string_member (e, "type");
+    if (g_strcmp0 (type, "input_audio_buffer.append") == 0)
+      break;
+    if (g_strcmp0 (type, "conversation.item.create") != 0)
+      continue;
+    JsonObject *item = json_object_get_object_member (e, "item");
+    JsonObject *part = json_array_get_object_element (
+        json_object_get_array_member (item, "content"), 0);
+    out.push_back (std::string (json_object_get_string_member (item, "role"))
+        + ": " + json_object_get_string_member (part, "text"));
+  }
+  return out;
+}
+
+/* The connection drops in the middle of a response, twenty times in a row:
+ * each time realtimebin reconnects, the new session gets the configuration
+ * and the conversation so far as text (user turns from their transcripts,
+ * the assistant's answers that were heard whole), and the conversation
+ * goes on. No error, no EOS until the end. */
+GST_START_TEST (test_drop_mid_response_twenty_times)
+{
+  const guint kDrops = 20;
+  SimulatorOptions o = sim_options (kLogDir, "drops", kScenario, 0);
+  o.faults.drop_after_deltas = 5;     /* 3 of the first answer + 2 */
+  o.faults.fault_connections = kDrops;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+
+  /* Per session: the first answer completes, the second is cut. */
+  GstClockTime pts = 0;
+  for (guint i = 0; i < kDrops; i++) {
+    pts = run.push (speech_turn (), pts);
+    wait_messages (run, i + 1, "realtime-response", "status", "completed");
+    pts = run.push (speech_turn (), pts);
+    wait_messages (run, i + 1, "realtime-session", "state", "reconnecting");
+    wait_messages (run, i + 2, "realtime-session", "state", "connected");
+  }
+  pts = run.push (speech_turn (), pts);
+  wait_messages (run, kDrops + 1, "realtime-response", "status", "completed");
+  run.end_of_stream ();
+  run.wait_eos ();
+
+  fail_unless_equals_int (stat (run.bin, "reconnects"), kDrops);
+  fail_unless_equals_int (sim->connection_count (), kDrops + 1);
+  /* Every response the application saw start also ended: a cut one with
+   * status failed, reason connection_lost (the server's response.created
+   * may itself be lost in the drop: then neither is posted). */
+  gsize started = 0, done = 0, lost = 0;
+  for (const GstStructure *s : run.messages ("realtime-response")) {
+    started += str_field (s, "event") == "started";
+    done += str_field (s, "event") == "done";
+    lost += str_field (s, "reason") == "connection_lost";
+  }
+  fail_unless_equals_int (started, done);
+  fail_unless_equals_int (done, kDrops + 1 + lost);
+  fail_unless (lost > 0 && lost <= kDrops, "%zu responses lost", lost);
+
+  /* Each new session got the conversation before any audio: per earlier
+   * session the user's two turns and the first answer; the second answer
+   * was cut, so it is not known as text, but it is a turn: replay-turns
+   * (20) keeps the last 40 user and assistant items, empty ones
+   * included. */
+  SimLog log (log_path ("drops"));
+  auto by_conn = client_events_by_connection (log);
+  fail_unless_equals_int (by_conn.size (), kDrops + 1);
+  std::vector<std::string> slots;
+  guint c = 0;
+  for (auto &[conn, events] : by_conn) {
+    fail_unless_equals_string (json_object_get_string_member (events[0],
+            "type"), "session.update");
+    std::vector<std::string> expected;
+    for (gsize i = slots.size () > 40 ? slots.size () - 40 : 0;
+        i < slots.size (); i++)
+      if (!slots[i].empty ())
+        expected.push_back (slots[i]);
+    std::vector<std::string> got = replayed_items (events);
+    fail_unless_equals_int (got.size (), expected.size ());
+    for (gsize i = 0; i < got.size (); i++)
+      fail_unless_equals_string (got[i].c_str (), expected[i].c_str ());
+    slots.insert (slots.end (), {"user: Ping", "assistant: Pong.",
+            "user: Ping", ""});
+    c++;
+  }
+  fail_unless_equals_int (c, kDrops + 1);
+}
+GST_END_TEST;
+
+/* Input that arrives while the connection is down waits and goes to the
+ * new session first, up to input-backlog-ms (400 ms here); the rest (200
+ * ms) is dropped, counted in stats and reported by one warning. */
+GST_START_TEST (test_outage_input_kept_up_to_bound)
+{
+  SimulatorOptions o = sim_options (kLogDir, "outage", kScenario, 0);
+  o.faults.drop_after_deltas = 5;
+  o.faults.fault_connections = 1;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+          "reconnect-initial-delay-ms=400 reconnect-max-delay-ms=400 "
+          "input-backlog-ms=400"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+
+  GstClockTime pts = run.push (speech_turn (), 0);
+  wait_messages (run, 1, "realtime-response", "event", "done");
+  pts = run.push (speech_turn (), pts);
+  wait_messages (run, 1, "realtime-session", "state", "reconnecting");
+  /* 600 ms spoken during the outage (the retry waits 320-480 ms). */
+  Pcm during = to_s16 (render_signal (24000, 1, 600, {{0, 600, 300, 0.2}}));
+  pts = run.push (during, pts);
+  wait_messages (run, 2, "realtime-session", "state", "connected");
+  run.end_of_stream ();
+  run.wait_eos ();
+
+  fail_unless_equals_int (stat (run.bin, "dropped-audio-ms"), 200);
+  gsize backlog_warnings = 0;
+  for (const std::string &w : warnings_of (run))
+    backlog_warnings += w.find ("input-backlog-ms") != std::string::npos;
+  fail_unless_equals_int (backlog_warnings, 1);
+
+  SimLog log (log_path ("outage"));
+  auto by_conn = client_events_by_connection (log);
+  fail_unless_equals_int (by_conn.size (), 2);
+  Pcm sent = log.appended (by_conn.rbegin ()->first);
+  fail_unless_equals_int (sent.size (), 400 * 24);
+  fail_unless (std::equal (sent.begin (), sent.end (), during.begin ()),
+      "the audio sent after the reconnect is not what was captured during "
+      "the outage");
+}
+GST_END_TEST;
+
+/* A refused key is not retried: one connection, an error naming it. */
+GST_START_TEST (test_401_not_retried)
+{
+  SimulatorOptions o = sim_options (kLogDir, "auth", kScenario, 0);
+  o.api_key = "sk-the-right-one";
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
+  run.set_input_caps (kS16Mono24k);
+  fail_unless (gst_element_set_state (run.pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
+  fail_unless (m != nullptr, "no error for HTTP 401");
+  g_autoptr (GError) err = nullptr;
+  gst_message_parse_error (m, &err, nullptr);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NOT_AUTHORIZED), "%s", err->message);
+  g_usleep (300 * 1000);        /* > the retry delay */
+  fail_unless_equals_int (handshakes ("auth"), 1);
+  fail_unless_equals_int (count_messages (run, "realtime-session", "state",
+          "reconnecting"), 0);
+}
+GST_END_TEST;
+
+/* Close code 4000 (the service's answer to the retired beta interface) is
+ * an error a person must act on: not retried. */
+GST_START_TEST (test_close_4000_not_retried)
+{
+  SimulatorOptions o = sim_options (kLogDir, "close4000", kScenario, 0);
+  o.faults.close_after_events = 1;
+  o.faults.close_code = 4000;
+  o.faults.close_reason = "beta_api_shape_disabled";
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
+  fail_unless (m != nullptr, "no error for close 4000");
+  g_autoptr (GError) err = nullptr;
+  gst_message_parse_error (m, &err, nullptr);
+  fail_unless (strstr (err->message, "4000") != nullptr, "%s", err->message);
+  g_usleep (300 * 1000);
+  fail_unless_equals_int (sim->connection_count (), 1);
+}
+GST_END_TEST;
+
+/* HTTP 429 at the handshake (twice) is retried with back-off; the third
+ * attempt connects and the conversation works. */
+GST_START_TEST (test_429_retried)
+{
+  SimulatorOptions o = sim_options (kLogDir, "429", kScenario, 0);
+  o.faults.handshake_status = 429;
+  o.faults.fault_connections = 2;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+  fail_unless_equals_int (count_messages (run, "realtime-session", "state",
+          "reconnecting"), 2);
+  for (const GstStructure *s : run.messages ("realtime-session"))
+    if (str_field (s, "state") == "reconnecting")
+      fail_unless (str_field (s, "reason").find ("HTTP 429")
+          != std::string::npos, "%s", str_field (s, "reason").c_str ());
+  run.push (speech_turn (), 0);
+  run.end_of_stream ();
+  run.wait_eos ();
+  fail_unless_equals_int (count_messages (run, "realtime-response", "event",
+          "done"), 1);
+  fail_unless_equals_int (handshakes ("429"), 3);
+}
+GST_END_TEST;
+
+/* The server goes silent in the middle of a response (3 s): after
+ * stall-timeout-ms (400 ms) realtimebin takes the connection for dead,
+ * reconnects, and the next turn is answered. */
+GST_START_TEST (test_stall_detected_and_recovered)
+{
+  SimulatorOptions o = sim_options (kLogDir, "stall", kScenario, 0);
+  o.faults.stall_after_deltas = 4;
+  o.faults.stall_ms = 3000;
+  o.faults.fault_connections = 1;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+          std::string (kFastRetry) + " stall-timeout-ms=400"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+  GstClockTime pts = run.push (speech_turn (), 0);
+  wait_messages (run, 1, "realtime-response", "event", "done");
+  gint64 t0 = g_get_monotonic_time ();
+  pts = run.push (speech_turn (), pts);
+  wait_messages (run, 1, "realtime-session", "state", "reconnecting", 2500);
+  gint64 detected_ms = (g_get_monotonic_time () - t0) / 1000;
+  fail_unless (detected_ms < 2500, "stall noticed after %" G_GINT64_FORMAT
+      " ms", detected_ms);
+  for (const GstStructure *s : run.messages ("realtime-session"))
+    if (str_field (s, "state") == "reconnecting")
+      fail_unless (str_field (s, "reason").find ("no event")
+          != std::string::npos, "%s", str_field (s, "reason").c_str ());
+  wait_messages (run, 2, "realtime-session", "state", "connected");
+  pts = run.push (speech_turn (), pts);
+  wait_messages (run, 3, "realtime-response", "event", "done");
+  run.end_of_stream ();
+  run.wait_eos ();
+  fail_unless_equals_int (stat (run.bin, "reconnects"), 1);
+}
+GST_END_TEST;
+
+/* A frame over max-incoming-payload closes the connection (1009): one
+ * warning, a reconnect, the conversation goes on. */
+GST_START_TEST (test_oversized_frame_reconnects)
+{
+  SimulatorOptions o = sim_options (kLogDir, "oversized", kScenario, 0);
+  o.faults.oversized_after_events = 2;
+  o.faults.oversized_bytes = 2 * 1024 * 1024;
+  o.faults.fault_connections = 1;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+          std::string (kFastRetry) + " max-incoming-payload=1048576"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  wait_messages (run, 1, "realtime-session", "state", "reconnecting");
+  wait_messages (run, 2, "realtime-session", "state", "connected");
+  run.push (speech_turn (), 0);
+  run.end_of_stream ();
+  run.wait_eos ();
+  fail_unless_equals_int (count_messages (run, "realtime-response", "event",
+          "done"), 1);
+  gsize oversized = 0;
+  for (const std::string &w : warnings_of (run))
+    oversized += w.find ("max-incoming-payload") != std::string::npos;
+  fail_unless_equals_int (oversized, 1);
+}
+GST_END_TEST;
+
+/* Sessions that expire after 4 s, input at real-time pace for 7 s with a
+ * turn in it: realtimebin opens the next session 2 s before expires_at and
+ * switches when nobody speaks and no response plays. Every input sample
+ * reaches exactly one session, in order; the answer comes out whole with
+ * sample-accurate, contiguous timestamps. */
+GST_START_TEST (test_rollover_loses_no_input)
+{
+  SimulatorOptions o = sim_options (kLogDir, "rollover", kScenario, 1.0);
+  o.session_lifetime_s = 4;
+  auto sim = start_simulator (std::move (o));
+  Run run (pipeline_text (*sim, "appsrc name=src", std::string (kFastRetry)
+          + " rollover-margin-s=2"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+
+  Pcm input = to_s16 (render_signal (24000, 1, 7000, {{1000, 1500}}));
+  const gsize step = 1200;      /* 50 ms */
+  GstClockTime pts = 0;
+  gint64 start = g_get_monotonic_time ();
+  for (gsize i = 0; i < input.size (); i += step) {
+    Pcm part (input.begin () + i, input.begin () + MIN (i + step,
+            input.size ()));
+    pts = run.push (part, pts);
+    gint64 due = start + (gint64) ((i + step) / 24) * 1000;
+    gint64 now = g_get_monotonic_time ();
+    if (due > now)
+      g_usleep (due - now);
+  }
+  run.end_of_stream ();
+  run.wait_eos (15000);
+
+  guint64 rollovers = stat (run.bin, "rollovers");
+  fail_unless (rollovers >= 1, "no rollover in 7 s of 4 s sessions");
+  fail_unless_equals_int (stat (run.bin, "reconnects"), 0);
+  gsize said = 0;
+  for (const GstStructure *s : run.messages ("realtime-session"))
+    if (const char *reason = gst_structure_get_string (s, "reason"))
+      said += str_field (s, "state") == "connected"
+          && g_str_has_prefix (reason, "rolled over");
+  fail_unless_equals_int (said, rollovers);
+  fail_unless_equals_int (stat (run.bin, "dropped-audio-ms"), 0);
+
+  SimLog log (log_path ("rollover"));
+  Pcm appended;
+  for (auto &[conn, events] : client_events_by_connection (log)) {
+    Pcm part = log.appended (conn);
+    appended.insert (appended.end (), part.begin (), part.end ());
+  }
+  fail_unless_equals_int (appended.size (), input.size ());
+  fail_unless (appended == input, "the sessions together did not get the "
+      "input as it was");
+
+  std::vector<AudioRun> runs = split_at_discont (run.audio);
+  fail_unless_equals_int (runs.size (), 1);
+  fail_unless_equals_int (runs[0].samples, 300 * 24);
+  check_run_timestamps (runs[0], 24000, 2);
+}
+GST_END_TEST;
+
+/* Every client event sent in this suite, reconnects and replays included,
+ * passes the strict GA client schema. */
+GST_START_TEST (test_client_events_conform)
+{
+  check_client_events_conform (kLogDir, 8);
+}
+GST_END_TEST;
+
+static Suite *
+realtimebin_reliability_suite (void)
+{
+  Suite *s = suite_create ("realtimebin-reliability");
+  clear_log_dir (kLogDir);
+  TCase *tc = tcase_create ("reliability");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 90);
+  tcase_add_test (tc, test_drop_mid_response_twenty_times);
+  tcase_add_test (tc, test_outage_input_kept_up_to_bound);
+  tcase_add_test (tc, test_401_not_retried);
+  tcase_add_test (tc, test_close_4000_not_retried);
+  tcase_add_test (tc, test_429_retried);
+  tcase_add_test (tc, test_stall_detected_and_recovered);
+  tcase_add_test (tc, test_oversized_frame_reconnects);
+  tcase_add_test (tc, test_rollover_loses_no_input);
+  tcase_add_test (tc, test_client_events_conform);
+  return s;
+}
+
+GST_CHECK_MAIN (realtimebin_reliability);
