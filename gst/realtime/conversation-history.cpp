@@ -39,14 +39,10 @@ void
 ConversationHistory::set_text (Role role, const std::string &item_id,
     std::string_view text)
 {
-  Item *item = find (item_id);
-  if (item == nullptr) {
-    add (role, item_id);
-    item = find (item_id);
-    if (item == nullptr)
-      return;                   /* max_turns 0: nothing is kept */
-  }
-  item->text = std::string (text);
+  /* No slot: the item was removed (interrupted) or has aged out; a late
+   * transcript must not bring it back, out of order. */
+  if (Item *item = find (item_id))
+    item->text = std::string (text);
 }
 
 guint64

@@ -27,7 +27,8 @@ public:
 
   /* A slot for @item_id (no-op if it has one); returns its serial. */
   guint64 add (Role role, const std::string & item_id);
-  /* The final text of @item_id; an item without a slot gets one now. */
+  /* The final text of @item_id; ignored when it has no slot (removed, or
+   * aged out). */
   void set_text (Role role, const std::string & item_id,
       std::string_view text);
   /* A user text item whose text is known at once (send-text). */

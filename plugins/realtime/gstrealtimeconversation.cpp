@@ -121,8 +121,15 @@ struct RealtimeConversation::State
   bool next_ready = false;              /* its session.update was answered */
   std::string next_session_id;
   gint64 next_expires_at = 0;
-  guint64 next_mark = 0;                /* history replayed into it */
+  std::deque<std::string> next_update_ids;   /* sent to it, unanswered */
   guint next_attempt = 0;
+  bool had_session = false;             /* a session was ever ready */
+  /* Input the current session has not committed, newest last (bounded by
+   * carry_ms ()): at a rollover it goes to the next session too, so speech
+   * the old server had not yet noticed is not cut. */
+  std::deque<std::pair<std::vector<guint8>,
+      std::vector<std::pair<GstClockTime, guint64>>>> recent;
+  gsize recent_bytes = 0;
   realtime::ConversationHistory history;
   guint64 replay_mark = 0;              /* history before the outage */
 
@@ -304,6 +311,37 @@ struct RealtimeConversation::State
     for (const auto & [rt, samples] : times)
       input_timeline.append (rt, samples);
     send (realtime::build_input_audio_buffer_append (data, size), size);
+    if (ready)
+      keep_recent (data, size, times);
+  }
+
+  /* How much uncommitted input a rollover carries over: push-to-talk, all
+   * of it (up to input-backlog-ms); VAD, what the server may not have
+   * noticed yet: its prefix padding plus half a second. */
+  guint64 carry_ms () const
+  {
+    if (config.session.turn_detection == realtime::TurnDetection::None)
+      return config.input_backlog_ms;
+    return (guint64) config.session.vad_prefix_padding_ms + 500;
+  }
+
+  void keep_recent (const guint8 * data, gsize size,
+      const std::vector<std::pair<GstClockTime, guint64>> & times)
+  {
+    recent.emplace_back (std::vector<guint8> (data, data + size), times);
+    recent_bytes += size;
+    guint64 limit = carry_ms () * realtime::AUDIO_BYTES_PER_MS;
+    while (!recent.empty () && recent_bytes - recent.front ().first.size ()
+        >= limit) {
+      recent_bytes -= recent.front ().first.size ();
+      recent.pop_front ();
+    }
+  }
+
+  void forget_recent ()
+  {
+    recent.clear ();
+    recent_bytes = 0;
   }
 
   void note_dropped (guint64 ms)
@@ -349,6 +387,7 @@ struct RealtimeConversation::State
   {
     flush_chunk ();
     send (realtime::build_input_audio_buffer_commit ());
+    forget_recent ();
     mark_turn_end (input_end, input_end);
   }
 
@@ -371,6 +410,7 @@ struct RealtimeConversation::State
     }
     awaiting_response = true;
     send (std::move (ev));
+    arm_stall ();
   }
 
   /* The function's output, then a response once the current one is done. */
@@ -389,6 +429,7 @@ struct RealtimeConversation::State
       awaiting_response = true;
       send (std::move (*deferred_response));
       deferred_response.reset ();
+      arm_stall ();
     }
   }
 
@@ -597,6 +638,7 @@ struct RealtimeConversation::State
         action = "truncated";
         send (realtime::build_conversation_item_truncate (item, (guint) ci,
                 (guint64) heard));
+        history.remove (item);  /* its text is more than was heard */
       }
       if (heard > 0) {
         playing = item;
@@ -1018,6 +1060,7 @@ State::drop_next ()
     retire (std::move (next_ws));
   next_conn = 0;
   next_ready = false;
+  next_update_ids.clear ();
 }
 
 void
@@ -1092,6 +1135,7 @@ State::begin_outage ()
     backlog_warned = false;
   }
   drop_next ();
+  forget_recent ();             /* handed to the dead socket */
   stop_timer (&State::rollover_timer);
   end_responses ("connection_lost");
   reset_session_state ();
@@ -1191,10 +1235,16 @@ State::schedule_rollover ()
   if (config.rollover_margin_s == 0 || expires_at <= 0)
     return;
   gint64 left_s = expires_at - g_get_real_time () / G_USEC_PER_SEC;
+  /* expires_at is the server's clock: a local clock off by more than the
+   * cap would make every session look expired (or eternal); trust the
+   * service's 60-minute cap from now instead. */
+  if (left_s <= 0 || left_s > 2 * 3600)
+    left_s = 3600;
   /* The next session opens margin seconds before the cap, or half-way
-   * when the session is shorter than that. */
+   * when the session is shorter than that; never sooner than 1 s. */
   gint64 ms = left_s > (gint64) config.rollover_margin_s ?
-      (left_s - config.rollover_margin_s) * 1000 : MAX (left_s, 0) * 500;
+      (left_s - config.rollover_margin_s) * 1000 : left_s * 500;
+  ms = MAX (ms, 1000);
   add_timer (&State::rollover_timer, (guint) MIN (ms, (gint64) G_MAXUINT),
       [](State * st) { st->start_rollover (); });
 }
@@ -1210,15 +1260,16 @@ State::start_rollover ()
 }
 
 /* A moment to change sessions without cutting anything: no response, no
- * user speech, no turn waiting. Push-to-talk input always has audio
- * waiting for a commit, so it changes only when the old session ends. */
+ * user speech, no turn waiting, and all uncommitted input can be carried
+ * over (push-to-talk input held longer than input-backlog-ms waits for its
+ * commit). */
 bool
 State::quiet () const
 {
   return ready && !reconnecting && eos == EosState::None
       && !any_response_active () && !deferred_response && !speech_active
       && (config.session.turn_detection != realtime::TurnDetection::None
-      || uncommitted_samples == 0);
+      || uncommitted_samples * 1000 / realtime::AUDIO_RATE <= carry_ms ());
 }
 
 void
@@ -1232,9 +1283,20 @@ State::try_switch ()
 void
 State::switch_link (const std::string & reason)
 {
-  /* What was said since the replay went into it follows it there. */
-  for (std::string & ev : history.replay_events (next_mark))
+  /* The conversation as it is now (answers finished, items deleted or
+   * truncated since the next session opened), then the input the old
+   * session had not committed, so that nothing said is cut. */
+  for (std::string & ev : history.replay_events ())
     send_on (next_ws.get (), std::move (ev));
+  input_timeline.reset ();
+  guint64 carried = 0;
+  for (const auto & [pcm, times] : recent) {
+    for (const auto & [rt, samples] : times)
+      input_timeline.append (rt, samples);
+    send_on (next_ws.get (), realtime::build_input_audio_buffer_append
+        (pcm.data (), pcm.size ()));
+    carried += pcm.size () / 2;
+  }
   std::string old_id = session_id;
   retire (std::move (ws));
   ws = std::move (next_ws);
@@ -1246,16 +1308,18 @@ State::switch_link (const std::string & reason)
   next_attempt = 0;
   end_responses ("connection_lost");
   reset_session_state ();
-  input_timeline.reset ();
+  uncommitted_samples = carried;
   ready = true;
   reconnecting = false;
   attempt = 0;
   proven = true;
   ready_since_us = g_get_monotonic_time ();
   stats.rollovers++;
-  /* The old session's update answers are gone: the switch counts as
-   * one answered update (the replayed configuration). */
-  updates_sent = updates_acked = 1;
+  /* Answers still due are the next session's. */
+  update_event_ids = std::move (next_update_ids);
+  next_update_ids.clear ();
+  updates_acked = 0;
+  updates_sent = update_event_ids.size ();
   resume_eos ();
   send_deferred ();
   GST_INFO_OBJECT (bin, "now on session %s (%s)", session_id.c_str (),
@@ -1332,7 +1396,10 @@ link_closed (State * st, guint id, gushort code, const std::string & reason)
     GST_WARNING_OBJECT (st->bin, "the next session closed (%u %s) before "
         "taking over", code, reason.c_str ());
     st->drop_next ();
-    st->schedule_rollover ();
+    if (st->config.reconnect.may_retry (++st->next_attempt))
+      st->add_timer (&State::rollover_timer,
+          st->config.reconnect.delay_ms (st->next_attempt,
+              g_random_double ()), [](State * s) { s->start_rollover (); });
     return;
   }
   if (id != st->conn)
@@ -1389,7 +1456,9 @@ RealtimeConversation::start (GError ** error)
 static void
 on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
 {
-  bool reconnected = st->reconnecting;
+  bool reconnected = st->reconnecting && st->had_session;
+  st->had_session = true;
+  st->next_attempt = 0;
   if (ev.session) {
     st->session_id = ev.session->id;
     st->expires_at = ev.session->expires_at;
@@ -1426,10 +1495,9 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
     st->backlog.pop_front ();
   }
   st->backlog_audio_bytes = 0;
-  if (reconnected) {
-    st->reconnecting = false;
+  if (reconnected)
     st->stats.reconnects++;
-  }
+  st->reconnecting = false;
   st->proven = false;
   st->ready_since_us = g_get_monotonic_time ();
   st->schedule_rollover ();
@@ -1448,16 +1516,19 @@ handle_next_message (RealtimeConversation::State * st, const ServerEvent & ev)
         st->next_session_id = ev.session->id;
         st->next_expires_at = ev.session->expires_at;
       }
+      /* The conversation follows at the switch, as it is then. */
+      std::string id = st->next_event_id ("update");
       std::string update = realtime::build_session_update (st->config.session,
-          st->next_event_id ("update"), nullptr);
-      if (!update.empty ())
+          id, nullptr);
+      if (!update.empty ()) {
+        st->next_update_ids.push_back (id);
         st->send_on (st->next_ws.get (), std::move (update));
-      for (std::string & item : st->history.replay_events ())
-        st->send_on (st->next_ws.get (), std::move (item));
-      st->next_mark = st->history.next_serial ();
+      }
       break;
     }
     case ServerEventType::SessionUpdated:
+      if (!st->next_update_ids.empty ())
+        st->next_update_ids.pop_front ();
       if (!st->next_ready) {
         st->next_ready = true;
         st->try_switch ();
@@ -1662,6 +1733,7 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::InputAudioBufferCommitted:
     {
       st->proven = true;
+      st->forget_recent ();     /* in a committed item now */
       st->history.add (realtime::ConversationHistory::Role::User, ev.item_id);
       /* Push-to-talk turns have no VAD span: the uncommitted audio is it. */
       if (!st->config.session.input_transcription_model.empty ()) {
@@ -1960,9 +2032,12 @@ RealtimeConversation::update_session (const realtime::SessionSettings &
     } else {
       st->config.session = settings;
       /* A next session already configured gets the change too. */
-      if (st->next_ws && !st->next_session_id.empty ())
+      if (st->next_ws && !st->next_session_id.empty ()) {
+        std::string next_id = st->next_event_id ("update");
+        st->next_update_ids.push_back (next_id);
         st->send_on (st->next_ws.get (), realtime::build_session_update
-            (settings, st->next_event_id ("update"), nullptr));
+            (settings, next_id, nullptr));
+      }
       if (st->ready && !st->closing) {
         st->update_event_ids.push_back (id);
         st->updates_sent++;
@@ -2027,6 +2102,7 @@ RealtimeConversation::clear_input ()
   State *st = state_.get ();
   LOCKED (st);
   st->clear_chunk ();
+  st->forget_recent ();
   st->uncommitted_samples = 0;
   st->send (realtime::build_input_audio_buffer_clear ());
 }

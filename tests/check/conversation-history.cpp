@@ -60,12 +60,17 @@ GST_END_TEST;
 GST_START_TEST (test_remove_and_marks)
 {
   ConversationHistory h;
+  h.add (Role::User, "item_u1");
   h.set_text (Role::User, "item_u1", "One");
+  h.add (Role::Assistant, "item_a1");
   h.set_text (Role::Assistant, "item_a1", "Two");
   guint64 mark = h.next_serial ();
   h.add_text (Role::User, "Three");
+  h.add (Role::Assistant, "item_a2");
   h.set_text (Role::Assistant, "item_a2", "Four");
   h.remove ("item_a1");
+  /* A late transcript of a removed item does not bring it back. */
+  h.set_text (Role::Assistant, "item_a1", "Two");
   assert_texts (h.replay_events (), {"user: One", "user: Three",
           "assistant: Four"});
   assert_texts (h.replay_events (0, mark), {"user: One"});
@@ -78,15 +83,20 @@ GST_START_TEST (test_bounded)
 {
   ConversationHistory h (2);
   for (int i = 0; i < 10; i++) {
-    h.set_text (Role::User, "u" + std::to_string (i), "q" + std::to_string (i));
-    h.set_text (Role::Assistant, "a" + std::to_string (i),
-        "r" + std::to_string (i));
+    std::string n = std::to_string (i);
+    h.add (Role::User, "u" + n);
+    h.set_text (Role::User, "u" + n, "q" + n);
+    h.add (Role::Assistant, "a" + n);
+    h.set_text (Role::Assistant, "a" + n, "r" + n);
   }
+  /* The oldest aged out: a late transcript of it is not kept. */
+  h.set_text (Role::User, "u0", "late");
   fail_unless_equals_int (h.size (), 4);
   assert_texts (h.replay_events (), {"user: q8", "assistant: r8", "user: q9",
           "assistant: r9"});
   h.set_max_turns (0);
   fail_unless_equals_int (h.size (), 0);
+  h.add (Role::User, "u");
   h.set_text (Role::User, "u", "x");
   h.add_text (Role::User, "y");
   fail_unless_equals_int (h.replay_events ().size (), 0);
