@@ -133,7 +133,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 
   s->ws = ws;
   soup_websocket_connection_set_max_incoming_payload_size (ws, s->max_payload);
-  /* Keepalive pings detect a dead peer even when the server is silent. */
+  /* Keepalive pings keep idle NAT/proxy mappings open; a write to a dead
+   * peer then fails sooner. (libsoup 3.2 has no pong timeout: a silent
+   * dead peer is found by realtimebin's stall check.) */
   soup_websocket_connection_set_keepalive_interval (ws, 20);
   g_signal_connect_data (ws, "message", G_CALLBACK (on_ws_message),
       new Holder {s}, free_holder, (GConnectFlags) 0);
