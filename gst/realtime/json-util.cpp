@@ -31,9 +31,10 @@ json_parse (std::string_view text, GError **error)
 
   if (!json_parser_load_from_data (parser, text.data (), (gssize) text.size (),
           &parse_error)) {
+    /* json-glib quotes the bad text, which may be cut mid-character. */
     g_set_error (error, REALTIME_PROTOCOL_ERROR,
         REALTIME_PROTOCOL_ERROR_INVALID_JSON, "Malformed JSON: %s",
-        parse_error->message);
+        utf8_string (parse_error->message).c_str ());
     return nullptr;
   }
   JsonNode *root = json_parser_get_root (parser);
@@ -43,6 +44,19 @@ json_parse (std::string_view text, GError **error)
     return nullptr;
   }
   return JsonNodePtr (json_node_copy (root));
+}
+
+std::string
+utf8_string (const char *text)
+{
+  if (text == nullptr)
+    return {};
+  if (g_utf8_validate (text, -1, nullptr))
+    return text;
+  gchar *valid = g_utf8_make_valid (text, -1);
+  std::string out (valid);
+  g_free (valid);
+  return out;
 }
 
 void

@@ -26,6 +26,12 @@ std::string json_object_to_string (JsonObject *object);
  * (REALTIME_PROTOCOL_ERROR_INVALID_JSON). */
 JsonNodePtr json_parse (std::string_view text, GError **error);
 
+/* @text as valid UTF-8: invalid sequences become U+FFFD. Strings from the
+ * network go through this: JSON text can hold escapes (a lone surrogate,
+ * "\ud800") that json-glib decodes into bytes that are not UTF-8, and GStreamer
+ * structures and text/x-raw,format=utf8 buffers must be UTF-8. */
+std::string utf8_string (const char *text);
+
 /* Appends @text to @out as a quoted JSON string with the escapes JSON needs. */
 void json_append_quoted (std::string &out, std::string_view text);
 

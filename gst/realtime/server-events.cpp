@@ -272,7 +272,7 @@ public:
       wrong_type (name, "a string", node);
       return;
     }
-    out = json_node_get_string (node);
+    out = utf8_string (json_node_get_string (node));
   }
 
   void integer (const char *name, gint64 &out, bool required = false)
@@ -363,7 +363,7 @@ public:
         wrong_type (name, "an array of strings", node);
         return;
       }
-      out.emplace_back (json_node_get_string (node));
+      out.emplace_back (utf8_string (json_node_get_string (node)));
     }
   }
 
@@ -586,7 +586,8 @@ read_response (Reader &parent, JsonObject *obj, Response &out)
     while (json_object_iter_next (&iter, &key, &value)) {
       if (JSON_NODE_HOLDS_VALUE (value)
           && json_node_get_value_type (value) == G_TYPE_STRING)
-        out.metadata.emplace_back (key, json_node_get_string (value));
+        out.metadata.emplace_back (utf8_string (key),
+            utf8_string (json_node_get_string (value)));
     }
   }
   r.finish ();

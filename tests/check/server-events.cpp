@@ -390,6 +390,42 @@ GST_START_TEST (test_session_is_read)
 }
 GST_END_TEST;
 
+/* Strings from the server end up in GStreamer structures and utf8 text
+ * buffers: whatever the JSON holds, they come out as valid UTF-8 (found by
+ * fuzz-server-event; inputs in fuzz/findings/). */
+GST_START_TEST (test_strings_are_valid_utf8)
+{
+  const char *lone_surrogate = "{\"type\":\"response.output_audio_transcript"
+      ".delta\",\"event_id\":\"e1\",\"response_id\":\"resp_1\",\"item_id\":"
+      "\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":"
+      "\"\\ud800 noon\"}";
+  g_autoptr (GError) error = nullptr;
+  auto ev = realtime::parse_server_event (lone_surrogate, &error);
+  fail_unless (ev.has_value (), "%s", error ? error->message : "");
+  fail_unless (g_utf8_validate (ev->delta.c_str (), -1, nullptr));
+  fail_unless (strstr (ev->delta.c_str (), "noon") != nullptr, "%s", ev->delta.c_str ());
+
+  const char *bad_escape = "{\"type\":\"response.output_audio_transcript"
+      ".delta\",\"event_id\":\"e1\",\"response_id\":\"resp_1\",\"item_id\":"
+      "\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":"
+      "\"a\\666b\"}";
+  g_clear_error (&error);
+  ev = realtime::parse_server_event (bad_escape, &error);
+  if (ev)
+    fail_unless (g_utf8_validate (ev->delta.c_str (), -1, nullptr));
+  else
+    fail_unless (g_utf8_validate (error->message, -1, nullptr));
+
+  /* json-glib's message quotes the bad text, cut inside a character. */
+  const char *cut = "{\"\":\"aaaaaaaaaaaaaaaaaaaaaaax\\ue\"\\ue\"\"";
+  g_clear_error (&error);
+  ev = realtime::parse_server_event (cut, &error);
+  fail_if (ev.has_value ());
+  fail_unless (g_utf8_validate (error->message, -1, nullptr), "%s",
+      error->message);
+}
+GST_END_TEST;
+
 static Suite *
 server_events_suite (void)
 {
@@ -406,6 +442,7 @@ server_events_suite (void)
   tcase_add_test (tc, test_audio_delta_is_decoded);
   tcase_add_test (tc, test_fields_are_read);
   tcase_add_test (tc, test_session_is_read);
+  tcase_add_test (tc, test_strings_are_valid_utf8);
   return s;
 }
 
