@@ -33,6 +33,7 @@ main (int argc, char **argv)
   gint64 oversized_bytes = (gint64) f.oversized_bytes;
   gdouble pace = o.pace;
   gboolean invalid_base64 = FALSE, odd_delta_bytes = FALSE, version = FALSE;
+  gboolean duplicate_events = FALSE;
 
   const GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host,
@@ -91,6 +92,8 @@ main (int argc, char **argv)
     {"invalid-base64-delta", 0, 0, G_OPTION_ARG_NONE, &invalid_base64,
         "Fault: the first audio delta of every response is not valid base64",
         nullptr},
+    {"duplicate-events", 0, 0, G_OPTION_ARG_NONE, &duplicate_events,
+        "Fault: every event is sent twice", nullptr},
     {"odd-delta-bytes", 0, 0, G_OPTION_ARG_NONE, &odd_delta_bytes,
         "Fault: every audio delta carries an odd number of bytes (samples "
         "split across deltas)", nullptr},
@@ -178,6 +181,7 @@ main (int argc, char **argv)
   f.oversized_bytes = (gsize) oversized_bytes;
   f.invalid_base64_delta = invalid_base64;
   f.odd_delta_bytes = odd_delta_bytes;
+  f.duplicate_events = duplicate_events;
   f.handshake_status = (guint) handshake_status;
 
   Simulator simulator (std::move (o));

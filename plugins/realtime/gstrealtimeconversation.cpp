@@ -44,6 +44,9 @@ static constexpr guint64 MAX_SEND_QUEUE_MS = 10000;
  * (input_audio_buffer_commit_empty); such a commit is not sent. */
 static constexpr guint64 MIN_COMMIT_SAMPLES = realtime::AUDIO_RATE / 10;
 
+/* Server event ids remembered to drop repeated events. */
+static constexpr gsize MAX_SEEN_EVENT_IDS = 64;
+
 /* Bad server events are warned about this many times, then only logged. */
 static constexpr guint64 MAX_BAD_EVENT_WARNINGS = 3;
 
@@ -188,6 +191,7 @@ struct RealtimeConversation::State
 
   RealtimeStats stats;
   guint64 bad_events = 0;               /* skipped server events */
+  std::deque<std::string> seen_event_ids;   /* the latest, to drop repeats */
 
   /* --- helpers, all called with `lock` held --- */
 
@@ -1875,6 +1879,19 @@ handle_link_message (RealtimeConversation::State * st, guint id,
   if (!ev->unknown_fields.empty ())
     GST_DEBUG_OBJECT (st->bin, "%s has fields this client does not know: %s",
         ev->type_name.c_str (), ev->unknown_fields.front ().c_str ());
+  /* A server (or a proxy) that repeats an event must not make audio play
+   * twice: event ids are unique, so a recent one seen again is dropped. */
+  if (!ev->event_id.empty ()) {
+    if (std::find (st->seen_event_ids.begin (), st->seen_event_ids.end (),
+            ev->event_id) != st->seen_event_ids.end ()) {
+      GST_INFO_OBJECT (st->bin, "dropping a repeated %s (%s)",
+          ev->type_name.c_str (), ev->event_id.c_str ());
+      return;
+    }
+    st->seen_event_ids.push_back (ev->event_id);
+    if (st->seen_event_ids.size () > MAX_SEEN_EVENT_IDS)
+      st->seen_event_ids.pop_front ();
+  }
   dispatch (st, *ev);
   st->check_eos ();
   if (!st->closing && !st->failed) {

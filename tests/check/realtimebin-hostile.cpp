@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A server that sends what a client cannot read: each fault of the
  * simulator's (a frame that is not JSON, an event of an unknown type, an
- * audio delta that is not base64) costs at most a warning; the conversation
- * goes on — the reply still ends (response done), EOS comes, no ERROR. */
+ * audio delta that is not base64, every event twice) costs at most a
+ * warning; the conversation goes on — the reply still ends (response done),
+ * EOS comes, no ERROR. */
 #include "realtimebin-helpers.h"
 
 using namespace rtb;
@@ -34,10 +35,13 @@ turn_with_faults (const char *name, const FaultOptions &faults,
   run.end_of_stream ();
   run.wait_eos ();
 
-  bool done = false;
-  for (const GstStructure *s : run.messages ("realtime-response"))
-    done |= str_field (s, "event") == "done";
-  fail_unless (done, "%s: the reply did not end", name);
+  gsize started = 0, done = 0;
+  for (const GstStructure *s : run.messages ("realtime-response")) {
+    started += str_field (s, "event") == "started";
+    done += str_field (s, "event") == "done";
+  }
+  fail_unless (done == 1 && started == 1, "%s: %zu responses started, %zu "
+      "done (one of each expected)", name, started, done);
 
   std::vector<std::string> warnings;
   for (GstMessage *m : run.bus->messages) {
@@ -98,6 +102,20 @@ GST_START_TEST (test_invalid_base64_delta_skipped)
 }
 GST_END_TEST;
 
+/* Every event arrives twice (a replaying proxy): the repeats are dropped
+ * by event id, so the reply plays once, whole, with one response started
+ * and done, and no warning. */
+GST_START_TEST (test_duplicate_events_dropped)
+{
+  FaultOptions f;
+  f.duplicate_events = true;
+  guint64 samples = 0;
+  auto warnings = turn_with_faults ("duplicates", f, &samples);
+  fail_unless_equals_int (warnings.size (), 0);
+  fail_unless_equals_int (samples, 24000);
+}
+GST_END_TEST;
+
 static Suite *
 realtimebin_hostile_suite (void)
 {
@@ -109,6 +127,7 @@ realtimebin_hostile_suite (void)
   tcase_add_test (tc, test_malformed_frame_skipped);
   tcase_add_test (tc, test_unknown_event_ignored);
   tcase_add_test (tc, test_invalid_base64_delta_skipped);
+  tcase_add_test (tc, test_duplicate_events_dropped);
   return s;
 }
 

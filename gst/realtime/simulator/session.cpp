@@ -321,6 +321,11 @@ Session::send_text (const std::string &text, bool fault)
   ctx_.log->write (ctx_.connection, FrameLog::Direction::Out, text, !fault,
       fault);
   soup_websocket_connection_send_text (connection_, text.c_str ());
+  if (ctx_.faults && ctx_.options->faults.duplicate_events && !fault) {
+    ctx_.log->write (ctx_.connection, FrameLog::Direction::Out, text, true,
+        true);
+    soup_websocket_connection_send_text (connection_, text.c_str ());
+  }
 }
 
 void

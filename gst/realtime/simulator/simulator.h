@@ -29,6 +29,8 @@ struct FaultOptions {
   /* Every audio delta carries an odd number of bytes: each response's
    * audio re-cut, the bytes and their order unchanged. */
   bool odd_delta_bytes = false;
+  /* Every event is sent twice (the copy marked as a fault in the log). */
+  bool duplicate_events = false;
   gint64 stall_after_events = -1;   /* stop sending anything ... */
   gint64 stall_ms = 0;              /* ... for this long */
   /* The same, counted in audio deltas sent on the connection: lands in
