@@ -7,7 +7,7 @@ namespace realtime {
 
 namespace {
 
-const char kAlphabet[] =
+constexpr char kAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* 0..63 for alphabet characters, 64 for '=', 255 for everything else. */

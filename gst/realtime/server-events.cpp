@@ -407,7 +407,8 @@ public:
           break;
         }
       if (!seen)
-        event_.unknown_fields.push_back (child_path (name));
+        event_.unknown_fields.push_back (child_path (
+              utf8_string (name).c_str ()));
     }
   }
 

@@ -416,6 +416,14 @@ GST_START_TEST (test_strings_are_valid_utf8)
   else
     fail_unless (g_utf8_validate (error->message, -1, nullptr));
 
+  /* Unknown member names are reported too. */
+  g_clear_error (&error);
+  ev = realtime::parse_server_event ("{\"type\":\"input_audio_buffer.cleared\","
+      "\"event_id\":\"e1\",\"x\\ud800y\":1}", &error);
+  fail_unless (ev.has_value (), "%s", error ? error->message : "");
+  fail_unless_equals_int (ev->unknown_fields.size (), 1);
+  fail_unless (g_utf8_validate (ev->unknown_fields[0].c_str (), -1, nullptr));
+
   /* json-glib's message quotes the bad text, cut inside a character. */
   const char *cut = "{\"\":\"aaaaaaaaaaaaaaaaaaaaaaax\\ue\"\\ue\"\"";
   g_clear_error (&error);
