@@ -16,6 +16,9 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libsoup-3.0-dev glib-networking libjson-glib-dev libssl-dev openssl
   espeak-ng sox valgrind
+  # The libFuzzer targets (fuzz/): clang, its fuzzer/sanitizer runtimes
+  # (libclang_rt.fuzzer), llvm-symbolizer for readable stacks.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v git >/dev/null 2>&1 || packages+=(git)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README test command. Installs the dependencies, builds and tests in
 # build/ (plain) and build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer),
-# then prints one line: "tests: N passed, N failed[, N skipped]".
+# runs the libFuzzer targets from build-fuzz/ (clang) for a minute, then
+# prints one line: "tests: N passed, N failed[, N skipped]".
 # Exits non-zero if any test or any step failed.
 set -euo pipefail
 
@@ -49,6 +50,30 @@ build_and_test build
 
 build_and_test build-asan -Db_sanitize=address,undefined -Db_lundef=false
 
+# The fuzz targets (docs/development.md, "Fuzzing"): a clang build of their
+# own, then both at once for FUZZ_SECONDS (60) each, as the `fuzz` meson
+# tests, so each counts as one test and any finding fails it.
+setup_fuzz_build() {
+  CC=clang-14 CXX=clang++-14 setup_build build-fuzz -Dfuzzing=enabled \
+    -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dtests=disabled -Dexamples=disabled -Ddoc=disabled
+}
+
+fuzz() {
+  rm -f build-fuzz/meson-logs/testlog.json
+  step setup_fuzz_build || return 0
+  # Only the fuzzers and what they link: nothing else is needed here.
+  step meson compile -C build-fuzz fuzz/fuzz-server-event fuzz/fuzz-conversation \
+    || return 0
+  step meson test -C build-fuzz --suite fuzz --no-rebuild --num-processes 2 \
+    --print-errorlogs || true
+  # Runs, exec/s and coverage of each target; what the conversations did.
+  grep -h -e '^fuzz-[a-z-]*: .* runs, ' -e '^fuzz-conversation: .* inputs, ' \
+    build-fuzz/meson-logs/testlog.txt 2>/dev/null || true
+}
+
+fuzz
+
 echo
 status=0
 if [ ${#failed_steps[@]} -gt 0 ]; then
@@ -56,8 +81,9 @@ if [ ${#failed_steps[@]} -gt 0 ]; then
   status=1
 fi
 
-# One line from both builds' test logs; non-zero if a test failed or none ran.
-python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY' || status=1
+# One line from all builds' test logs; non-zero if a test failed or none ran.
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+  build-fuzz/meson-logs/testlog.json <<'PY' || status=1
 import json, os, sys
 
 passed = failed = skipped = 0
