@@ -28,6 +28,7 @@ main (int argc, char **argv)
   g_autofree gchar *host = nullptr, *api_key = nullptr, *scenario = nullptr;
   g_autofree gchar *log = nullptr, *close_reason = nullptr;
   g_autofree gchar *tls_cert = nullptr, *tls_key = nullptr;
+  gboolean azure = FALSE;
   gint port = 0, close_code = f.close_code, handshake_status = 0;
   gint64 delta_ms = o.delta_ms, lifetime = o.session_lifetime_s;
   gint64 oversized_bytes = (gint64) f.oversized_bytes;
@@ -59,6 +60,9 @@ main (int argc, char **argv)
         "Write every frame, both directions, as JSON lines to FILE", "FILE"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve wss:// with this PEM certificate (needs --tls-key)", "FILE"},
+    {"azure", 0, 0, G_OPTION_ARG_NONE, &azure,
+        "Serve Azure OpenAI's GA endpoint, /openai/v1/realtime, taking the "
+        "key (--api-key) in an api-key header or as Bearer", nullptr},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
         "PEM private key for --tls-cert", "FILE"},
     {"drop-after-events", 0, 0, G_OPTION_ARG_INT64, &f.drop_after_events,
@@ -155,6 +159,7 @@ main (int argc, char **argv)
     o.tls_certificate = tls_cert;
     o.tls_private_key = tls_key;
   }
+  o.azure = azure;
   if (host)
     o.host = host;
   o.port = (guint) port;

@@ -159,6 +159,7 @@
 #include "gstrealtimeoutput.h"
 
 #include <gst/pbutils/missing-plugins.h>
+#include <gst/realtime/endpoint.h>
 #include <gst/realtime/session-settings.h>
 
 #include <memory>
@@ -265,6 +266,7 @@ enum
   PROP_SESSION_CONFIG,
   PROP_TEXT_ROLES,
   PROP_CA_FILE,
+  PROP_AUTH,
   PROP_LATENCY,
   PROP_INPUT_CHUNK_MS,
   PROP_EOS_TIMEOUT_MS,
@@ -321,6 +323,7 @@ struct GstRealtimeBinSettings
   std::string model = DEFAULT_MODEL;
   std::string api_key;          /* never logged, never readable */
   std::string ca_file;
+  GstRealtimeAuth auth = GST_REALTIME_AUTH_AUTO;
   realtime::SessionSettings session;
   guint text_roles = DEFAULT_TEXT_ROLES;
   guint latency_ms = DEFAULT_LATENCY_MS;
@@ -519,6 +522,21 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "system's (private endpoints); empty: the system's", nullptr,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
+   * GstRealtimeBin:auth:
+   *
+   * How the key is sent: `bearer` (`Authorization: Bearer`, OpenAI keys
+   * and Microsoft Entra tokens), `api-key` (the `api-key` header of Azure
+   * OpenAI keys), or `auto`: `api-key` when the url's host is an Azure
+   * OpenAI one (…openai.azure.com, …cognitiveservices.azure.com,
+   * …services.ai.azure.com), else `bearer`.
+   */
+  g_object_class_install_property (gobject_class, PROP_AUTH,
+      g_param_spec_enum ("auth", "Authentication",
+          "How the API key is sent (auto: api-key header for Azure OpenAI "
+          "hosts, else Authorization: Bearer)", GST_TYPE_REALTIME_AUTH,
+          GST_REALTIME_AUTH_AUTO,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
    * GstRealtimeBin:latency:
    *
    * Added to upstream's latency in LATENCY queries on the src pads: with a
@@ -689,6 +707,7 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
       (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_REALTIME_OUTPUT_MODALITIES,
       (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_REALTIME_AUTH, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_REALTIME_TEXT_ROLES,
       (GstPluginAPIFlags) 0);
 }
@@ -1141,6 +1160,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_MODEL:
     case PROP_API_KEY:
     case PROP_CA_FILE:
+    case PROP_AUTH:
     case PROP_RECONNECT_ATTEMPTS:
     case PROP_RECONNECT_INITIAL_DELAY_MS:
     case PROP_RECONNECT_MAX_DELAY_MS:
@@ -1268,6 +1288,9 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_RECONNECT_ATTEMPTS:
       st->reconnect_attempts = g_value_get_uint (value);
+      break;
+    case PROP_AUTH:
+      st->auth = (GstRealtimeAuth) g_value_get_enum (value);
       break;
     case PROP_RECONNECT_INITIAL_DELAY_MS:
       st->reconnect_initial_delay_ms = g_value_get_uint (value);
@@ -1414,6 +1437,9 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_RECONNECT_ATTEMPTS:
       g_value_set_uint (value, st->reconnect_attempts);
       break;
+    case PROP_AUTH:
+      g_value_set_enum (value, st->auth);
+      break;
     case PROP_RECONNECT_INITIAL_DELAY_MS:
       g_value_set_uint (value, st->reconnect_initial_delay_ms);
       break;
@@ -1458,6 +1484,9 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.model = st->model;
     config.api_key = st->api_key;
     config.ca_file = st->ca_file;
+    config.api_key_header = st->auth == GST_REALTIME_AUTH_API_KEY
+        || (st->auth == GST_REALTIME_AUTH_AUTO
+        && realtime::is_azure_endpoint (st->url));
     config.session = st->session;
     config.text_roles = st->text_roles;
     config.chunk_ms = st->input_chunk_ms;

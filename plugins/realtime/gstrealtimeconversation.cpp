@@ -15,6 +15,7 @@
 
 #include <gst/realtime/client-events.h>
 #include <gst/realtime/conversation-history.h>
+#include <gst/realtime/endpoint.h>
 #include <gst/realtime/input-timeline.h>
 #include <gst/realtime/io-thread.h>
 #include <gst/realtime/json-util.h>
@@ -1018,7 +1019,8 @@ State::open_link (bool background)
   realtime::WebSocketClient::Options opts;
   opts.url = connect_url (config);
   if (!config.api_key.empty ())
-    opts.headers.emplace_back ("Authorization", "Bearer " + config.api_key);
+    opts.headers.push_back (realtime::auth_header (config.api_key,
+            config.api_key_header));
   opts.ca_file = config.ca_file;
   opts.max_incoming_payload = config.max_incoming_payload;
   GST_INFO_OBJECT (bin, "connection %u to %s%s", id, opts.url.c_str (),

@@ -25,6 +25,7 @@ struct RealtimeConversationConfig
   std::string url;
   std::string model;
   std::string api_key;          /* never logged */
+  bool api_key_header;          /* Azure's `api-key` header, not Bearer */
   std::string ca_file;          /* PEM; empty: the system's trust store */
   realtime::SessionSettings session;
   guint text_roles;             /* GstRealtimeTextRoles */

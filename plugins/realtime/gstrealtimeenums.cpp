@@ -42,6 +42,26 @@ gst_realtime_vad_eagerness_get_type (void)
 }
 
 GType
+gst_realtime_auth_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_REALTIME_AUTH_AUTO,
+        "api-key for Azure OpenAI hosts, else bearer", "auto"},
+    {GST_REALTIME_AUTH_BEARER,
+        "Authorization: Bearer (OpenAI keys, Microsoft Entra tokens)",
+        "bearer"},
+    {GST_REALTIME_AUTH_API_KEY, "api-key header (Azure OpenAI keys)",
+        "api-key"},
+    {0, nullptr, nullptr}
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstRealtimeAuth",
+            values));
+  return type;
+}
+
+GType
 gst_realtime_noise_reduction_get_type (void)
 {
   static GType type = 0;

@@ -32,6 +32,12 @@ typedef enum {
 } GstRealtimeOutputModalities;
 
 typedef enum {
+  GST_REALTIME_AUTH_AUTO,
+  GST_REALTIME_AUTH_BEARER,
+  GST_REALTIME_AUTH_API_KEY,
+} GstRealtimeAuth;
+
+typedef enum {
   GST_REALTIME_TEXT_ROLES_ASSISTANT = (1 << 0),
   GST_REALTIME_TEXT_ROLES_USER = (1 << 1),
 } GstRealtimeTextRoles;
@@ -44,6 +50,8 @@ GType gst_realtime_vad_eagerness_get_type (void);
 GType gst_realtime_noise_reduction_get_type (void);
 #define GST_TYPE_REALTIME_OUTPUT_MODALITIES (gst_realtime_output_modalities_get_type ())
 GType gst_realtime_output_modalities_get_type (void);
+#define GST_TYPE_REALTIME_AUTH (gst_realtime_auth_get_type ())
+GType gst_realtime_auth_get_type (void);
 #define GST_TYPE_REALTIME_TEXT_ROLES (gst_realtime_text_roles_get_type ())
 GType gst_realtime_text_roles_get_type (void);
 

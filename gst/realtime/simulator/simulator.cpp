@@ -16,6 +16,7 @@
 namespace realtime::sim {
 
 static constexpr const char *kPath = "/v1/realtime";
+static constexpr const char *kAzurePath = "/openai/v1/realtime";
 
 /* The simulator thread and everything that lives on it. */
 class Server {
@@ -31,6 +32,7 @@ public:
   guint connections () const { return connections_.load (); }
   guint sessions () const { return live_sessions_.load (); }
   bool tls () const { return !options_.tls_certificate.empty (); }
+  const char *path () const { return options_.azure ? kAzurePath : kPath; }
 
 private:
   static gpointer thread_main (gpointer data);
@@ -100,9 +102,10 @@ Server::thread_main (gpointer data)
   /* libsoup objects are created and used on this thread only. */
   self->soup_ = soup_server_new ("server-header", "gst-realtime-simulator",
       nullptr);
-  soup_server_add_handler (self->soup_, kPath, on_request, self, nullptr);
-  soup_server_add_websocket_handler (self->soup_, kPath, nullptr, nullptr,
-      on_websocket, self, nullptr);
+  soup_server_add_handler (self->soup_, self->path (), on_request, self,
+      nullptr);
+  soup_server_add_websocket_handler (self->soup_, self->path (), nullptr,
+      nullptr, on_websocket, self, nullptr);
 
   GError *error = nullptr;
   SoupServerListenOptions listen = (SoupServerListenOptions) 0;
@@ -235,6 +238,12 @@ Server::on_request (SoupServer *, SoupServerMessage *msg, const char *,
   if (!self->options_.api_key.empty ()) {
     const char *auth = soup_message_headers_get_one (headers, "Authorization");
     std::string expected = "Bearer " + self->options_.api_key;
+    /* Azure: an api-key header (keys) or Bearer (Entra tokens). */
+    const char *azure_key = self->options_.azure ?
+        soup_message_headers_get_one (headers, "api-key") : nullptr;
+    if (azure_key != nullptr && self->options_.api_key == azure_key)
+      auth = expected.c_str ();
+    self->log_.note (attempt, "auth", azure_key ? "api-key" : "bearer");
     if (auth == nullptr || expected != auth) {
       /* Never echo what the client sent: it may be a real key. */
       refuse (SOUP_STATUS_UNAUTHORIZED, "invalid_request_error",
@@ -335,7 +344,7 @@ std::string
 Simulator::url () const
 {
   return std::string (server_->tls () ? "wss://" : "ws://") + server_->host ()
-      + ":" + std::to_string (port ()) + kPath;
+      + ":" + std::to_string (port ()) + server_->path ();
 }
 
 guint

@@ -47,6 +47,9 @@ struct SimulatorOptions {
   std::string host = "127.0.0.1";
   guint port = 0;                   /* 0: pick a free port */
   std::string api_key;              /* empty: no key required */
+  /* Azure OpenAI's GA endpoint: /openai/v1/realtime, the key in an
+   * `api-key` header (or an Entra token as Bearer). */
+  bool azure = false;
   Scenario scenario = Scenario::make_default ();
   double pace = 1.0;                /* 1: real time; 4: four times faster; 0: instant */
   gint64 delta_ms = 100;            /* audio per output_audio.delta */
