@@ -53,16 +53,16 @@ azure_turn (const char *name, const char *auth)
 /* An Azure key goes in the api-key header; the conversation works. */
 GST_START_TEST (test_azure_api_key_header)
 {
-  fail_unless_equals_string (azure_turn ("api-key", "api-key").c_str (),
-      "api-key");
+  std::string how = azure_turn ("api-key", "api-key");
+  fail_unless_equals_string (how.c_str (), "api-key");
 }
 GST_END_TEST;
 
 /* A Microsoft Entra token goes as Authorization: Bearer. */
 GST_START_TEST (test_azure_entra_bearer)
 {
-  fail_unless_equals_string (azure_turn ("bearer", "bearer").c_str (),
-      "bearer");
+  std::string how = azure_turn ("bearer", "bearer");
+  fail_unless_equals_string (how.c_str (), "bearer");
 }
 GST_END_TEST;
 
@@ -94,7 +94,8 @@ GST_END_TEST;
  * not an Azure host); the property reads back as set. */
 GST_START_TEST (test_auto_is_bearer_off_azure)
 {
-  fail_unless_equals_string (azure_turn ("auto", "auto").c_str (), "bearer");
+  std::string how = azure_turn ("auto", "auto");
+  fail_unless_equals_string (how.c_str (), "bearer");
   GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
   gint auth = -1;
   g_object_get (bin, "auth", &auth, nullptr);
