@@ -188,7 +188,7 @@ struct RealtimeConversation::State
   guint64 eos_barrier = 0;
   guint64 events_queued = 0;            /* client events, backlog included */
   guint64 eos_events_mark = 0;          /* events_queued after the barrier */
-  GSource *eos_timeout = nullptr;       /* I/O thread */
+  GSource *eos_timeout = nullptr;       /* a timer, as retry_timer */
 
   RealtimeStats stats;
   guint64 bad_events = 0;               /* skipped server events */
@@ -266,9 +266,7 @@ struct RealtimeConversation::State
 
   void send_now (std::string text)
   {
-    stats.bytes_sent += text.size ();
-    stats.events_sent++;
-    ws->send (std::move (text));
+    send_on (ws.get (), std::move (text));
   }
 
   GstClockTime now ()
@@ -746,11 +744,7 @@ struct RealtimeConversation::State
 
   void stop_eos_timeout ()
   {
-    if (eos_timeout) {
-      g_source_destroy (eos_timeout);
-      g_source_unref (eos_timeout);
-      eos_timeout = nullptr;
-    }
+    stop_timer (&State::eos_timeout);
   }
 
   /* --- connection: reconnect, stall, rollover (defined below) --- */
@@ -764,6 +758,7 @@ struct RealtimeConversation::State
   void open_link (bool background);
   void retire (std::unique_ptr<realtime::WebSocketClient> old);
   void drop_next ();
+  void next_failed (const std::string & why);
   void link_down (const std::string & why, bool retryable,
       const Fatal & fatal);
   void begin_outage ();
@@ -1069,6 +1064,21 @@ State::drop_next ()
   next_update_ids.clear ();
 }
 
+/* The next session is gone before taking over: the current one goes on,
+ * and the rollover is tried again with the reconnect back-off (or the
+ * current session's end reconnects). */
+void
+State::next_failed (const std::string & why)
+{
+  GST_WARNING_OBJECT (bin, "the next session %s", why.c_str ());
+  drop_next ();
+  if (config.reconnect.may_retry (++next_attempt))
+    add_timer (&State::rollover_timer, config.reconnect.delay_ms
+        (next_attempt, g_random_double ()), [](State * s) {
+          s->start_rollover ();
+        });
+}
+
 void
 State::send_on (realtime::WebSocketClient * client, std::string text)
 {
@@ -1355,15 +1365,8 @@ link_failed (State * st, guint id, guint status, const GError * err)
   if (st->closing || st->failed)
     return;
   if (id != 0 && id == st->next_conn) {
-    /* The next session could not open; the current one goes on, and the
-     * rollover is tried again (or the current session's end reconnects). */
-    GST_WARNING_OBJECT (st->bin, "could not open the next session: %s",
-        err ? err->message : std::to_string (status).c_str ());
-    st->drop_next ();
-    if (st->config.reconnect.may_retry (++st->next_attempt))
-      st->add_timer (&State::rollover_timer,
-          st->config.reconnect.delay_ms (st->next_attempt,
-              g_random_double ()), [](State * s) { s->start_rollover (); });
+    st->next_failed ("could not open: " + (err ? std::string (err->message)
+            : "HTTP " + std::to_string (status)));
     return;
   }
   if (id != st->conn)
@@ -1399,13 +1402,8 @@ link_closed (State * st, guint id, gushort code, const std::string & reason)
   if (st->closing || st->failed)
     return;
   if (id != 0 && id == st->next_conn) {
-    GST_WARNING_OBJECT (st->bin, "the next session closed (%u %s) before "
-        "taking over", code, reason.c_str ());
-    st->drop_next ();
-    if (st->config.reconnect.may_retry (++st->next_attempt))
-      st->add_timer (&State::rollover_timer,
-          st->config.reconnect.delay_ms (st->next_attempt,
-              g_random_double ()), [](State * s) { s->start_rollover (); });
+    st->next_failed ("closed (" + std::to_string (code) + " " + reason +
+        ") before taking over");
     return;
   }
   if (id != st->conn)
@@ -1976,36 +1974,15 @@ RealtimeConversation::input_eos ()
       }
       st->send_eos_barrier ();
 
-      guint timeout = st->config.eos_timeout_ms;
-      std::weak_ptr<State> weak = state_;
-      st->io->invoke ([weak, timeout] () {
-            auto sp = weak.lock ();
-            if (!sp)
+      st->add_timer (&State::eos_timeout, st->config.eos_timeout_ms,
+          [](State * s) {
+            if (s->eos == EosState::Finished)
               return;
-            State *st = sp.get ();
-            LOCKED (st);
-            if (st->eos == EosState::Finished || st->closing)
-              return;
-            st->eos_timeout = g_timeout_source_new (timeout);
-            g_source_set_callback (st->eos_timeout, [](gpointer data) {
-                  auto *s = static_cast<RealtimeConversation::State *> (data);
-                  {
-                    LOCKED (s);
-                    if (s->closing)
-                      return G_SOURCE_REMOVE;
-                    s->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
-                        "realtimebin stopped waiting for the last response "
-                        "after eos-timeout-ms (" +
-                        std::to_string (s->config.eos_timeout_ms) + " ms).",
-                        "EOS timeout");
-                    g_source_unref (s->eos_timeout);
-                    s->eos_timeout = nullptr;
-                    s->finish ("eos-timeout");
-                  }
-                  run_pending (s);
-                  return G_SOURCE_REMOVE;
-                }, st, nullptr);
-            g_source_attach (st->eos_timeout, st->io->context ());
+            s->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+                "realtimebin stopped waiting for the last response after "
+                "eos-timeout-ms (" + std::to_string (s->config.eos_timeout_ms)
+                + " ms).", "EOS timeout");
+            s->finish ("eos-timeout");
           });
     }
   }

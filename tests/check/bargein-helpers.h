@@ -211,23 +211,6 @@ drained (Run &run, const char *name)
   return run.messages (name);
 }
 
-/* WARNING messages posted so far (after draining), as text. */
-static inline std::vector<std::string>
-warnings (Run &run)
-{
-  run.bus->drain ();
-  std::vector<std::string> out;
-  for (GstMessage *m : run.bus->messages)
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING) {
-      g_autoptr (GError) err = nullptr;
-      g_autofree gchar *dbg = nullptr;
-      gst_message_parse_warning (m, &err, &dbg);
-      out.push_back (std::string (err->message) + " (" + (dbg ? dbg : "")
-          + ")");
-    }
-  return out;
-}
-
 static inline std::string
 joined (const std::vector<std::string> &v)
 {

@@ -994,6 +994,35 @@ buffer_text (GstBuffer *b)
   return s;
 }
 
+/* WARNING messages posted so far (after draining), as text. */
+static inline std::vector<std::string>
+warnings (Run &run)
+{
+  run.bus->drain ();
+  std::vector<std::string> out;
+  for (GstMessage *m : run.bus->messages)
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING) {
+      g_autoptr (GError) err = nullptr;
+      g_autofree gchar *dbg = nullptr;
+      gst_message_parse_warning (m, &err, &dbg);
+      out.push_back (std::string (err->message) + " (" + (dbg ? dbg : "")
+          + ")");
+    }
+  return out;
+}
+
+/* A guint64 counter of realtimebin's `stats` property. */
+static inline guint64
+stats_field (GstElement *bin, const char *name)
+{
+  GstStructure *s = nullptr;
+  g_object_get (bin, "stats", &s, nullptr);
+  fail_unless (s != nullptr);
+  guint64 v = u64_field (s, name);
+  gst_structure_free (s);
+  return v;
+}
+
 /* Fails when |@got - @want| > @tolerance_ms, saying what. */
 static inline void
 check_time_near (GstClockTime got, double want_ms, double tolerance_ms,

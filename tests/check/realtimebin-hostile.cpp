@@ -43,20 +43,12 @@ turn_with_faults (const char *name, const FaultOptions &faults,
   fail_unless (done == 1 && started == 1, "%s: %zu responses started, %zu "
       "done (one of each expected)", name, started, done);
 
-  std::vector<std::string> warnings;
-  for (GstMessage *m : run.bus->messages) {
-    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING
-        || GST_MESSAGE_SRC (m) != GST_OBJECT (run.bin))
-      continue;
-    g_autoptr (GError) err = nullptr;
-    gst_message_parse_warning (m, &err, nullptr);
-    warnings.push_back (err->message);
-  }
+  std::vector<std::string> warned = warnings (run);
   std::lock_guard<std::mutex> g (run.audio.lock);
   *audio_samples = 0;
   for (const auto &b : run.audio.buffers)
     *audio_samples += gst_buffer_get_size (b.buffer) / 2;
-  return warnings;
+  return warned;
 }
 
 /* A frame that is not JSON, mid-reply: one warning naming the skipped

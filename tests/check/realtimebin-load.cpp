@@ -80,15 +80,14 @@ GST_START_TEST (test_hundred_sessions_with_drops)
       }
     fail_unless (r.bus->wait (is_type (GST_MESSAGE_EOS), 40000) != nullptr,
         "session %u: no EOS (deadlock?)", i);
-    GstStructure *stats = nullptr;
-    g_object_get (r.bin, "stats", &stats, nullptr);
-    guint64 n = 0, responses = 0;
-    gst_structure_get_uint64 (stats, "reconnects", &n);
-    gst_structure_get_uint64 (stats, "responses", &responses);
-    gst_structure_free (stats);
+    guint64 n = stats_field (r.bin, "reconnects");
+    guint64 responses = stats_field (r.bin, "responses");
     reconnects += n;
     min_reconnects = MIN (min_reconnects, n);
-    fail_unless (responses > 0, "session %u: no response", i);
+    /* Shorter runs (LOAD_SECONDS < 20) only check for errors, deadlocks
+     * and leaks: a session may not have had a whole turn yet. */
+    if (seconds >= 20)
+      fail_unless (responses > 0, "session %u: no response", i);
     /* Recovered: an answer completed after the session was reconnected. */
     bool after_reconnect = false, answered = false;
     for (GstMessage *m : r.bus->messages) {

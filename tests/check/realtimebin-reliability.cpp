@@ -79,33 +79,6 @@ wait_messages (Run &run, gsize n, const char *name, const char *field =
   }
 }
 
-static std::vector<std::string>
-warnings_of (Run &run)
-{
-  std::vector<std::string> out;
-  for (GstMessage *m : run.bus->messages) {
-    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING)
-      continue;
-    g_autoptr (GError) err = nullptr;
-    gst_message_parse_warning (m, &err, nullptr);
-    out.push_back (err->message);
-  }
-  return out;
-}
-
-static guint64
-stat (GstElement *bin, const char *name)
-{
-  GstStructure *s = nullptr;
-  g_object_get (bin, "stats", &s, nullptr);
-  fail_unless (s != nullptr);
-  guint64 v = 0;
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in stats",
-      name);
-  gst_structure_free (s);
-  return v;
-}
-
 /* WebSocket handshakes the simulator saw (accepted or refused). */
 static gsize
 handshakes (const char *name)
@@ -179,7 +152,7 @@ GST_START_TEST (test_drop_mid_response_twenty_times)
   run.end_of_stream ();
   run.wait_eos ();
 
-  fail_unless_equals_int (stat (run.bin, "reconnects"), kDrops);
+  fail_unless_equals_int (stats_field (run.bin, "reconnects"), kDrops);
   fail_unless_equals_int (sim->connection_count (), kDrops + 1);
   /* Every response the application saw start also ended: a cut one with
    * status failed, reason connection_lost (the server's response.created
@@ -251,9 +224,9 @@ GST_START_TEST (test_outage_input_kept_up_to_bound)
   run.end_of_stream ();
   run.wait_eos ();
 
-  fail_unless_equals_int (stat (run.bin, "dropped-audio-ms"), 200);
+  fail_unless_equals_int (stats_field (run.bin, "dropped-audio-ms"), 200);
   gsize backlog_warnings = 0;
-  for (const std::string &w : warnings_of (run))
+  for (const std::string &w : warnings (run))
     backlog_warnings += w.find ("input-backlog-ms") != std::string::npos;
   fail_unless_equals_int (backlog_warnings, 1);
 
@@ -372,7 +345,7 @@ GST_START_TEST (test_stall_detected_and_recovered)
   wait_messages (run, 3, "realtime-response", "event", "done");
   run.end_of_stream ();
   run.wait_eos ();
-  fail_unless_equals_int (stat (run.bin, "reconnects"), 1);
+  fail_unless_equals_int (stats_field (run.bin, "reconnects"), 1);
 }
 GST_END_TEST;
 
@@ -397,7 +370,7 @@ GST_START_TEST (test_oversized_frame_reconnects)
   fail_unless_equals_int (count_messages (run, "realtime-response", "event",
           "done"), 1);
   gsize oversized = 0;
-  for (const std::string &w : warnings_of (run))
+  for (const std::string &w : warnings (run))
     oversized += w.find ("max-incoming-payload") != std::string::npos;
   fail_unless_equals_int (oversized, 1);
 }
@@ -446,16 +419,16 @@ GST_START_TEST (test_rollover_loses_no_input)
   run.end_of_stream ();
   run.wait_eos (15000);
 
-  guint64 rollovers = stat (run.bin, "rollovers");
+  guint64 rollovers = stats_field (run.bin, "rollovers");
   fail_unless (rollovers >= 1, "no rollover in 7 s of 4 s sessions");
-  fail_unless_equals_int (stat (run.bin, "reconnects"), 0);
+  fail_unless_equals_int (stats_field (run.bin, "reconnects"), 0);
   gsize said = 0;
   for (const GstStructure *s : run.messages ("realtime-session"))
     if (const char *reason = gst_structure_get_string (s, "reason"))
       said += str_field (s, "state") == "connected"
           && g_str_has_prefix (reason, "rolled over");
   fail_unless_equals_int (said, rollovers);
-  fail_unless_equals_int (stat (run.bin, "dropped-audio-ms"), 0);
+  fail_unless_equals_int (stats_field (run.bin, "dropped-audio-ms"), 0);
 
   SimLog log (log_path ("rollover"));
   auto by_conn = client_events_by_connection (log);
