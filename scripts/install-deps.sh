@@ -16,6 +16,12 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libsoup-3.0-dev glib-networking libjson-glib-dev libssl-dev openssl
   espeak-ng sox valgrind
+  # The simulator speaks its scenario text (libespeak-ng); the examples:
+  # echo cancellation (webrtcdsp, in -bad), the RTSP camera bridge
+  # (gst-rtsp-server, rtspsrc, AAC from libav), the Python application.
+  libespeak-ng-dev gstreamer1.0-plugins-bad gstreamer1.0-libav
+  libgstrtspserver-1.0-dev gstreamer1.0-rtsp
+  python3-gst-1.0 python3-gi gir1.2-gst-rtsp-server-1.0
   # The libFuzzer targets (fuzz/): clang, its fuzzer/sanitizer runtimes
   # (libclang_rt.fuzzer), llvm-symbolizer for readable stacks.
   clang-14 libclang-rt-14-dev llvm-14
