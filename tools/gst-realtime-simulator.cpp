@@ -43,8 +43,9 @@ main (int argc, char **argv)
         "Port to listen on; 0 picks a free one (default). The port is "
         "printed alone on the first line of stdout", "PORT"},
     {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
-        "Require 'Authorization: Bearer KEY'; others get HTTP 401. Also read "
-        "from GST_REALTIME_SIMULATOR_API_KEY", "KEY"},
+        "Require 'Authorization: Bearer KEY' (or a client secret it issued "
+        "at POST /v1/realtime/client_secrets); others get HTTP 401. Also "
+        "read from GST_REALTIME_SIMULATOR_API_KEY", "KEY"},
     {"scenario", 's', 0, G_OPTION_ARG_FILENAME, &scenario,
         "Scenario file (JSON) scripting what the assistant says; default: a "
         "built-in three-turn conversation", "FILE"},

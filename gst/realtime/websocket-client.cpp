@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "websocket-client.h"
 
+#include "http-session.h"
+
 #include <libsoup/soup.h>
 
 namespace realtime {
@@ -222,21 +224,14 @@ WebSocketClient::connect (Options options)
           return;
         s->max_payload = options.max_incoming_payload;
         g_clear_object (&s->session);
-        s->session = soup_session_new ();
-        if (!options.ca_file.empty ()) {
-          GError *error = nullptr;
-          GTlsDatabase *db = g_tls_file_database_new (options.ca_file.c_str (),
-              &error);
-          if (db == nullptr) {
-            report_failure (s, 0, error);
-            g_error_free (error);
-            return;
-          }
-          soup_session_set_tls_database (s->session, db);
-          g_object_unref (db);
+        GError *error = nullptr;
+        s->session = http_session_new (options.ca_file, 0, &error);
+        if (s->session == nullptr) {
+          report_failure (s, 0, error);
+          g_error_free (error);
+          return;
         }
 
-        GError *error = nullptr;
         GUri *uri = g_uri_parse (options.url.c_str (),
             (GUriFlags) SOUP_HTTP_URI_FLAGS, &error);
         if (uri == nullptr) {

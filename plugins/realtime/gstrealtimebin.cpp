@@ -266,6 +266,7 @@ enum
   PROP_SESSION_CONFIG,
   PROP_TEXT_ROLES,
   PROP_CA_FILE,
+  PROP_CLIENT_SECRET_URL,
   PROP_AUTH,
   PROP_LATENCY,
   PROP_INPUT_CHUNK_MS,
@@ -323,6 +324,7 @@ struct GstRealtimeBinSettings
   std::string model = DEFAULT_MODEL;
   std::string api_key;          /* never logged, never readable */
   std::string ca_file;
+  std::string client_secret_url;
   GstRealtimeAuth auth = GST_REALTIME_AUTH_AUTO;
   realtime::SessionSettings session;
   guint text_roles = DEFAULT_TEXT_ROLES;
@@ -521,6 +523,24 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "PEM file of the CA certificates trusted for wss:// instead of the "
           "system's (private endpoints); empty: the system's", nullptr,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:client-secret-url:
+   *
+   * An `http(s)://` URL that hands out ephemeral client secrets: a backend
+   * the user runs, which holds the real API key and calls OpenAI's
+   * `POST /v1/realtime/client_secrets` (or OpenAI's endpoint itself).
+   * When set, realtimebin POSTs there before every connection (reconnects
+   * and rollovers included) and opens the session with the `ek_…` secret
+   * it gets back, so the device never holds the account's key. `api-key`,
+   * when set, is then sent to this URL (as `Authorization: Bearer`), not
+   * to the Realtime API.
+   */
+  g_object_class_install_property (gobject_class, PROP_CLIENT_SECRET_URL,
+      g_param_spec_string ("client-secret-url", "Client secret URL",
+          "URL to POST to for an ephemeral client secret before each "
+          "connection (a backend holding the real key); api-key is then sent "
+          "there, not to the Realtime API; empty: use api-key directly",
+          nullptr, (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:auth:
    *
@@ -1160,6 +1180,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_MODEL:
     case PROP_API_KEY:
     case PROP_CA_FILE:
+    case PROP_CLIENT_SECRET_URL:
     case PROP_AUTH:
     case PROP_RECONNECT_ATTEMPTS:
     case PROP_RECONNECT_INITIAL_DELAY_MS:
@@ -1217,6 +1238,9 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_CA_FILE:
       st->ca_file = string_or_empty (value);
+      break;
+    case PROP_CLIENT_SECRET_URL:
+      st->client_secret_url = string_or_empty (value);
       break;
     case PROP_VOICE:
       s.voice = g_value_get_string (value) ? g_value_get_string (value)
@@ -1368,6 +1392,9 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_CA_FILE:
       set_string_or_null (value, st->ca_file);
       break;
+    case PROP_CLIENT_SECRET_URL:
+      set_string_or_null (value, st->client_secret_url);
+      break;
     case PROP_VOICE:
       g_value_set_string (value, s.voice.c_str ());
       break;
@@ -1484,6 +1511,7 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.model = st->model;
     config.api_key = st->api_key;
     config.ca_file = st->ca_file;
+    config.client_secret_url = st->client_secret_url;
     config.api_key_header = st->auth == GST_REALTIME_AUTH_API_KEY
         || (st->auth == GST_REALTIME_AUTH_AUTO
         && realtime::is_azure_endpoint (st->url));

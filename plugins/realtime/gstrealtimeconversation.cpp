@@ -14,6 +14,7 @@
 #include "gstrealtimemessages.h"
 
 #include <gst/realtime/client-events.h>
+#include <gst/realtime/client-secret.h>
 #include <gst/realtime/conversation-history.h>
 #include <gst/realtime/endpoint.h>
 #include <gst/realtime/input-timeline.h>
@@ -111,6 +112,10 @@ struct RealtimeConversation::State
   guint conn = 0;
   guint conn_serial = 0;
   std::vector<std::unique_ptr<realtime::WebSocketClient>> retired;
+  /* Client-secret requests of links that wait for one, by link id, and
+   * those done (freed on the I/O thread, never in their own callback). */
+  std::map<guint, std::unique_ptr<realtime::ClientSecretFetch>> fetches;
+  std::vector<std::unique_ptr<realtime::ClientSecretFetch>> retired_fetches;
   bool reconnecting = false;            /* between a lost session and the next */
   guint attempt = 0;                    /* tries in this outage */
   bool proven = true;                   /* the session did something */
@@ -756,6 +761,7 @@ struct RealtimeConversation::State
   gint64 ready_since_us = 0;            /* the current session's start */
 
   void open_link (bool background);
+  void fetch_secret (guint id, realtime::WebSocketClient::Options opts);
   void retire (std::unique_ptr<realtime::WebSocketClient> old);
   void drop_next ();
   void next_failed (const std::string & why);
@@ -854,21 +860,29 @@ RealtimeConversation::~RealtimeConversation ()
         st->stop_timer (&State::rollover_timer);
       });
   std::vector<std::unique_ptr<realtime::WebSocketClient>> sockets;
+  std::vector<std::unique_ptr<realtime::ClientSecretFetch>> fetches;
   {
     std::lock_guard<std::mutex> lk (st->lock);
     sockets.swap (st->retired);
     sockets.push_back (std::move (st->next_ws));
     sockets.push_back (std::move (st->ws));
+    fetches.swap (st->retired_fetches);
+    for (auto &[id, fetch] : st->fetches)
+      fetches.push_back (std::move (fetch));
+    st->fetches.clear ();
   }
   if (st->io->is_current ()) {
     /* An application tore the bin down from a sync bus handler on the I/O
      * thread: another thread waits for the sockets, keeping the state
      * alive until the callback we are in has returned. */
-    std::thread ([sockets = std::move (sockets), keep = state_] () mutable {
+    std::thread ([sockets = std::move (sockets),
+            fetches = std::move (fetches), keep = state_] () mutable {
+          fetches.clear ();
           sockets.clear ();
           keep.reset ();
         }).detach ();
   } else {
+    fetches.clear ();
     sockets.clear ();
   }
   std::lock_guard<std::mutex> lk (st->lock);
@@ -889,9 +903,18 @@ connect_url (const RealtimeConversationConfig & config)
   return url;
 }
 
+/* Client secrets are asked for this long a validity: they are used at
+ * once, and only to open the session. */
+static constexpr guint kClientSecretTtlS = 60;
+
 static std::string
-http_failure_text (guint status)
+http_failure_text (guint status, bool client_secret)
 {
+  if (client_secret && (status == 401 || status == 403))
+    return "The Realtime API refused the client secret from "
+        "client-secret-url (HTTP " + std::to_string (status) + "). Check "
+        "that the backend behind client-secret-url asks OpenAI for secrets "
+        "with a valid API key and the model in use.";
   switch (status) {
     case 401:
       return "The Realtime API refused the API key (HTTP 401). Set the "
@@ -1013,15 +1036,19 @@ State::open_link (bool background)
       link_callbacks (self, id));
   realtime::WebSocketClient::Options opts;
   opts.url = connect_url (config);
-  if (!config.api_key.empty ())
-    opts.headers.push_back (realtime::auth_header (config.api_key,
-            config.api_key_header));
   opts.ca_file = config.ca_file;
   opts.max_incoming_payload = config.max_incoming_payload;
   GST_INFO_OBJECT (bin, "connection %u to %s%s", id, opts.url.c_str (),
       background ? " (next session)" : "");
   /* Its callbacks wait for our lock: `conn` is set before they look. */
-  client->connect (std::move (opts));
+  if (!config.client_secret_url.empty ()) {
+    fetch_secret (id, std::move (opts));
+  } else {
+    if (!config.api_key.empty ())
+      opts.headers.push_back (realtime::auth_header (config.api_key,
+              config.api_key_header));
+    client->connect (std::move (opts));
+  }
   if (background) {
     drop_next ();
     next_ws = std::move (client);
@@ -1051,6 +1078,122 @@ State::retire (std::unique_ptr<realtime::WebSocketClient> old)
           LOCKED (st);
           done.swap (st->retired);
         }
+      });
+}
+
+static void secret_fetched (State * st, guint id,
+    const realtime::ClientSecretFetch::Result & result,
+    realtime::WebSocketClient::Options opts);
+
+/* Link @id connects once client-secret-url has handed out a secret. A
+ * fresh one per connection: a reconnect an hour later still gets in, and
+ * a secret lives only seconds on the device. */
+void
+State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
+{
+  auto fetch = std::make_unique<realtime::ClientSecretFetch> (io,
+      [weak = self, id, opts = std::move (opts)]
+      (const realtime::ClientSecretFetch::Result & result) {
+        if (auto st = weak.lock ()) {
+          secret_fetched (st.get (), id, result, opts);
+          run_pending (st.get ());
+        }
+      });
+  realtime::ClientSecretFetch::Options request;
+  request.url = config.client_secret_url;
+  if (!config.api_key.empty ())
+    request.headers.push_back (realtime::auth_header (config.api_key, false));
+  request.body = realtime::client_secret_request_body (config.model,
+      kClientSecretTtlS);
+  request.ca_file = config.ca_file;
+  GST_INFO_OBJECT (bin, "connection %u: asking %s for a client secret", id,
+      config.client_secret_url.c_str ());
+  fetch->start (std::move (request));
+  fetches[id] = std::move (fetch);
+}
+
+/* Why a client secret could not be had, for messages; and whether trying
+ * again later may help. */
+static std::string
+secret_failure (const State * st,
+    const realtime::ClientSecretFetch::Result & r, bool *retryable,
+    gint * code)
+{
+  const std::string &url = st->config.client_secret_url;
+  std::string said = r.server_message.empty ()? "" : ": " + r.server_message;
+  *code = GST_RESOURCE_ERROR_OPEN_READ;
+  if (r.http_status == 0) {
+    *retryable = realtime::ReconnectPolicy::is_retryable_failure (0, r.error);
+    return "Could not get a client secret from " + url + " (" +
+        (r.error ? r.error->message : "no answer") + "). Check the "
+        "client-secret-url property and that the backend is reachable";
+  }
+  *retryable = realtime::ReconnectPolicy::is_retryable_failure (r.http_status,
+      nullptr);
+  if (r.http_status == 200)
+    return "The client-secret URL " + url + " answered without a usable "
+        "client secret (" + r.problem + "). It must answer like OpenAI's "
+        "POST /v1/realtime/client_secrets: {\"value\": \"ek_…\", …}";
+  if (r.http_status == 401 || r.http_status == 403) {
+    *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+    return "The client-secret URL " + url + " refused the request (HTTP " +
+        std::to_string (r.http_status) + said + "). With client-secret-url "
+        "set, the api-key property is the credential sent to that URL";
+  }
+  return "The client-secret URL " + url + " answered HTTP " +
+      std::to_string (r.http_status) + said;
+}
+
+static void
+secret_fetched (State * st, guint id,
+    const realtime::ClientSecretFetch::Result & result,
+    realtime::WebSocketClient::Options opts)
+{
+  LOCKED (st);
+  auto it = st->fetches.find (id);
+  if (it != st->fetches.end ()) {
+    st->retired_fetches.push_back (std::move (it->second));
+    st->fetches.erase (it);
+    st->io->invoke ([weak = st->self] () {
+          std::vector<std::unique_ptr<realtime::ClientSecretFetch>> done;
+          if (auto s = weak.lock ()) {
+            LOCKED (s);
+            done.swap (s->retired_fetches);
+          }
+        });
+  }
+  if (st->closing || st->failed)
+    return;
+  bool next = id != 0 && id == st->next_conn;
+  if (!next && id != st->conn)
+    return;                     /* a link let go meanwhile */
+
+  if (result.http_status == 200 && result.problem.empty ()) {
+    GST_INFO_OBJECT (st->bin, "connection %u: got a client secret%s", id,
+        result.secret.expires_at ? (" valid until " +
+            std::to_string (result.secret.expires_at)).c_str () : "");
+    opts.headers.emplace_back ("Authorization",
+        "Bearer " + result.secret.value);
+    (next ? st->next_ws : st->ws)->connect (std::move (opts));
+    return;
+  }
+
+  bool retryable = false;
+  gint code = 0;
+  std::string text = secret_failure (st, result, &retryable, &code);
+  if (next) {
+    st->next_failed ("could not get a client secret: " + text);
+    return;
+  }
+  std::string why = result.http_status ? "client secret: HTTP " +
+      std::to_string (result.http_status) : "client secret: " +
+      std::string (result.error ? result.error->message : "no answer");
+  std::string debug = result.error ? result.error->message : "";
+  st->link_down (why, retryable, [st, text, code, debug, status =
+          result.http_status] (const std::string & suffix) {
+        st->fail (GST_RESOURCE_ERROR, code, text + suffix + ".", debug,
+            gst_structure_new ("realtime-connection", "http-status-code",
+                G_TYPE_UINT, status, nullptr));
       });
 }
 
@@ -1354,7 +1497,8 @@ fail_http (State * st, guint status, const GError * err,
   gint code = status == 401 || status == 403 ?
       GST_RESOURCE_ERROR_NOT_AUTHORIZED : status == 404 ?
       GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_OPEN_READ;
-  st->fail (GST_RESOURCE_ERROR, code, http_failure_text (status) + suffix,
+  st->fail (GST_RESOURCE_ERROR, code, http_failure_text (status,
+          !st->config.client_secret_url.empty ()) + suffix,
       err ? err->message : "", details);
 }
 

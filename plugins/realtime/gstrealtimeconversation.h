@@ -27,6 +27,9 @@ struct RealtimeConversationConfig
   std::string api_key;          /* never logged */
   bool api_key_header;          /* Azure's `api-key` header, not Bearer */
   std::string ca_file;          /* PEM; empty: the system's trust store */
+  /* Ephemeral secrets from here before each connection; api_key is then
+   * this URL's credential. Empty: api_key opens the session. */
+  std::string client_secret_url;
   realtime::SessionSettings session;
   guint text_roles;             /* GstRealtimeTextRoles */
   guint chunk_ms;

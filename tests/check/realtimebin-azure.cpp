@@ -16,9 +16,6 @@ static const char *kScenario = R"({"turns":[
   {"user":"Hello?","assistant":"Hello from Azure.",
    "audio":{"type":"tone","frequency":440,"duration_ms":500}}]})";
 
-static const char *kS16Mono24k =
-    "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
-
 /* A push-to-talk turn (committed at EOS) against an Azure-mode simulator
  * that requires kTestKey; returns how the key arrived ("api-key" or
  * "bearer", from the simulator's log). */
@@ -30,17 +27,11 @@ azure_turn (const char *name, const char *auth)
   o.api_key = kTestKey;
   auto sim = start_simulator (std::move (o));
   fail_unless (g_str_has_suffix (sim->url ().c_str (), "/openai/v1/realtime"));
-  Run run (pipeline_text (*sim, "appsrc name=src",
-          std::string ("turn-detection=none auth=") + auth));
-  run.set_input_caps (kS16Mono24k);
-  run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 1000, {{100, 800}})), 0);
-  run.end_of_stream ();
-  run.wait_eos ();
-  gsize done = 0;
-  for (const GstStructure *s : run.messages ("realtime-response"))
-    done += str_field (s, "event") == "done";
-  fail_unless_equals_int (done, 1);
+  {
+    Run run (pipeline_text (*sim, "appsrc name=src",
+            std::string ("turn-detection=none auth=") + auth));
+    push_to_talk_turn (run);
+  }
   sim->stop ();
   std::string how;
   for (const LogLine &l : SimLog (kLogDir + "/" + name + ".jsonl").lines)

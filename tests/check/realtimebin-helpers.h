@@ -38,6 +38,10 @@ using realtime::sim::SimulatorOptions;
 
 /* A key the simulator accepts unless told otherwise; it must never show up
  * in anything the element posts or logs. */
+/* The protocol's audio format, as caps. */
+static const char *const kS16Mono24kCaps =
+    "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
+
 static const char *const kTestKey = "sk-test-0123456789-never-print-me";
 
 /* String equality for std::string and C strings alike. Unlike
@@ -1009,6 +1013,24 @@ warnings (Run &run)
           + ")");
     }
   return out;
+}
+
+/* Plays @run (appsrc "src", turn-detection=none) through one spoken turn
+ * (a 0.7 s burst in 1 s of S16LE 24 kHz mono, committed at EOS) and checks
+ * that exactly one response completed before EOS. */
+static inline void
+push_to_talk_turn (Run &run)
+{
+  run.set_input_caps (kS16Mono24kCaps);
+  run.play ();
+  run.push (to_s16 (render_signal (24000, 1, 1000, {{100, 800}})), 0);
+  run.end_of_stream ();
+  run.wait_eos ();
+  gsize done = 0;
+  for (const GstStructure *s : run.messages ("realtime-response"))
+    done += str_field (s, "event") == "done"
+        && str_field (s, "status") == "completed";
+  fail_unless_equals_int (done, 1);
 }
 
 /* A guint64 counter of realtimebin's `stats` property. */

@@ -65,11 +65,9 @@ member_object (JsonObject *o, const char *name)
   return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : nullptr;
 }
 
-/* Partial session.update: `audio`, `audio.input` and `audio.output` merge;
- * every other member (turn_detection, transcription, tools…) is replaced
- * whole, as the service treats them as values. */
+/* See merge_session_update(). */
 void
-merge_session (JsonObject *base, JsonObject *update, int depth = 0)
+merge_session (JsonObject *base, JsonObject *update, int depth)
 {
   JsonObjectIter iter;
   const gchar *name;
@@ -88,6 +86,33 @@ merge_session (JsonObject *base, JsonObject *update, int depth = 0)
 }
 
 }  // namespace
+
+void
+merge_session_update (JsonObject *base, JsonObject *update)
+{
+  merge_session (base, update, 0);
+}
+
+JsonObjectPtr
+service_session_object (const std::string &model, const std::string &id,
+    gint64 expires_at)
+{
+  /* The service's defaults, as its session.created shows them. */
+  SessionSettings defaults;
+  defaults.instructions = "You are a helpful, witty and friendly AI.";
+  defaults.input_transcription_model = "";
+  defaults.vad_silence_duration_ms = 500;
+  JsonObjectPtr session = build_session_object (defaults, nullptr);
+  json_object_set_string_member (session.get (), "object", "realtime.session");
+  json_object_set_string_member (session.get (), "id", id.c_str ());
+  json_object_set_string_member (session.get (), "model", model.c_str ());
+  json_object_set_int_member (session.get (), "expires_at", expires_at);
+  json_object_set_null_member (session.get (), "tracing");
+  json_object_set_string_member (session.get (), "truncation", "auto");
+  json_object_set_null_member (session.get (), "prompt");
+  json_object_set_null_member (session.get (), "include");
+  return session;
+}
 
 /* A response being generated. */
 struct Session::Response {
@@ -158,20 +183,15 @@ Session::Session (Context context, SoupWebsocketConnection *connection,
   expires_at_ = g_get_real_time () / G_USEC_PER_SEC
       + ctx_.options->session_lifetime_s;
 
-  /* The service's defaults, as its session.created shows them. */
-  SessionSettings defaults;
-  defaults.instructions = "You are a helpful, witty and friendly AI.";
-  defaults.input_transcription_model = "";
-  defaults.vad_silence_duration_ms = 500;
-  session_ = build_session_object (defaults, nullptr);
-  json_object_set_string_member (session_.get (), "object", "realtime.session");
-  json_object_set_string_member (session_.get (), "id", session_id_.c_str ());
-  json_object_set_string_member (session_.get (), "model", ctx_.model.c_str ());
-  json_object_set_int_member (session_.get (), "expires_at", expires_at_);
-  json_object_set_null_member (session_.get (), "tracing");
-  json_object_set_string_member (session_.get (), "truncation", "auto");
-  json_object_set_null_member (session_.get (), "prompt");
-  json_object_set_null_member (session_.get (), "include");
+  session_ = service_session_object (ctx_.model, session_id_, expires_at_);
+  /* A client secret's session is the starting configuration (§9). */
+  if (ctx_.initial_session) {
+    JsonObjectPtr initial (json_object_new ());
+    json_object_merge (initial.get (), ctx_.initial_session.get ());
+    for (const char *fixed : {"model", "type", "id", "object", "expires_at"})
+      json_object_remove_member (initial.get (), fixed);
+    merge_session_update (session_.get (), initial.get ());
+  }
   configure_vad ();
 
   send (Obj ().str ("type", "session.created").obj ("session",
@@ -611,7 +631,7 @@ Session::handle_session_update (JsonObject *event)
   JsonObjectPtr copy (json_object_new ());
   json_object_merge (copy.get (), update);
   json_object_remove_member (copy.get (), "model");
-  merge_session (session_.get (), copy.get ());
+  merge_session_update (session_.get (), copy.get ());
   configure_vad ();
 
   send (Obj ().str ("type", "session.updated").obj ("session",

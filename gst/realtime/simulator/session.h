@@ -18,6 +18,16 @@
 
 namespace realtime::sim {
 
+/* Partial session.update: `audio`, `audio.input` and `audio.output` merge;
+ * every other member (turn_detection, transcription, tools…) is replaced
+ * whole, as the service treats them as values. */
+void merge_session_update (JsonObject *base, JsonObject *update);
+
+/* The full session object of a new session with the service's defaults,
+ * as its session.created shows them. */
+JsonObjectPtr service_session_object (const std::string &model,
+    const std::string &id, gint64 expires_at);
+
 /* One simulated Realtime session: the protocol behaviour behind one
  * WebSocket connection (REFERENCE.md §3–§8, as far as it makes sense
  * without a model). Lives on the simulator thread. */
@@ -31,6 +41,9 @@ public:
     bool faults;                /* whether options->faults apply here */
     std::string model;          /* from ?model= */
     bool beta_header;           /* the client sent OpenAI-Beta */
+    /* The session of the client secret the connection opened with, if
+     * any: merged over the defaults. */
+    std::shared_ptr<JsonObject> initial_session;
   };
 
   /* @on_closed runs once when the connection is gone, from the simulator

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "simulator.h"
 
+#include "client-secrets.h"
 #include "session.h"
 #include "simulator-error.h"
 
@@ -9,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -38,6 +40,10 @@ private:
   static gpointer thread_main (gpointer data);
   static void on_request (SoupServer *, SoupServerMessage *msg, const char *,
       GHashTable *query, gpointer data);
+  static void on_client_secrets (SoupServer *, SoupServerMessage *msg,
+      const char *, GHashTable *query, gpointer data);
+  bool key_matches (SoupMessageHeaders *headers, guint attempt,
+      const char **presented);
   static void on_websocket (SoupServer *, SoupServerMessage *msg,
       const char *, SoupWebsocketConnection *connection, gpointer data);
   static gboolean quit_in_thread (gpointer data);
@@ -52,6 +58,7 @@ private:
   SoupServer *soup_ = nullptr;
   std::vector<std::unique_ptr<Session>> sessions_;  /* simulator thread only */
   guint attempts_ = 0;                              /* simulator thread only */
+  ClientSecrets secrets_;                           /* simulator thread only */
   std::atomic<guint> connections_ {0};
   std::atomic<guint> live_sessions_ {0};
   guint port_ = 0;
@@ -106,6 +113,9 @@ Server::thread_main (gpointer data)
       nullptr);
   soup_server_add_websocket_handler (self->soup_, self->path (), nullptr,
       nullptr, on_websocket, self, nullptr);
+  soup_server_add_handler (self->soup_,
+      (std::string (self->path ()) + "/client_secrets").c_str (),
+      on_client_secrets, self, nullptr);
 
   GError *error = nullptr;
   SoupServerListenOptions listen = (SoupServerListenOptions) 0;
@@ -208,6 +218,16 @@ Server::stop ()
   g_clear_pointer (&context_, g_main_context_unref);
 }
 
+/* An OpenAI-style HTTP error body. */
+static std::string
+error_body (const char *message, const char *code,
+    const char *type = "invalid_request_error")
+{
+  return std::string ("{\"error\":{\"message\":\"") + message
+      + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":"
+      + (code ? std::string ("\"") + code + "\"" : "null") + "}}";
+}
+
 /* Runs before the WebSocket upgrade: a status set here refuses it. */
 void
 Server::on_request (SoupServer *, SoupServerMessage *msg, const char *,
@@ -220,9 +240,7 @@ Server::on_request (SoupServer *, SoupServerMessage *msg, const char *,
 
   auto refuse = [&] (guint status, const char *type, const char *code,
       const char *message) {
-    std::string body = std::string ("{\"error\":{\"message\":\"") + message
-        + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":"
-        + (code ? std::string ("\"") + code + "\"" : "null") + "}}";
+    std::string body = error_body (message, code, type);
     soup_server_message_set_status (msg, status, nullptr);
     soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
         body.data (), body.size ());
@@ -235,29 +253,97 @@ Server::on_request (SoupServer *, SoupServerMessage *msg, const char *,
         "The simulator refused this connection (injected fault).");
     return;
   }
-  if (!self->options_.api_key.empty ()) {
-    const char *auth = soup_message_headers_get_one (headers, "Authorization");
-    std::string expected = "Bearer " + self->options_.api_key;
-    /* Azure: an api-key header (keys) or Bearer (Entra tokens). */
-    const char *azure_key = self->options_.azure ?
-        soup_message_headers_get_one (headers, "api-key") : nullptr;
-    if (azure_key != nullptr && self->options_.api_key == azure_key)
-      auth = expected.c_str ();
-    self->log_.note (attempt, "auth", azure_key ? "api-key" : "bearer");
-    if (auth == nullptr || expected != auth) {
-      /* Never echo what the client sent: it may be a real key. */
+  /* An ephemeral client secret opens the session with its configuration;
+   * unknown or expired ones are refused, with or without --api-key. */
+  const char *bearer = soup_message_headers_get_one (headers, "Authorization");
+  const char *presented = nullptr;
+  if (bearer != nullptr && g_str_has_prefix (bearer, "Bearer ek_")) {
+    std::shared_ptr<JsonObject> session;
+    self->log_.note (attempt, "auth", "client_secret");
+    if (!self->secrets_.accept (bearer + strlen ("Bearer "),
+            g_get_real_time () / G_USEC_PER_SEC, session)) {
       refuse (SOUP_STATUS_UNAUTHORIZED, "invalid_request_error",
-          "invalid_api_key", auth == nullptr
-          ? "You didn't provide an API key. Provide it in an Authorization "
-            "header using Bearer auth."
-          : "Incorrect API key provided.");
+          "invalid_api_key", "The client secret is expired or was never "
+          "issued. Request a new one from /v1/realtime/client_secrets.");
       return;
     }
+    g_object_set_data_full (G_OBJECT (msg), "rt-session",
+        new std::shared_ptr<JsonObject> (session), [] (gpointer p) {
+          delete static_cast<std::shared_ptr<JsonObject> *> (p);
+        });
+  } else if (!self->key_matches (headers, attempt, &presented)) {
+    /* Never echo what the client sent: it may be a real key. */
+    refuse (SOUP_STATUS_UNAUTHORIZED, "invalid_request_error",
+        "invalid_api_key", presented == nullptr
+        ? "You didn't provide an API key. Provide it in an Authorization "
+          "header using Bearer auth."
+        : "Incorrect API key provided.");
+    return;
   }
   if (!soup_websocket_server_check_handshake (msg, nullptr, nullptr, nullptr,
           nullptr))
     refuse (SOUP_STATUS_BAD_REQUEST, "invalid_request_error", nullptr,
         "This endpoint only accepts WebSocket connections.");
+}
+
+/* Whether the request carries --api-key (any key when none is set): as
+ * Bearer, or in Azure mode also as an api-key header (Azure keys). */
+bool
+Server::key_matches (SoupMessageHeaders *headers, guint attempt,
+    const char **presented)
+{
+  if (options_.api_key.empty ())
+    return true;
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  std::string expected = "Bearer " + options_.api_key;
+  const char *azure_key = options_.azure ?
+      soup_message_headers_get_one (headers, "api-key") : nullptr;
+  if (azure_key != nullptr && options_.api_key == azure_key)
+    auth = expected.c_str ();
+  log_.note (attempt, "auth", azure_key ? "api-key" : "bearer");
+  *presented = auth;
+  return auth != nullptr && expected == auth;
+}
+
+/* POST /v1/realtime/client_secrets with the API key: an `ek_…` secret. */
+void
+Server::on_client_secrets (SoupServer *, SoupServerMessage *msg, const char *,
+    GHashTable *, gpointer data)
+{
+  auto *self = static_cast<Server *> (data);
+  /* Not a connection: logged as connection 0, and not counted for
+   * --fault-connections. */
+  guint attempt = 0;
+  auto answer = [&] (guint status, const std::string &body) {
+    soup_server_message_set_status (msg, status, nullptr);
+    soup_server_message_set_response (msg, "application/json",
+        SOUP_MEMORY_COPY, body.data (), body.size ());
+  };
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0) {
+    answer (SOUP_STATUS_METHOD_NOT_ALLOWED, error_body ("Use POST.", nullptr));
+    return;
+  }
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *presented = nullptr;
+  if (!self->key_matches (headers, attempt, &presented)) {
+    answer (SOUP_STATUS_UNAUTHORIZED, presented == nullptr
+        ? error_body ("You didn't provide an API key.", nullptr)
+        : error_body ("Incorrect API key provided.", "invalid_api_key"));
+    self->log_.note (attempt, "refused", "401");
+    return;
+  }
+  GBytes *bytes = soup_message_body_flatten
+      (soup_server_message_get_request_body (msg));
+  gsize size = 0;
+  const char *text = (const char *) g_bytes_get_data (bytes, &size);
+  ClientSecrets::Answer a = self->secrets_.issue (std::string_view (text ? text
+          : "", size), DEFAULT_MODEL, g_get_real_time () / G_USEC_PER_SEC);
+  g_bytes_unref (bytes);
+  answer (a.status, a.body);
+  /* The secret itself is not logged. */
+  self->log_.note (attempt, "client_secret", a.status == SOUP_STATUS_OK
+      ? "issued, valid " + std::to_string (a.ttl_s) + " s"
+      : "refused: " + a.body);
 }
 
 void
@@ -279,8 +365,11 @@ Server::on_websocket (SoupServer *, SoupServerMessage *msg, const char *,
   const char *beta = soup_message_headers_get_one
       (soup_server_message_get_request_headers (msg), "OpenAI-Beta");
 
+  auto *secret_session = static_cast<std::shared_ptr<JsonObject> *>
+      (g_object_get_data (G_OBJECT (msg), "rt-session"));
   Session::Context ctx {&self->options_, &self->log_, self->context_, attempt,
-    self->faults_apply (attempt), model, beta != nullptr};
+    self->faults_apply (attempt), model, beta != nullptr,
+    secret_session ? *secret_session : nullptr};
   /* Counted before the session sends session.created: a client that has
    * seen it must see the session counted. */
   self->live_sessions_ = self->sessions_.size () + 1;
