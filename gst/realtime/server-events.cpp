@@ -528,7 +528,16 @@ read_usage (Reader &parent, JsonObject *obj, Usage &out)
     d.integer ("audio_tokens", out.input_audio_tokens);
     d.integer ("image_tokens", out.input_image_tokens);
     d.integer ("cached_tokens", out.input_cached_tokens);
-    d.known ({"cached_tokens_details"});
+    if (JsonObject *c = d.object ("cached_tokens_details")) {
+      Reader cd (c, d.child_path ("cached_tokens_details"), d.event (),
+          d.error ());
+      out.has_cached_details = true;
+      cd.integer ("text_tokens", out.input_cached_text_tokens);
+      cd.integer ("audio_tokens", out.input_cached_audio_tokens);
+      cd.integer ("image_tokens", out.input_cached_image_tokens);
+      cd.finish ();
+      d.take (cd);
+    }
     d.finish ();
     r.take (d);
   }

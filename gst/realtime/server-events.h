@@ -112,6 +112,11 @@ struct Usage {
   gint64 input_audio_tokens = 0;
   gint64 input_image_tokens = 0;
   gint64 input_cached_tokens = 0;
+  /* input_token_details.cached_tokens_details, when the server sent it. */
+  bool has_cached_details = false;
+  gint64 input_cached_text_tokens = 0;
+  gint64 input_cached_audio_tokens = 0;
+  gint64 input_cached_image_tokens = 0;
   gint64 output_text_tokens = 0;
   gint64 output_audio_tokens = 0;
 };

@@ -152,6 +152,7 @@
 
 #include "gstrealtimebin.h"
 #include "gstrealtimeconversation.h"
+#include "gstrealtimeprices.h"
 #include "gstrealtimeelements.h"
 #include "gstrealtimeenums.h"
 #include "gstrealtimeinput.h"
@@ -279,6 +280,7 @@ enum
   PROP_REPLAY_TURNS,
   PROP_ROLLOVER_MARGIN_S,
   PROP_MAX_INCOMING_PAYLOAD,
+  PROP_PRICES,
   PROP_SESSION_ID,
   PROP_STATS,
 };
@@ -339,6 +341,7 @@ struct GstRealtimeBinSettings
   guint replay_turns = DEFAULT_REPLAY_TURNS;
   guint rollover_margin_s = DEFAULT_ROLLOVER_MARGIN_S;
   guint max_incoming_payload = DEFAULT_MAX_INCOMING_PAYLOAD;
+  std::shared_ptr<const GstStructure> prices;   /* the `prices` override */
 };
 
 /* What exists only while the element runs. */
@@ -697,6 +700,28 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "Largest server frame accepted, in bytes", 1024, G_MAXINT,
           DEFAULT_MAX_INCOMING_PAYLOAD,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:prices:
+   *
+   * What a million tokens cost, in USD, for the `estimated-cost-usd` of
+   * `realtime-response` done messages and `stats`: a `realtime-prices`
+   * structure with any of `text-input`, `text-cached-input`,
+   * `text-output`, `audio-input`, `audio-cached-input`, `audio-output`,
+   * `image-input`, `image-cached-input`, over the prices OpenAI published
+   * for the model (dated: read back the property to see them, with `model`
+   * and `as-of`). A model without published prices (an Azure deployment,
+   * a new model) needs at least the six text and audio fields, else no
+   * estimate is made. From gst-launch:
+   * `prices="realtime-prices,audio-output=48.0"`.
+   */
+  g_object_class_install_property (gobject_class, PROP_PRICES,
+      g_param_spec_boxed ("prices", "Prices",
+          "USD per million tokens (realtime-prices structure: text-input, "
+          "text-cached-input, text-output, audio-input, audio-cached-input, "
+          "audio-output, image-input, image-cached-input) over the model's "
+          "published prices; reads back the prices in use",
+          GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READWRITE |
+              GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_SESSION_ID,
       g_param_spec_string ("session-id", "Session ID",
           "session.id of the live session (or of the last one)", nullptr,
@@ -1160,6 +1185,15 @@ static void
 gst_realtime_bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
+  /* Checked before any lock: the warning may reach a sync bus handler. */
+  std::string problem;
+  if (prop_id == PROP_PRICES && gst_value_get_structure (value)
+      && !realtime_prices_valid (gst_value_get_structure (value), problem)) {
+    GST_ELEMENT_WARNING (object, LIBRARY, SETTINGS,
+        ("The prices property was not changed: %s.", problem.c_str ()),
+        (nullptr));
+    return;
+  }
   gst_realtime_bin_store_property (object, prop_id, value, pspec);
   gst_realtime_bin_apply (GST_REALTIME_BIN (object), prop_id);
 }
@@ -1193,6 +1227,9 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
       break;                    /* next conversation */
     case PROP_TEXT_ROLES:
       conv->set_text_roles (st->text_roles);
+      break;
+    case PROP_PRICES:
+      conv->set_prices (st->prices.get ());
       break;
     case PROP_INPUT_CHUNK_MS:
       conv->set_chunk_ms (st->input_chunk_ms);
@@ -1300,6 +1337,10 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_TEXT_ROLES:
       st->text_roles = g_value_get_flags (value);
+      break;
+    case PROP_PRICES:
+      /* checked by gst_realtime_bin_set_property */
+      st->prices = realtime_prices_share (gst_value_get_structure (value));
       break;
     case PROP_LATENCY:
       st->latency_ms = g_value_get_uint (value);
@@ -1452,6 +1493,10 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     case PROP_TEXT_ROLES:
       g_value_set_flags (value, st->text_roles);
       break;
+    case PROP_PRICES:
+      g_value_take_boxed (value, realtime_prices_structure (st->model,
+              st->prices.get ()));
+      break;
     case PROP_LATENCY:
       g_value_set_uint (value, st->latency_ms);
       break;
@@ -1529,6 +1574,7 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.replay_turns = st->replay_turns;
     config.rollover_margin_s = st->rollover_margin_s;
     config.max_incoming_payload = st->max_incoming_payload;
+    config.prices = st->prices;
   }
   config.function_call = [self](const std::string & call_id,
       const std::string & name, const std::string & arguments)

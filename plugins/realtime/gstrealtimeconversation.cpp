@@ -12,6 +12,7 @@
 #include "gstrealtimeelements.h"
 #include "gstrealtimeenums.h"
 #include "gstrealtimemessages.h"
+#include "gstrealtimeprices.h"
 
 #include <gst/realtime/client-events.h>
 #include <gst/realtime/client-secret.h>
@@ -144,6 +145,7 @@ struct RealtimeConversation::State
 
   /* Session */
   std::string session_id;
+  std::string server_model;             /* session.model of the session */
   bool ready = false;                   /* session.update sent */
   bool progress_done = false;
   std::deque<Pending> backlog;          /* events waiting for `ready` */
@@ -1610,6 +1612,7 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
   if (ev.session) {
     st->session_id = ev.session->id;
     st->expires_at = ev.session->expires_at;
+    st->server_model = ev.session->model;
   }
   st->post (realtime_message_session (GST_OBJECT (st->bin), "connected",
           st->session_id, reconnected ? "reconnected" : ""));
@@ -1825,13 +1828,28 @@ on_response_done (RealtimeConversation::State * st, const ServerEvent & ev)
   if (resp.id != st->last_audio_response)
     st->dropped_responses.erase (resp.id);
   st->stats.responses++;
+  std::optional<double> cost;
+  if (resp.usage) {
+    /* The model the server says it runs (an Azure deployment name in the
+     * URL may hide it), else the one asked for. */
+    const GstStructure *over = st->config.prices.get ();
+    std::optional<realtime::Prices> prices = realtime_effective_prices
+        (st->server_model, over);
+    if (!prices)
+      prices = realtime_effective_prices (st->config.model, over);
+    if (prices) {
+      cost = realtime::estimate_cost_usd (*resp.usage, *prices);
+      st->stats.estimated_cost_usd = st->stats.estimated_cost_usd
+          .value_or (0) + *cost;
+    }
+  }
   if (st->carry) {
     GST_WARNING_OBJECT (st->bin, "response %s ended on half a sample",
         resp.id.c_str ());
     st->carry.reset ();
   }
   st->post (realtime_message_response_done (GST_OBJECT (st->bin), resp,
-          latency));
+          latency, cost));
   if (resp.status == "failed") {
     st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
         "The Realtime API could not complete a response: " +
@@ -2215,6 +2233,13 @@ RealtimeConversation::set_eos_timeout_ms (guint ms)
 {
   LOCKED (state_);
   state_->config.eos_timeout_ms = ms;
+}
+
+void
+RealtimeConversation::set_prices (const GstStructure * prices)
+{
+  LOCKED (state_);
+  state_->config.prices = realtime_prices_share (prices);
 }
 
 void

@@ -42,6 +42,9 @@ struct RealtimeConversationConfig
   guint replay_turns;           /* conversation replayed into a new session */
   guint rollover_margin_s;      /* 0: no rollover before expires_at */
   gsize max_incoming_payload;   /* bytes per server frame */
+  /* The `prices` property: USD per million tokens over the published
+   * prices (may be empty). */
+  std::shared_ptr<const GstStructure> prices;
   /* Asks the application for a function's output (the bin's function-call
    * signal); called on the I/O thread without locks. No value: the
    * application answers later with send-function-result. */
@@ -82,6 +85,8 @@ public:
   void set_chunk_ms (guint chunk_ms);
   void set_latency (GstClockTime latency);
   void set_eos_timeout_ms (guint ms);
+  /* The `prices` property (copied; NULL: the published prices only). */
+  void set_prices (const GstStructure * prices);
 
   /* Action signals (INTERFACE.md §4). */
   void commit_input ();

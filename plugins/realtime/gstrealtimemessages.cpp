@@ -71,7 +71,8 @@ realtime_message_response_started (GstObject * src,
 
 GstMessage *
 realtime_message_response_done (GstObject * src,
-    const realtime::Response & response, GstClockTime first_audio_latency)
+    const realtime::Response & response, GstClockTime first_audio_latency,
+    std::optional<double> cost_usd)
 {
   GstStructure *s = response_structure ("done", response);
   realtime::Usage usage = response.usage.value_or (realtime::Usage ());
@@ -84,6 +85,9 @@ realtime_message_response_done (GstObject * src,
       "output-audio-tokens", G_TYPE_UINT, (guint) usage.output_audio_tokens,
       "output-text-tokens", G_TYPE_UINT, (guint) usage.output_text_tokens,
       "first-audio-latency", G_TYPE_UINT64, first_audio_latency, nullptr);
+  if (cost_usd)
+    gst_structure_set (s, "estimated-cost-usd", G_TYPE_DOUBLE, *cost_usd,
+        nullptr);
   return element_message (src, s);
 }
 
@@ -140,7 +144,7 @@ realtime_error_details (const realtime::ErrorInfo & error)
 GstStructure *
 realtime_stats_structure (const RealtimeStats & s)
 {
-  return gst_structure_new ("realtime-stats",
+  GstStructure *out = gst_structure_new ("realtime-stats",
       "bytes-sent", G_TYPE_UINT64, s.bytes_sent,
       "bytes-received", G_TYPE_UINT64, s.bytes_received,
       "events-sent", G_TYPE_UINT64, s.events_sent,
@@ -151,4 +155,8 @@ realtime_stats_structure (const RealtimeStats & s)
       "rollovers", G_TYPE_UINT64, s.rollovers,
       "dropped-audio-ms", G_TYPE_UINT64, s.dropped_audio_ms,
       "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency, nullptr);
+  if (s.estimated_cost_usd)
+    gst_structure_set (out, "estimated-cost-usd", G_TYPE_DOUBLE,
+        *s.estimated_cost_usd, nullptr);
+  return out;
 }

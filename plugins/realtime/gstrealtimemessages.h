@@ -7,6 +7,8 @@
 #pragma once
 
 #include <gst/gst.h>
+
+#include <optional>
 #include <gst/realtime/server-events.h>
 
 #include <string>
@@ -29,8 +31,10 @@ GstMessage *realtime_message_transcript (GstObject * src, const char *role,
 
 GstMessage *realtime_message_response_started (GstObject * src,
     const realtime::Response & response);
+/* @cost_usd: the estimated cost of the response, when prices are known. */
 GstMessage *realtime_message_response_done (GstObject * src,
-    const realtime::Response & response, GstClockTime first_audio_latency);
+    const realtime::Response & response, GstClockTime first_audio_latency,
+    std::optional<double> cost_usd = std::nullopt);
 
 GstMessage *realtime_message_function_call (GstObject * src,
     const std::string & call_id, const std::string & name,
@@ -51,6 +55,8 @@ struct RealtimeStats
   guint64 responses = 0, interruptions = 0, reconnects = 0, rollovers = 0;
   guint64 dropped_audio_ms = 0;
   GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
+  /* Sum of the responses' estimated cost, when prices are known. */
+  std::optional<double> estimated_cost_usd;
 };
 
 /* The `realtime-stats` structure of @stats. */

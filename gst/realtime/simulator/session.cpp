@@ -1033,6 +1033,9 @@ Session::usage_object (const Response &r) const
     if (i.content_type == "input_audio")
       input_audio += i.audio_ms * kInputAudioTokensPerS / 1000;
   input_audio = MIN (input_audio, input);
+  /* The cached prefix is the older part of the conversation: counted as
+   * its audio first. */
+  gint64 cached_audio = MIN (r.cached_tokens, input_audio);
   return Obj ()
       .num ("total_tokens", input + audio_tokens + out_text)
       .num ("input_tokens", input)
@@ -1043,8 +1046,8 @@ Session::usage_object (const Response &r) const
           .num ("image_tokens", 0)
           .num ("cached_tokens", r.cached_tokens)
           .obj ("cached_tokens_details", Obj ()
-              .num ("text_tokens", 0)
-              .num ("audio_tokens", r.cached_tokens)
+              .num ("text_tokens", r.cached_tokens - cached_audio)
+              .num ("audio_tokens", cached_audio)
               .num ("image_tokens", 0)))
       .obj ("output_token_details", Obj ()
           .num ("text_tokens", out_text)
