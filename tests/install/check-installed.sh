@@ -33,7 +33,8 @@ sim=$root/bin/gst-realtime-simulator
 for h in client-events.h server-events.h session-settings.h websocket-client.h; do
   [ -f "$root/include/gstreamer-1.0/gst/realtime/$h" ] || fail "header $h not installed"
 done
-for d in index.md realtimebin.md reliability.md simulator.md; do
+for d in index.md realtimebin.md reliability.md simulator.md examples.md \
+    architecture.md troubleshooting.md; do
   [ -f "$root/share/doc/gst-realtime/$d" ] || fail "doc $d not installed"
 done
 
@@ -75,9 +76,11 @@ size=$(stat -c %s "$work/reply.wav")
 
 # The library, from a program built against the installed headers and
 # pkg-config file only.
-cat >"$work/use-library.cpp" <<'CPP'
-#include <gst/realtime/reconnect-policy.h>
-#include <gst/realtime/server-events.h>
+# Every installed header, so each one stands on its own include set.
+for f in "$root"/include/gstreamer-1.0/gst/realtime/*.h; do
+  echo "#include <gst/realtime/$(basename "$f")>"
+done >"$work/use-library.cpp"
+cat >>"$work/use-library.cpp" <<'CPP'
 
 #include <cstdio>
 
@@ -89,6 +92,15 @@ main ()
   if (!ev || ev->type != realtime::ServerEventType::InputAudioBufferCleared)
     return 1;
   if (!realtime::ReconnectPolicy::is_retryable_close (1006))
+    return 1;
+  realtime::ClientSecret secret;
+  std::string problem;
+  if (!realtime::parse_client_secret (R"({"value":"ek_1"})", secret, problem))
+    return 1;
+  realtime::Usage usage;
+  usage.output_audio_tokens = 1000000;
+  auto prices = realtime::published_prices ("gpt-realtime-2.1");
+  if (!prices || realtime::estimate_cost_usd (usage, *prices) != 64.0)
     return 1;
   std::puts ("library ok");
   return 0;
