@@ -736,7 +736,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    * (sessions replaced before they expired), `dropped-audio-ms` (input
    * audio dropped because no session was ready or the connection could not
    * keep up) and `first-audio-latency` (GstClockTime, of the last
-   * response).
+   * response); and, when prices are known (#GstRealtimeBin:prices), the
+   * gdouble `estimated-cost-usd` of the responses so far.
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
