@@ -34,7 +34,7 @@ main (int argc, char **argv)
   gint64 oversized_bytes = (gint64) f.oversized_bytes;
   gdouble pace = o.pace;
   gboolean invalid_base64 = FALSE, odd_delta_bytes = FALSE, version = FALSE;
-  gboolean duplicate_events = FALSE;
+  gboolean duplicate_events = FALSE, speak = FALSE;
 
   const GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host,
@@ -49,6 +49,9 @@ main (int argc, char **argv)
     {"scenario", 's', 0, G_OPTION_ARG_FILENAME, &scenario,
         "Scenario file (JSON) scripting what the assistant says; default: a "
         "built-in three-turn conversation", "FILE"},
+    {"speak", 0, 0, G_OPTION_ARG_NONE, &speak,
+        "Speak the assistant's text (espeak-ng) in every turn whose audio the "
+        "scenario does not give, instead of a tone", nullptr},
     {"pace", 0, 0, G_OPTION_ARG_DOUBLE, &pace,
         "Speed of audio deltas: 1 = real time (default), 4 = four times "
         "faster, 0 = all at once", "FACTOR"},
@@ -127,7 +130,8 @@ main (int argc, char **argv)
   g_option_context_set_summary (context,
       "Serves the OpenAI Realtime API (GA protocol) on "
       "ws://HOST:PORT/v1/realtime with no model, no internet and no key:\n"
-      "server VAD on signal energy, scripted replies (tones, WAV files), "
+      "server VAD on signal energy, scripted replies (tones, WAV files, "
+      "speech), "
       "transcripts, function calls, barge-in, truncation and fault "
       "injection. Every event it sends follows the official GA schema.");
   g_option_context_set_description (context,
@@ -142,7 +146,8 @@ main (int argc, char **argv)
     return 2;
   }
   if (version) {
-    g_print ("gst-realtime-simulator %s\n", VERSION);
+    g_print ("gst-realtime-simulator %s (speech: %s)\n", VERSION,
+        speech_is_available () ? speech_engine () : "none, tones instead");
     return 0;
   }
   if (port < 0 || port > 65535 || pace < 0 || delta_ms < 10 || lifetime < 1
@@ -175,6 +180,20 @@ main (int argc, char **argv)
       return 2;
     }
     o.scenario = std::move (*s);
+  }
+  if (speak)
+    o.scenario.speak_turns_without_audio ();
+  bool wants_speech = false;
+  for (const Turn &turn : o.scenario.turns)
+    wants_speech |= turn.audio.kind == AudioSource::Kind::Speech;
+  if (wants_speech && !speech_is_available ())
+    g_printerr ("gst-realtime-simulator: note: built without espeak-ng: "
+        "speech is replaced by tones as long as the text\n");
+  /* Simulator::start() would too; here an unknown voice names the file. */
+  if (!o.scenario.prepare_speech (&error)) {
+    g_printerr ("gst-realtime-simulator: %s%s%s\n", scenario ? scenario : "",
+        scenario ? ": " : "", error->message);
+    return 2;
   }
   o.pace = pace;
   o.delta_ms = delta_ms;

@@ -147,7 +147,25 @@ GST_START_TEST (test_parse_errors)
     { R"({"turns": [{"assistant": "a", "audio": {}}]})",
       "turns[0].audio.type: is required" },
     { R"({"turns": [{"assistant": "a", "audio": {"type": "noise"}}]})",
-      "turns[0].audio.type: must be \"tone\", \"silence\" or \"wav\"" },
+      "turns[0].audio.type: must be \"tone\", \"silence\", \"wav\" or \"speech\"" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "duration_ms": 500}}]})",
+      "turns[0].audio.duration_ms: unknown key" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "voice": ""}}]})",
+      "turns[0].audio.voice: must be 1 to 64 letters" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "voice": "../en"}}]})",
+      "turns[0].audio.voice: must be 1 to 64 letters" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "voice": 5}}]})",
+      "turns[0].audio.voice: must be a string" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "rate": 79}}]})",
+      "turns[0].audio.rate: must be between 80 and 450" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "rate": 451}}]})",
+      "turns[0].audio.rate: must be between 80 and 450" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "rate": "fast"}}]})",
+      "turns[0].audio.rate: must be an integer" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "pitch": 101}}]})",
+      "turns[0].audio.pitch: must be between 0 and 100" },
+    { R"({"turns": [{"assistant": "a", "audio": {"type": "speech", "pitch": 50.5}}]})",
+      "turns[0].audio.pitch: must be an integer" },
     { R"({"turns": [{"assistant": "a"}, {"assistant": "b", "audio": {"type": "tone", "frequency": "high"}}]})",
       "turns[1].audio.frequency: must be a number" },
     { R"({"turns": [{"assistant": "a", "audio": {"type": "tone", "frequency": true}}]})",
@@ -234,6 +252,28 @@ GST_START_TEST (test_parse_limits)
   /* audio_items: one item unless asked, up to 16. */
   fail_unless_equals_int64 (s.turns[0].audio_items, 1);
   fail_unless_equals_int64 (s.turns[1].audio_items, 16);
+}
+GST_END_TEST;
+
+/* Speech: espeak-ng's defaults unless given, its limits inclusive. */
+GST_START_TEST (test_parse_speech)
+{
+  Scenario s = parse_ok (R"({"turns": [
+    {"assistant": "a", "audio": {"type": "speech"}},
+    {"assistant": "b", "audio": {"type": "speech", "voice": "en+f3", "rate": 80, "pitch": 0}},
+    {"assistant": "c", "audio": {"type": "speech", "voice": "en-us", "rate": 450.0, "pitch": 100}}]})");
+  const AudioSource &a = s.turns[0].audio;
+  fail_unless (a.kind == AudioSource::Kind::Speech);
+  fail_unless_equals_string (a.voice.name.c_str (), "en");
+  fail_unless_equals_int64 (a.voice.rate_wpm, 175);
+  fail_unless_equals_int64 (a.voice.pitch, 50);
+  fail_unless_equals_string (s.turns[1].audio.voice.name.c_str (), "en+f3");
+  fail_unless_equals_int64 (s.turns[1].audio.voice.rate_wpm, 80);
+  fail_unless_equals_int64 (s.turns[1].audio.voice.pitch, 0);
+  fail_unless_equals_int64 (s.turns[2].audio.voice.rate_wpm, 450);
+  fail_unless_equals_int64 (s.turns[2].audio.voice.pitch, 100);
+  for (const Turn &t : s.turns)
+    fail_unless (t.audio_given);
 }
 GST_END_TEST;
 
@@ -381,6 +421,7 @@ sim_scenario_suite (void)
   tcase_add_test (tc, test_parse_full);
   tcase_add_test (tc, test_parse_errors);
   tcase_add_test (tc, test_parse_limits);
+  tcase_add_test (tc, test_parse_speech);
   tcase_add_test (tc, test_turn_repeats_last);
   tcase_add_test (tc, test_duration_for_text);
   tcase_add_test (tc, test_render_tone_and_silence);

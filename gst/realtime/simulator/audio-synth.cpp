@@ -186,6 +186,8 @@ kernel_table ()
   return table;
 }
 
+}  // namespace
+
 void
 resample_to_pcm (const std::vector<double> &in, guint rate, Pcm &out)
 {
@@ -223,8 +225,6 @@ resample_to_pcm (const std::vector<double> &in, guint rate, Pcm &out)
     out[i] = to_s16 (acc * fc);
   }
 }
-
-}  // namespace
 
 bool
 decode_wav (const guint8 *data, gsize size, Pcm &out, GError **error)

@@ -22,6 +22,13 @@ Pcm make_tone (double frequency_hz, gint64 duration_ms, double amplitude = 0.25)
 /* @duration_ms of digital silence (negative: none). */
 Pcm make_silence (gint64 duration_ms);
 
+/* Resamples mono @in (samples in [-1, 1]) at @rate Hz (1000 to 384000) to
+ * 24 kHz PCM16 in @out (replacing its content) with a Kaiser-windowed sinc
+ * (32 zero crossings per side, pass band flat to 90% of the lower Nyquist
+ * frequency). At 24 kHz the samples are only converted. Used for WAV files
+ * and for synthesized speech. */
+void resample_to_pcm (const std::vector<double> &in, guint rate, Pcm &out);
+
 /* Decodes a RIFF/WAVE file held in memory into @out (replacing its content):
  * PCM integer 8/16/24/32-bit, IEEE float 32/64-bit, or
  * WAVE_FORMAT_EXTENSIBLE with one of those; any rate from 1000 to 384000 Hz;

@@ -21,6 +21,7 @@ constexpr gint64 DURATION_MAX_MS = 600000;
 constexpr gint64 DELAY_MAX_MS = 60000;
 constexpr gint64 AUDIO_ITEMS_MAX = 16;
 constexpr gsize FUNCTION_NAME_MAX = 64;
+constexpr gsize VOICE_NAME_MAX = 64;
 
 bool
 scenario_error (GError **error, const std::string &path, const char *format,
@@ -145,6 +146,17 @@ get_object (JsonObject *object, const std::string &path, const char *key,
   return node ? json_node_get_object (node) : nullptr;
 }
 
+/* espeak-ng voice names ("en-us", "en+f3"); nothing that reads as a path. */
+bool
+voice_name_is_valid (const std::string &name)
+{
+  if (name.empty () || name.size () > VOICE_NAME_MAX)
+    return false;
+  return std::all_of (name.begin (), name.end (), [] (char c) {
+        return g_ascii_isalnum (c) || c == '-' || c == '_' || c == '+';
+      });
+}
+
 bool
 parse_audio (JsonObject *object, const std::string &path,
     const std::string &base_dir, AudioSource &audio, GError **error)
@@ -185,8 +197,25 @@ parse_audio (JsonObject *object, const std::string &path,
     audio.path = absolute;
     return true;
   }
+  if (type == "speech") {
+    audio.kind = AudioSource::Kind::Speech;
+    if (!check_keys (object, path, { "type", "voice", "rate", "pitch" },
+            error)
+        || !get_string (object, path, "voice", false, audio.voice.name, error)
+        || !get_integer (object, path, "rate", SPEECH_RATE_MIN_WPM,
+            SPEECH_RATE_MAX_WPM, audio.voice.rate_wpm, error)
+        || !get_integer (object, path, "pitch", 0, SPEECH_PITCH_MAX,
+            audio.voice.pitch, error))
+      return false;
+    if (!voice_name_is_valid (audio.voice.name))
+      return scenario_error (error, member_path (path, "voice"),
+          "must be 1 to %" G_GSIZE_FORMAT " letters, digits, '-', '_' or '+' "
+          "(an espeak-ng voice such as \"en-us\" or \"en+f3\")",
+          VOICE_NAME_MAX);
+    return true;
+  }
   return scenario_error (error, member_path (path, "type"),
-      "must be \"tone\", \"silence\" or \"wav\"");
+      "must be \"tone\", \"silence\", \"wav\" or \"speech\"");
 }
 
 bool
@@ -257,6 +286,7 @@ parse_turn (JsonObject *object, const std::string &path,
   if (audio && !parse_audio (audio, member_path (path, "audio"), base_dir,
           turn.audio, error))
     return false;
+  turn.audio_given = audio != nullptr;
 
   JsonObject *call = get_object (object, path, "function_call", &local);
   if (local) {
@@ -390,6 +420,36 @@ Scenario::load (const std::string &path, GError **error)
   return scenario;
 }
 
+void
+Scenario::speak_turns_without_audio (const SpeechVoice &voice)
+{
+  for (Turn &turn : turns) {
+    if (turn.audio_given)
+      continue;
+    turn.audio.kind = AudioSource::Kind::Speech;
+    turn.audio.voice = voice;
+  }
+}
+
+bool
+Scenario::prepare_speech (GError **error) const
+{
+  if (!speech_is_available ())
+    return true;
+  for (gsize i = 0; i < turns.size (); i++) {
+    const Turn &turn = turns[i];
+    if (turn.audio.kind != AudioSource::Kind::Speech)
+      continue;
+    Pcm unused;
+    if (!synthesize_speech (turn.assistant_text, turn.audio.voice, unused,
+            error)) {
+      g_prefix_error (error, "turns[%" G_GSIZE_FORMAT "].audio: ", i);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool
 Scenario::render_audio (const Turn &turn, Pcm &out, GError **error)
 {
@@ -406,6 +466,12 @@ Scenario::render_audio (const Turn &turn, Pcm &out, GError **error)
       return true;
     case AudioSource::Kind::Wav:
       return load_wav (audio.path, out, error);
+    case AudioSource::Kind::Speech:
+      if (!speech_is_available ()) {
+        out = make_tone (440.0, duration_for_text (turn.assistant_text));
+        return true;
+      }
+      return synthesize_speech (turn.assistant_text, audio.voice, out, error);
   }
   g_return_val_if_reached (false);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "audio-synth.h"
+#include "speech-synth.h"
 
 #include <glib.h>
 
@@ -14,12 +15,13 @@ namespace realtime::sim {
 
 /* Where the audio of an assistant turn comes from. */
 struct AudioSource {
-  enum class Kind { Tone, Silence, Wav };
+  enum class Kind { Tone, Silence, Wav, Speech };
   Kind kind = Kind::Tone;
   double frequency_hz = 440;    /* Tone */
   double amplitude = 0.25;      /* Tone: peak, fraction of full scale */
   gint64 duration_ms = -1;      /* Tone, Silence; -1: from the text */
   std::string path;             /* Wav; absolute after parse */
+  SpeechVoice voice;            /* Speech: the text spoken by espeak-ng */
 };
 
 struct FunctionCall {
@@ -35,6 +37,8 @@ struct Turn {
    * sessions. */
   std::string assistant_text;
   AudioSource audio;
+  /* The scenario gave `audio` (else `audio` holds the default). */
+  bool audio_given = false;
   /* When set, the turn's first response only calls this function; the
    * response after the function output speaks assistant_text. */
   std::optional<FunctionCall> function_call;
@@ -80,9 +84,23 @@ struct Scenario {
   static std::optional<Scenario> load (const std::string &path,
       GError **error);
 
+  /* Every turn whose audio the scenario did not give speaks its text with
+   * @voice (gst-realtime-simulator --speak). */
+  void speak_turns_without_audio (const SpeechVoice &voice = SpeechVoice ());
+
+  /* Synthesizes the speech of every speech turn now (see
+   * synthesize_speech(): cached, so responses do not synthesize on the
+   * simulator's thread, and the same scenario sounds the same in every
+   * run). An unknown voice is a REALTIME_SIMULATOR_ERROR_SPEECH error naming
+   * the turn, e.g. "turns[1].audio: espeak-ng has no voice \"xx\" ...". Does
+   * nothing without speech (speech_is_available()). */
+  bool prepare_speech (GError **error) const;
+
   /* Renders the audio of @turn into @out (replacing its content): a tone or
    * silence lasting duration_ms, or duration_for_text (assistant_text) when
-   * that is -1; or the decoded WAV file. */
+   * that is -1; the decoded WAV file; or the text spoken, which without
+   * speech (speech_is_available()) is a 440 Hz tone as long as
+   * duration_for_text (assistant_text). */
   static bool render_audio (const Turn &turn, Pcm &out, GError **error);
 };
 

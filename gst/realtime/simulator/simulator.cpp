@@ -80,6 +80,10 @@ Server::faults_apply (guint attempt) const
 gboolean
 Server::start (GError **error)
 {
+  /* Speech is synthesized here, before the first session, not on the
+   * simulator's thread while responses stream. */
+  if (!options_.scenario.prepare_speech (error))
+    return FALSE;
   if (!options_.log_path.empty () && !log_.open (options_.log_path, error))
     return FALSE;
 

@@ -75,8 +75,10 @@ public:
   Simulator (const Simulator &) = delete;
   Simulator &operator= (const Simulator &) = delete;
 
-  /* Starts listening; returns FALSE with @error when the port cannot be
-   * bound or the log file cannot be opened. */
+  /* Synthesizes the scenario's speech (Scenario::prepare_speech()), then
+   * starts listening; returns FALSE with @error when the speech cannot be
+   * synthesized, the port cannot be bound or the log file cannot be
+   * opened. */
   gboolean start (GError **error);
   /* Closes every connection and joins the thread. Also done by the
    * destructor. */
