@@ -29,7 +29,7 @@ expect '^ +user: "Hello! Who are you, and what can you do\?"$'
 expect '^\[ +[0-9]+\.[0-9]{2} s\] assistant: "'
 grep -qF "assistant: \"$answer\"" <<<"$output" || fail "no line with the answer"
 expect '^ +session connected: sess_'
-expect '^ +response done: completed, [0-9]+ input tokens \([0-9]+ audio\), [0-9]+ output tokens \([0-9]+ audio, [0-9]+ text\), first audio after [0-9]+ ms$'
+expect '^ +response done: completed, [0-9]+ input tokens \([0-9]+ audio\), [0-9]+ output tokens \([0-9]+ audio, [0-9]+ text\), first audio after [0-9]+ ms, estimated cost \$[0-9.]+$'
 expect '^ +session closed: end of stream$'
 expect '^demo: its voice: .*reply\.wav \([0-9.]+ s\)$'
 if grep -qE 'Got message|realtime-[a-z-]+,' <<<"$output"; then
