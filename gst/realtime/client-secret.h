@@ -48,7 +48,7 @@ public:
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::string ca_file;        /* extra trusted CA (PEM); empty: system */
-    guint timeout_s = 15;
+    guint timeout_s = 15;       /* for the whole request */
   };
 
   struct Result {
@@ -56,11 +56,15 @@ public:
      * why: unreachable, TLS, timeout). */
     guint http_status = 0;
     const GError *error = nullptr;
-    /* On 200: the secret, or @problem when the answer held none. */
+    /* On 2xx: the secret, or @problem when the answer held none (or was
+     * over 64 KiB). */
     ClientSecret secret;
     std::string problem;
     /* On other statuses: the server's error message, if any. */
     std::string server_message;
+    /* On a redirect (never followed): where to, without query or user
+     * info. */
+    std::string location;
   };
 
   using Callback = std::function<void (const Result &result)>;

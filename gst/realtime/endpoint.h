@@ -16,4 +16,14 @@ bool is_azure_endpoint (std::string_view url);
 std::pair<std::string, std::string> auth_header (std::string_view key,
     bool api_key_header);
 
+/* @url without its user info, query and fragment, for messages and logs:
+ * a token may sit there. */
+std::string redact_url (std::string_view url);
+
+/* Whether @url can serve client secrets: http(s):// with a host, and
+ * plain http only to this machine (127.0.0.0/8, ::1, localhost), since the
+ * device's credential and the secret travel in the clear. Else false, with
+ * why in @problem. */
+bool check_client_secret_url (std::string_view url, std::string &problem);
+
 }  // namespace realtime

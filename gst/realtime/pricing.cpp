@@ -27,17 +27,17 @@ constexpr Published kPublished[] = {
   {"gpt-4o-mini-realtime-preview", {0.6, 0.3, 2.4, 10, 0.3, 20, 0, 0}},
 };
 
-/* "-YYYY-MM-DD" at the end of a snapshot name. */
-bool
-is_date_suffix (std::string_view s)
-{
-  if (s.size () != 11 || s[0] != '-' || s[5] != '-' || s[8] != '-')
-    return false;
-  for (size_t i : {1, 2, 3, 4, 6, 7, 9, 10})
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-  return true;
-}
+/* Dated snapshots billed like their model. Not every snapshot is: the
+ * first preview (gpt-4o-realtime-preview-2024-10-01) cost more, so only
+ * the ones known to match are listed. */
+constexpr std::pair<const char *, const char *> kSnapshots[] = {
+  {"gpt-realtime-2025-08-28", "gpt-realtime"},
+  {"gpt-realtime-mini-2025-10-06", "gpt-realtime-mini"},
+  {"gpt-realtime-mini-2025-12-15", "gpt-realtime-mini"},
+  {"gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview"},
+  {"gpt-4o-realtime-preview-2025-06-03", "gpt-4o-realtime-preview"},
+  {"gpt-4o-mini-realtime-preview-2024-12-17", "gpt-4o-mini-realtime-preview"},
+};
 
 }  // namespace
 
@@ -47,14 +47,22 @@ published_prices (std::string_view model)
   for (const Published &p : kPublished)
     if (model == p.model)
       return p.prices;
-  if (model.size () > 11 && is_date_suffix (model.substr (model.size () - 11)))
-    return published_prices (model.substr (0, model.size () - 11));
+  for (const auto &[snapshot, base] : kSnapshots)
+    if (model == snapshot)
+      return published_prices (base);
   return std::nullopt;
 }
 
 double
-estimate_cost_usd (const Usage &u, const Prices &p)
+estimate_cost_usd (const Usage &usage, const Prices &p)
 {
+  Usage u = usage;
+  /* Totals without the per-kind details: counted as text (the cheaper
+   * kind, so the estimate errs low rather than invent audio). */
+  if (u.input_text_tokens + u.input_audio_tokens + u.input_image_tokens == 0)
+    u.input_text_tokens = u.input_tokens;
+  if (u.output_text_tokens + u.output_audio_tokens == 0)
+    u.output_text_tokens = u.output_tokens;
   double cached_text = (double) u.input_cached_text_tokens;
   double cached_audio = (double) u.input_cached_audio_tokens;
   double cached_image = (double) u.input_cached_image_tokens;

@@ -4,6 +4,7 @@
 #include "server-events.h"
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,8 @@ struct Prices {
 extern const char *const kPricesAsOf;
 
 /* The published prices of @model, or of the model a dated snapshot
- * (`gpt-realtime-2025-08-28`) belongs to; none for models we have no
- * prices for (Azure deployment names, new models). */
+ * (`gpt-realtime-2025-08-28`) is billed as; none for models we have no
+ * prices for (Azure deployment names, new models, the first preview). */
 std::optional<Prices> published_prices (std::string_view model);
 
 /* What @usage costs at @prices, in USD. Cached input is billed at the

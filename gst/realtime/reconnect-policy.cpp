@@ -44,7 +44,10 @@ ReconnectPolicy::is_retryable_failure (guint http_status, const GError *error)
 {
   if (http_status != 0)
     return is_retryable_http (http_status);
-  if (error != nullptr && error->domain == G_TLS_ERROR)
+  /* Settings, not the network: trying again gives the same answer. */
+  if (error != nullptr && (error->domain == G_TLS_ERROR
+          || error->domain == G_URI_ERROR || error->domain == G_FILE_ERROR
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)))
     return false;
   if (error != nullptr && g_error_matches (error, G_IO_ERROR,
           G_IO_ERROR_CANCELLED))

@@ -325,6 +325,7 @@ struct GstRealtimeBinSettings
   std::string url = DEFAULT_URL;
   std::string model = DEFAULT_MODEL;
   std::string api_key;          /* never logged, never readable */
+  bool api_key_explicit = false;        /* not from OPENAI_API_KEY */
   std::string ca_file;
   std::string client_secret_url;
   GstRealtimeAuth auth = GST_REALTIME_AUTH_AUTO;
@@ -342,6 +343,9 @@ struct GstRealtimeBinSettings
   guint rollover_margin_s = DEFAULT_ROLLOVER_MARGIN_S;
   guint max_incoming_payload = DEFAULT_MAX_INCOMING_PAYLOAD;
   std::shared_ptr<const GstStructure> prices;   /* the `prices` override */
+  /* A refused `prices` value set while no bus could take the warning
+   * (e.g. on a launch line): warned about at READY->PAUSED. */
+  std::string prices_problem;
 };
 
 /* What exists only while the element runs. */
@@ -1190,9 +1194,18 @@ gst_realtime_bin_set_property (GObject * object, guint prop_id,
   std::string problem;
   if (prop_id == PROP_PRICES && gst_value_get_structure (value)
       && !realtime_prices_valid (gst_value_get_structure (value), problem)) {
-    GST_ELEMENT_WARNING (object, LIBRARY, SETTINGS,
-        ("The prices property was not changed: %s.", problem.c_str ()),
-        (nullptr));
+    GST_WARNING_OBJECT (object, "prices refused: %s", problem.c_str ());
+    GstBus *bus = gst_element_get_bus (GST_ELEMENT (object));
+    if (bus != nullptr) {
+      gst_object_unref (bus);
+      GST_ELEMENT_WARNING (object, LIBRARY, SETTINGS,
+          ("The prices property was not changed: %s.", problem.c_str ()),
+          (nullptr));
+    } else {
+      GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
+      std::lock_guard < std::mutex > lk (st->lock);
+      st->prices_problem = problem;
+    }
     return;
   }
   gst_realtime_bin_store_property (object, prop_id, value, pspec);
@@ -1273,6 +1286,7 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_API_KEY:
       st->api_key = string_or_empty (value);
+      st->api_key_explicit = true;
       break;
     case PROP_CA_FILE:
       st->ca_file = string_or_empty (value);
@@ -1550,12 +1564,14 @@ static gboolean
 gst_realtime_bin_start (GstRealtimeBin * self)
 {
   RealtimeConversationConfig config;
+  std::string prices_problem;
   {
     GstRealtimeBinSettings *st = self->settings;
     std::lock_guard < std::mutex > lk (st->lock);
     config.url = st->url;
     config.model = st->model;
     config.api_key = st->api_key;
+    config.api_key_explicit = st->api_key_explicit;
     config.ca_file = st->ca_file;
     config.client_secret_url = st->client_secret_url;
     config.api_key_header = st->auth == GST_REALTIME_AUTH_API_KEY
@@ -1576,7 +1592,12 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.rollover_margin_s = st->rollover_margin_s;
     config.max_incoming_payload = st->max_incoming_payload;
     config.prices = st->prices;
+    prices_problem.swap (st->prices_problem);
   }
+  if (!prices_problem.empty ())
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("The prices property was not changed: %s.", prices_problem.c_str ()),
+        (nullptr));
   config.function_call = [self](const std::string & call_id,
       const std::string & name, const std::string & arguments)
       -> std::optional < std::string > {
@@ -1595,6 +1616,17 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("The url property must be a ws:// or wss:// URL, not \"%s\".",
             config.url.c_str ()), (nullptr));
+    return FALSE;
+  }
+
+  std::string problem;
+  if (!config.client_secret_url.empty ()
+      && !realtime::check_client_secret_url (config.client_secret_url,
+          problem)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The client-secret-url property \"%s\" cannot be used: %s.",
+            realtime::redact_url (config.client_secret_url).c_str (),
+            problem.c_str ()), (nullptr));
     return FALSE;
   }
 

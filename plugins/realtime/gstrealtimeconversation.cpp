@@ -1103,13 +1103,15 @@ State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
       });
   realtime::ClientSecretFetch::Options request;
   request.url = config.client_secret_url;
-  if (!config.api_key.empty ())
+  /* Only a key given to the element: OPENAI_API_KEY is the account's key,
+   * which must not travel to a backend. */
+  if (config.api_key_explicit && !config.api_key.empty ())
     request.headers.push_back (realtime::auth_header (config.api_key, false));
   request.body = realtime::client_secret_request_body (config.model,
       kClientSecretTtlS);
   request.ca_file = config.ca_file;
   GST_INFO_OBJECT (bin, "connection %u: asking %s for a client secret", id,
-      config.client_secret_url.c_str ());
+      realtime::redact_url (config.client_secret_url).c_str ());
   fetch->start (std::move (request));
   fetches[id] = std::move (fetch);
 }
@@ -1121,29 +1123,42 @@ secret_failure (const State * st,
     const realtime::ClientSecretFetch::Result & r, bool *retryable,
     gint * code)
 {
-  const std::string &url = st->config.client_secret_url;
+  std::string url = realtime::redact_url (st->config.client_secret_url);
   std::string said = r.server_message.empty ()? "" : ": " + r.server_message;
+  guint status = r.http_status;
   *code = GST_RESOURCE_ERROR_OPEN_READ;
-  if (r.http_status == 0) {
+  *retryable = false;
+  if (status == 0) {
     *retryable = realtime::ReconnectPolicy::is_retryable_failure (0, r.error);
+    if (r.error && r.error->domain == G_TLS_ERROR)
+      return "The client-secret URL " + url + "'s TLS certificate was not "
+          "accepted (" + r.error->message + "). ca-file, when set, is the "
+          "only trust for it as for the Realtime API";
     return "Could not get a client secret from " + url + " (" +
         (r.error ? r.error->message : "no answer") + "). Check the "
         "client-secret-url property and that the backend is reachable";
   }
-  *retryable = realtime::ReconnectPolicy::is_retryable_failure (r.http_status,
-      nullptr);
-  if (r.http_status == 200)
+  if (status >= 200 && status < 300)
     return "The client-secret URL " + url + " answered without a usable "
         "client secret (" + r.problem + "). It must answer like OpenAI's "
         "POST /v1/realtime/client_secrets: {\"value\": \"ek_…\", …}";
-  if (r.http_status == 401 || r.http_status == 403) {
+  if (status >= 300 && status < 400)
+    return "The client-secret URL " + url + " redirects (HTTP " +
+        std::to_string (status) + ")" + (r.location.empty ()? "" : " to " +
+        r.location) + "; redirects are not followed (the request is a POST "
+        "with a credential): set client-secret-url to the final URL";
+  if (status == 401 || status == 403) {
     *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
     return "The client-secret URL " + url + " refused the request (HTTP " +
-        std::to_string (r.http_status) + said + "). With client-secret-url "
-        "set, the api-key property is the credential sent to that URL";
+        std::to_string (status) + said + "). With client-secret-url set, the "
+        "api-key property is the credential sent to that URL";
   }
+  /* A backend's own trouble (any 5xx, from it or a proxy in front) or
+   * rate limit passes. */
+  *retryable = status == 408 || status == 429 || (status >= 500
+      && status < 600);
   return "The client-secret URL " + url + " answered HTTP " +
-      std::to_string (r.http_status) + said;
+      std::to_string (status) + said;
 }
 
 static void
@@ -1170,7 +1185,8 @@ secret_fetched (State * st, guint id,
   if (!next && id != st->conn)
     return;                     /* a link let go meanwhile */
 
-  if (result.http_status == 200 && result.problem.empty ()) {
+  if (result.http_status >= 200 && result.http_status < 300
+      && result.problem.empty ()) {
     GST_INFO_OBJECT (st->bin, "connection %u: got a client secret%s", id,
         result.secret.expires_at ? (" valid until " +
             std::to_string (result.secret.expires_at)).c_str () : "");

@@ -25,6 +25,7 @@ struct RealtimeConversationConfig
   std::string url;
   std::string model;
   std::string api_key;          /* never logged */
+  bool api_key_explicit;        /* set on the element, not OPENAI_API_KEY */
   bool api_key_header;          /* Azure's `api-key` header, not Bearer */
   std::string ca_file;          /* PEM; empty: the system's trust store */
   /* Ephemeral secrets from here before each connection; api_key is then

@@ -6,6 +6,8 @@
 
 #include "gstrealtimeprices.h"
 
+#include <cmath>
+
 namespace {
 
 struct Field {
@@ -50,6 +52,9 @@ realtime_prices_valid (const GstStructure * prices, std::string & problem)
 {
   for (gint i = 0; i < gst_structure_n_fields (prices); i++) {
     const gchar *name = gst_structure_nth_field_name (prices, i);
+    /* What reading the property adds: a read value can be set back. */
+    if (g_str_equal (name, "model") || g_str_equal (name, "as-of"))
+      continue;
     bool known = false;
     for (const Field & f : kFields)
       known = known || g_str_equal (name, f.name);
@@ -61,7 +66,7 @@ realtime_prices_valid (const GstStructure * prices, std::string & problem)
       return false;
     }
     std::optional<double> v = number (prices, name);
-    if (!v || *v < 0 || *v != *v) {
+    if (!v || !std::isfinite (*v) || *v < 0) {
       problem = std::string ("field \"") + name + "\" must be a number of "
           "USD per million tokens, 0 or more";
       return false;

@@ -12,10 +12,12 @@
 #include "../../gst/realtime/simulator/client-secrets.h"
 
 #include <gst/realtime/client-secret.h>
+#include <gst/realtime/endpoint.h>
 
 #include <libsoup/soup.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace rtb;
@@ -35,7 +37,8 @@ static const char *kScenario = R"({"turns":[
  * adding its own instructions; the simulator's answer is passed back. */
 class Backend {
 public:
-  enum class Mode { Forward, Refuse, Garbage, Unavailable_once };
+  enum class Mode { Forward, Refuse, Garbage, Unavailable_once, Redirect,
+    Hang };
 
   Backend (std::string upstream, Mode mode)
       : upstream_ (std::move (upstream)), mode_ (mode)
@@ -85,6 +88,12 @@ public:
   std::atomic<guint> requests {0};
   std::atomic<guint> forwarded {0};
   std::atomic<bool> wrong_token {false};
+  /* The Authorization header of the last request ("" when none). */
+  std::string authorization () const
+  {
+    std::lock_guard<std::mutex> lk (lock_);
+    return authorization_;
+  }
 
 private:
   static void on_request (SoupServer *, SoupServerMessage *msg, const char *,
@@ -101,6 +110,19 @@ private:
         (soup_server_message_get_request_headers (msg), "Authorization");
     if (g_strcmp0 (auth, (std::string ("Bearer ") + kTestKey).c_str ()) != 0)
       self->wrong_token = true;
+    {
+      std::lock_guard<std::mutex> lk (self->lock_);
+      self->authorization_ = auth ? auth : "";
+    }
+    if (self->mode_ == Mode::Redirect) {
+      soup_server_message_set_redirect (msg, 307,
+          "https://elsewhere.example/secret?token=do-not-show");
+      return;
+    }
+    if (self->mode_ == Mode::Hang) {
+      soup_server_message_pause (msg);    /* never answers */
+      return;
+    }
     if (self->mode_ == Mode::Refuse) {
       answer (401, R"({"error":{"message":"This device is not enrolled.",)"
           R"("type":"invalid_request_error","param":null,"code":null}})");
@@ -150,6 +172,8 @@ private:
 
   std::string upstream_;
   Mode mode_;
+  mutable std::mutex lock_;
+  std::string authorization_;
   GMainContext *context_ = nullptr;
   GMainLoop *loop_ = nullptr;
   SoupServer *server_ = nullptr;
@@ -351,6 +375,138 @@ GST_START_TEST (test_backend_unavailable_is_retried)
 }
 GST_END_TEST;
 
+/* A redirect is not followed (the POST carries a credential): an error
+ * that says where it points, without its query. */
+GST_START_TEST (test_redirect_not_followed)
+{
+  std::string url;
+  guint requests = 0;
+  g_autoptr (GError) err = backend_error ("redirect", Backend::Mode::Redirect,
+      &url, &requests);
+  fail_unless (strstr (err->message, "redirects (HTTP 307) to "
+          "https://elsewhere.example/secret; redirects are not followed")
+      != nullptr, "%s", err->message);
+  fail_if (strstr (err->message, "do-not-show") != nullptr);
+  fail_unless_equals_int (requests, 1);
+}
+GST_END_TEST;
+
+/* OPENAI_API_KEY is the account's key: with client-secret-url it is not
+ * sent to the backend, only an api-key set on the element is. */
+GST_START_TEST (test_environment_key_stays_home)
+{
+  auto sim = start_simulator (account_sim ("environment"));
+  Backend backend (secrets_url (*sim), Backend::Mode::Forward);
+  g_setenv ("OPENAI_API_KEY", "sk-proj-the-account-key", TRUE);
+  {
+    Run run ("appsrc name=src ! realtimebin name=rt url=" + sim->url ()
+        + " turn-detection=none client-secret-url=" + backend.url ()
+        + " rt.src_audio ! fakesink sync=false async=false");
+    push_to_talk_turn (run);
+  }
+  g_unsetenv ("OPENAI_API_KEY");
+  sim->stop ();
+  fail_unless_equals_string (backend.authorization ().c_str (), "");
+}
+GST_END_TEST;
+
+/* A client-secret-url that cannot work fails the state change at once,
+ * not after the reconnect attempts. */
+GST_START_TEST (test_unusable_url_refused_at_start)
+{
+  const char *bad[] = {"backend.example.com/secret",
+    "ftp://backend.example.com/secret", "http://backend.example.com/secret",
+    "http://192.0.2.1/secret"};
+  for (const char *url : bad) {
+    GstElement *pipeline = gst_parse_launch (("appsrc ! realtimebin name=rt "
+            "url=ws://127.0.0.1:9/v1/realtime client-secret-url=" +
+            std::string (url)).c_str (), nullptr);
+    BusLog bus (pipeline);
+    fail_unless_equals_int (gst_element_set_state (pipeline,
+            GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    GstMessage *m = bus.wait (is_type (GST_MESSAGE_ERROR), 1000, true);
+    fail_unless (m != nullptr, "%s", url);
+    g_autoptr (GError) err = nullptr;
+    gst_message_parse_error (m, &err, nullptr);
+    fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+            GST_RESOURCE_ERROR_SETTINGS), "%s: %s", url, err->message);
+    fail_unless (strstr (err->message, "client-secret-url") != nullptr);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+  }
+  std::string problem;
+  fail_unless (realtime::check_client_secret_url ("http://localhost:8/s",
+          problem));
+  fail_unless (realtime::check_client_secret_url ("http://[::1]:8/s",
+          problem));
+  fail_unless (realtime::check_client_secret_url ("https://b.example/s",
+          problem));
+  std::string redacted = realtime::redact_url
+      ("https://user:pw@b.example:8443/s?token=x#f");
+  fail_unless_equals_string (redacted.c_str (), "https://b.example:8443/s");
+}
+GST_END_TEST;
+
+/* Each session of a rollover opens with a secret of its own. */
+GST_START_TEST (test_rollover_fetches_a_secret)
+{
+  SimulatorOptions o = account_sim ("rollover");
+  o.session_lifetime_s = 4;
+  o.pace = 1.0;
+  auto sim = start_simulator (std::move (o));
+  Backend backend (secrets_url (*sim), Backend::Mode::Forward);
+  guint64 rollovers = 0;
+  {
+    Run run (pipeline_text (*sim, "appsrc name=src", "rollover-margin-s=3 "
+            "client-secret-url=" + backend.url ()));
+    run.set_input_caps (kS16Mono24kCaps);
+    run.play ();
+    run.wait_connected ();
+    /* 3 s of quiet input at real time: sessions that roll over after 1 s. */
+    Pcm input = to_s16 (render_signal (24000, 1, 3000, {}));
+    GstClockTime pts = 0;
+    gint64 start = g_get_monotonic_time ();
+    for (gsize i = 0; i < input.size (); i += 2400) {
+      pts = run.push (Pcm (input.begin () + i, input.begin () + MIN (i + 2400,
+                      input.size ())), pts);
+      gint64 due = start + (gint64) (i + 2400) / 24 * 1000;
+      gint64 now = g_get_monotonic_time ();
+      if (due > now)
+        g_usleep (due - now);
+    }
+    run.end_of_stream ();
+    run.wait_eos ();
+    rollovers = stats_field (run.bin, "rollovers");
+  }
+  sim->stop ();
+  fail_unless (rollovers >= 1);
+  fail_unless_equals_int (backend.requests, rollovers + 1);
+  guint with_secret = 0;
+  for (const std::string &a : notes ("rollover", "auth"))
+    with_secret += g_str_has_suffix (a.c_str (), ":client_secret");
+  fail_unless_equals_int (with_secret, rollovers + 1);
+}
+GST_END_TEST;
+
+/* Bins torn down while their secret request hangs: nothing waits on the
+ * backend, nothing leaks (LeakSanitizer in the sanitizer build). */
+GST_START_TEST (test_teardown_while_fetching)
+{
+  auto sim = start_simulator (account_sim ("teardown"));
+  Backend backend (secrets_url (*sim), Backend::Mode::Hang);
+  for (int i = 0; i < 10; i++) {
+    Run run (pipeline_text (*sim, "appsrc name=src", "turn-detection=none "
+            "client-secret-url=" + backend.url ()));
+    run.set_input_caps (kS16Mono24kCaps);
+    run.play ();
+    g_usleep (i * 3000);
+  }
+  fail_unless (backend.requests >= 1);
+  fail_unless_equals_int (sim->connection_count (), 0);
+  sim->stop ();
+}
+GST_END_TEST;
+
 /* The request body a backend can forward to OpenAI as is, and the answer
  * parser. */
 GST_START_TEST (test_request_and_answer_format)
@@ -380,8 +536,10 @@ GST_START_TEST (test_request_and_answer_format)
     fail_if (problem.empty ());
     fail_if (problem.find ("ek_") != std::string::npos, "%s", problem.c_str ());
   }
-  fail_unless_equals_string (realtime::api_error_message (R"({"error":)"
-          R"({"message":"No."}})").c_str (), "No.");
+  /* Kept in a variable: the check reads it after the statement. */
+  std::string message = realtime::api_error_message (R"({"error":)"
+      R"({"message":"No."}})");
+  fail_unless_equals_string (message.c_str (), "No.");
   fail_unless (realtime::api_error_message ("<html>").empty ());
 }
 GST_END_TEST;
@@ -454,6 +612,11 @@ realtimebin_client_secret_suite (void)
   tcase_add_test (tc, test_backend_refuses);
   tcase_add_test (tc, test_backend_answers_garbage);
   tcase_add_test (tc, test_backend_unavailable_is_retried);
+  tcase_add_test (tc, test_redirect_not_followed);
+  tcase_add_test (tc, test_environment_key_stays_home);
+  tcase_add_test (tc, test_unusable_url_refused_at_start);
+  tcase_add_test (tc, test_rollover_fetches_a_secret);
+  tcase_add_test (tc, test_teardown_while_fetching);
   tcase_add_test (tc, test_request_and_answer_format);
   tcase_add_test (tc, test_simulator_secret_store);
   return s;

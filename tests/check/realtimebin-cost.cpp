@@ -62,6 +62,13 @@ GST_START_TEST (test_estimate_with_cached_details)
   u.input_cached_audio_tokens = 900;
   fail_unless (realtime::estimate_cost_usd (u, p) > 0);
   check_near (realtime::estimate_cost_usd (realtime::Usage (), p), 0, "none");
+
+  /* Totals only (no per-kind details): counted as text. */
+  realtime::Usage totals;
+  totals.input_tokens = 1000;
+  totals.output_tokens = 100;
+  check_near (realtime::estimate_cost_usd (totals, p),
+      (1000 * 4 + 100 * 24) / 1e6, "totals only");
 }
 GST_END_TEST;
 
@@ -77,6 +84,11 @@ GST_START_TEST (test_published_prices)
   check_near (mini->audio_output, 20, "mini audio out");
   fail_if (realtime::published_prices ("my-azure-deployment").has_value ());
   fail_if (realtime::published_prices ("gpt-realtime-2.1-2025").has_value ());
+  /* The first preview was dearer than its successors: no guess. */
+  fail_if (realtime::published_prices
+      ("gpt-4o-realtime-preview-2024-10-01").has_value ());
+  fail_unless (realtime::published_prices
+      ("gpt-4o-realtime-preview-2024-12-17").has_value ());
   fail_if (realtime::published_prices ("").has_value ());
   fail_unless_equals_int (strlen (realtime::kPricesAsOf), 10);
 }
@@ -262,12 +274,45 @@ GST_START_TEST (test_bad_prices_refused)
   g_object_get (bin, "prices", &prices, nullptr);
   check_near (double_field (prices, "audio-output"), 50, "unchanged");
   gst_structure_free (prices);
+  /* What reads back can be set back (model and as-of are ignored). */
+  g_object_set (bin, "prices", nullptr, nullptr);
+  g_object_get (bin, "prices", &prices, nullptr);
+  gst_structure_set (prices, "audio-output", G_TYPE_DOUBLE, 48.0, nullptr);
+  g_object_set (bin, "prices", prices, nullptr);
+  gst_structure_free (prices);
+  g_object_get (bin, "prices", &prices, nullptr);
+  check_near (double_field (prices, "audio-output"), 48, "round trip");
+  gst_structure_free (prices);
+  bus.drain ();
+  gsize warned = 0;
+  for (GstMessage *m : bus.messages)
+    warned += GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING;
+  fail_unless_equals_int (warned, 3);
   /* NULL goes back to the published prices. */
   g_object_set (bin, "prices", nullptr, nullptr);
   g_object_get (bin, "prices", &prices, nullptr);
   check_near (double_field (prices, "audio-output"), 64, "published");
   gst_structure_free (prices);
   gst_object_unref (pipeline);
+}
+GST_END_TEST;
+
+/* A bad value on a launch line (no bus yet) is warned about when the
+ * element starts, not lost. */
+GST_START_TEST (test_bad_prices_on_launch_line)
+{
+  auto sim = start_simulator (sim_options (kLogDir, "launch", kScenario));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+          "prices=\"realtime-prices,audio-outptu=48.0\""));
+  run.set_input_caps (kS16Mono24kCaps);
+  run.play ();
+  run.wait_connected ();
+  std::vector<std::string> w = warnings (run);
+  fail_unless_equals_int (w.size (), 1);
+  fail_unless (w[0].find ("unknown field \"audio-outptu\"")
+      != std::string::npos, "%s", w[0].c_str ());
+  run.stop ();
+  sim->stop ();
 }
 GST_END_TEST;
 
@@ -285,6 +330,7 @@ realtimebin_cost_suite (void)
   tcase_add_test (tc, test_prices_override);
   tcase_add_test (tc, test_unknown_model);
   tcase_add_test (tc, test_bad_prices_refused);
+  tcase_add_test (tc, test_bad_prices_on_launch_line);
   return s;
 }
 
