@@ -36,12 +36,12 @@ using realtime::sim::Scenario;
 using realtime::sim::Simulator;
 using realtime::sim::SimulatorOptions;
 
-/* A key the simulator accepts unless told otherwise; it must never show up
- * in anything the element posts or logs. */
 /* The protocol's audio format, as caps. */
 static const char *const kS16Mono24kCaps =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
+/* A key the simulator accepts unless told otherwise; it must never show up
+ * in anything the element posts or logs. */
 static const char *const kTestKey = "sk-test-0123456789-never-print-me";
 
 /* String equality for std::string and C strings alike. Unlike
