@@ -26,8 +26,8 @@ start_simulator () {
   "$sim" --port 0 "$@" >"$out" 2>>simulator.log &
   pids+=($!)
   for _ in $(seq 200); do
-    [ -s "$out" ] || kill -0 "${pids[-1]}" 2>/dev/null || break
     [ -s "$out" ] && break
+    kill -0 "${pids[-1]}" 2>/dev/null || break  # it exited: see its log
     sleep 0.05
   done
   read -r port <"$out" || fail "the simulator did not start: $(cat simulator.log)"
