@@ -183,9 +183,10 @@ reply_server_new (ReplyRelay * relay, const gchar * address, gint port,
     return NULL;
   }
   g_source_attach (server->source, NULL);
-  server->url = g_strdup_printf ("rtsp://%s:%d%s",
-      is_any_address (address) ? "127.0.0.1" : address,
-      gst_rtsp_server_get_bound_port (server->server), mount);
+  const gchar *host = is_any_address (address) ? "127.0.0.1" : address;
+  gboolean ipv6 = strchr (host, ':') != NULL;
+  server->url = g_strdup_printf ("rtsp://%s%s%s:%d%s", ipv6 ? "[" : "", host,
+      ipv6 ? "]" : "", gst_rtsp_server_get_bound_port (server->server), mount);
   return server;
 }
 
