@@ -3,8 +3,9 @@
  * Serves what an IP camera serves, for the example-rtsp-bridge test:
  *
  *   /pcmu           video (JPEG) + audio (PCMU 8 kHz) + an ONVIF backchannel
+ *                   taking PCMU
  *   /aac            video (JPEG) + audio (AAC, mpeg4-generic, 16 kHz) + an
- *                   ONVIF backchannel
+ *                   ONVIF backchannel taking PCMA
  *   /nobackchannel  audio (PCMU 8 kHz) only, no backchannel
  *   /video          video only
  *
@@ -49,11 +50,12 @@ static const struct
   "samplesperbuffer=" #samples_per_20ms " ! " \
   "audio/x-raw,rate=" #rate ",channels=1 "
 
+/* A G.711 backchannel, decoded and recorded raw; printf arguments: payload
+ * type, encoding name, its depayloader and decoder, the file. */
 #define BACKCHANNEL \
   "( capsfilter name=depay_backchannel caps=\"application/x-rtp," \
-  "media=audio,payload=0,clock-rate=8000,encoding-name=PCMU\" ! " \
-  "rtppcmudepay ! mulawdec ! filesink buffer-mode=unbuffered async=false " \
-  "location=\"%s\" )"
+  "media=audio,payload=%d,clock-rate=8000,encoding-name=%s\" ! %s ! %s ! " \
+  "filesink buffer-mode=unbuffered async=false location=\"%s\" )"
 
 typedef struct
 {
@@ -127,14 +129,22 @@ on_media_configure (G_GNUC_UNUSED GstRTSPMediaFactory * factory,
 
 static void
 mount (GstRTSPServer * server, Camera * camera, const gchar * path,
-    const gchar * launch, const gchar * backchannel_file)
+    const gchar * launch, const gchar * backchannel_codec,
+    const gchar * record_dir)
 {
   GstRTSPMountPoints *mounts = gst_rtsp_server_get_mount_points (server);
   GstRTSPMediaFactory *factory;
   gchar *launch_line = g_strdup_printf ("( %s )", launch);
 
-  if (backchannel_file) {
-    gchar *backchannel = g_strdup_printf (BACKCHANNEL, backchannel_file);
+  if (backchannel_codec) {
+    gboolean pcmu = g_str_equal (backchannel_codec, "PCMU");
+    gchar *name = g_strdup_printf ("backchannel-%s.raw", path + 1);
+    gchar *file = g_build_filename (record_dir, name, NULL);
+    gchar *backchannel = g_strdup_printf (BACKCHANNEL, pcmu ? 0 : 8,
+        backchannel_codec, pcmu ? "rtppcmudepay" : "rtppcmadepay",
+        pcmu ? "mulawdec" : "alawdec", file);
+    g_free (name);
+    g_free (file);
     factory = gst_rtsp_onvif_media_factory_new ();
     gst_rtsp_onvif_media_factory_set_backchannel_launch
         (GST_RTSP_ONVIF_MEDIA_FACTORY (factory), backchannel);
@@ -193,19 +203,15 @@ main (int argc, char **argv)
   gst_rtsp_server_set_service (server, service);
   g_free (service);
 
-  gchar *pcmu_file = g_build_filename (record_dir, "backchannel-pcmu.raw",
-      NULL);
-  gchar *aac_file = g_build_filename (record_dir, "backchannel-aac.raw", NULL);
   mount (server, &camera, "/pcmu",
-      VIDEO VOICE (8000, 160) "! mulawenc ! rtppcmupay name=pay1", pcmu_file);
+      VIDEO VOICE (8000, 160) "! mulawenc ! rtppcmupay name=pay1", "PCMU",
+      record_dir);
   mount (server, &camera, "/aac",
       VIDEO VOICE (16000, 320) "! avenc_aac ! rtpmp4gpay name=pay1 pt=97",
-      aac_file);
+      "PCMA", record_dir);
   mount (server, &camera, "/nobackchannel",
-      VOICE (8000, 160) "! mulawenc ! rtppcmupay name=pay0", NULL);
-  mount (server, &camera, "/video", VIDEO, NULL);
-  g_free (pcmu_file);
-  g_free (aac_file);
+      VOICE (8000, 160) "! mulawenc ! rtppcmupay name=pay0", NULL, NULL);
+  mount (server, &camera, "/video", VIDEO, NULL, NULL);
 
   GSource *source = gst_rtsp_server_create_source (server, NULL, &error);
   if (source == NULL) {

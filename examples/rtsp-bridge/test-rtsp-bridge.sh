@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the RTSP camera bridge offline: a loopback camera (rtsp-test-camera:
-# PCMU or AAC audio beside video, an ONVIF backchannel that records what it
-# gets), the simulator, the bridge, and an RTSP client recording the
-# bridge's output. Checks that one full turn reaches the output stream and
-# the camera's backchannel, then the bridge's errors.
+# PCMU or AAC audio beside video, an ONVIF backchannel taking PCMU or PCMA
+# that records what it gets), the simulator, the bridge, and an RTSP client
+# recording the bridge's output. Checks that one full turn reaches the
+# output stream and the camera's backchannel, then the bridge's errors.
 # Usage: test-rtsp-bridge.sh SIMULATOR BRIDGE CAMERA SCENARIO EXAMPLES_MD
 #            SYSTEM_PLUGIN_DIR WORKDIR
 set -euo pipefail
@@ -102,10 +102,11 @@ pids+=("$camera_pid")
 wait_for camera.out '^[0-9]+$' "$camera_pid"
 camera_port=$(head -n1 camera.out)
 
-# turn NAME MOUNT BRIDGE_COMMAND: one question from the camera, the reply
-# recorded from the bridge's stream and the camera's backchannel.
+# turn NAME MOUNT BRIDGE_COMMAND BACKCHANNEL_CODEC: one question from the
+# camera, the reply recorded from the bridge's stream and the camera's
+# backchannel.
 turn() {
-  local name=$1 mount=$2 bridge_command=$3
+  local name=$1 mount=$2 bridge_command=$3 backchannel_codec=$4
   mkdir "$name"
   pushd "$name" >/dev/null
 
@@ -122,6 +123,8 @@ turn() {
   wait_for bridge.out '^serving rtsp://' "$bridge_pid"
   OUTPUT=$(awk '/^serving/ {print $2; exit}' bridge.out)
   wait_for bridge.out '^camera audio: ' "$bridge_pid"
+  grep -q "^backchannel: $backchannel_codec 8000 Hz" bridge.out ||
+    fail "no $backchannel_codec backchannel"
   wait_for bridge.out '^realtime: connected' "$bridge_pid"
 
   (export GST_PLUGIN_PATH_1_0=$system_plugins GST_REGISTRY=$system_registry
@@ -159,8 +162,8 @@ turn() {
     $(audio_stats -t raw -r 8000 -e signed -b 16 -c 1 "backchannel-$mount.raw") 0.8
 }
 
-turn pcmu-camera pcmu "$BRIDGE_UDP"
-turn aac-camera-over-tcp aac "$BRIDGE_TCP"
+turn pcmu-camera pcmu "$BRIDGE_UDP" PCMU
+turn aac-camera-over-tcp aac "$BRIDGE_TCP" PCMA
 
 # --- Errors: a clear message and exit status 1 ---------------------------
 eval "exec $SIMULATOR" >simulator.out 2>&1 &
