@@ -7,17 +7,17 @@ namespace assistant {
 
 namespace {
 
-/* The live silence keeps the conversation open, as a quiet microphone
- * would: realtimebin ends the conversation when its input ends. A WAV file
- * is mixed into it, so it is heard in real time, then silence. clocksync
- * makes the file live too: audiomixer, with a non-live input beside a
- * live one that has not started yet, may mix seconds of the file at
- * once. */
+/* The silence keeps the conversation open, as a quiet microphone would:
+ * realtimebin ends the conversation when its input ends. A WAV file is
+ * played first (concat), and clocksync makes it all real time. Not a mixer
+ * with a live silence: a loaded machine makes it drop the file's buffers
+ * as late, and the question is never heard. */
 const char SILENCE[] = "audiotestsrc wave=silence is-live=true";
-const char MIXED_FILE[] = "filesrc name=input-file ! wavparse name=input-file-parse ! "
-    "audioconvert ! audioresample ! clocksync name=input-file-end ! mix. "
-    "audiotestsrc wave=silence is-live=true ! audioconvert ! audioresample ! "
-    "mix. audiomixer name=mix ! audio/x-raw,rate=24000,channels=1";
+const char FILE_THEN_SILENCE[] = "filesrc name=input-file ! "
+    "wavparse name=input-file-parse ! audioconvert name=input-file-end ! "
+    "file-then-silence. audiotestsrc wave=silence ! file-then-silence. "
+    "concat name=file-then-silence ! audioconvert ! audioresample ! "
+    "audio/x-raw,rate=24000,channels=1 ! clocksync";
 
 std::string
 describe (const Options &options)
@@ -28,7 +28,7 @@ describe (const Options &options)
   else if (options.input == "silence")
     d = SILENCE;
   else
-    d = MIXED_FILE;
+    d = FILE_THEN_SILENCE;
   d += " ! realtimebin name=rt rt.src_audio ! audioconvert ! ";
   if (options.output == "auto")
     d += "audioresample ! autoaudiosink";

@@ -32,18 +32,19 @@ INPUT_FILE_HEARD = "realtime-assistant-input-file-heard"
 # A line from another thread, printed in order with the bus messages.
 PRINT = "realtime-assistant-print"
 
-# The live silence keeps the conversation open, as a quiet microphone would:
+# The silence keeps the conversation open, as a quiet microphone would:
 # realtimebin ends the conversation when its input ends. A WAV file is
-# mixed into it, so it is heard in real time, then silence. clocksync makes
-# the file live too: audiomixer, with a non-live input beside a live one
-# that has not started yet, may mix seconds of the file at once.
+# played first (concat), and clocksync makes it all real time. Not a mixer
+# with a live silence: a loaded machine makes it drop the file's buffers as
+# late, and the question is never heard.
 SILENCE = "audiotestsrc wave=silence is-live=true"
-MIXED_FILE = ("filesrc name=input-file ! wavparse name=input-file-parse ! "
-              "audioconvert ! audioresample ! clocksync name=input-file-end ! "
-              "mix. "
-              "audiotestsrc wave=silence is-live=true ! audioconvert ! "
-              "audioresample ! mix. audiomixer name=mix ! "
-              "audio/x-raw,rate=24000,channels=1")
+FILE_THEN_SILENCE = ("filesrc name=input-file ! "
+                     "wavparse name=input-file-parse ! "
+                     "audioconvert name=input-file-end ! file-then-silence. "
+                     "audiotestsrc wave=silence ! file-then-silence. "
+                     "concat name=file-then-silence ! "
+                     "audioconvert ! audioresample ! "
+                     "audio/x-raw,rate=24000,channels=1 ! clocksync")
 
 
 def say(line):
@@ -125,7 +126,7 @@ def build_pipeline(options):
     elif options.input == "silence":
         description = SILENCE
     else:
-        description = MIXED_FILE
+        description = FILE_THEN_SILENCE
     description += " ! realtimebin name=rt rt.src_audio ! audioconvert ! "
     if options.output == "auto":
         description += "audioresample ! autoaudiosink"
