@@ -1065,24 +1065,28 @@ gst_realtime_bin_build (GstRealtimeBin * self)
   GstCaps *native = gst_caps_from_string (NATIVE_AUDIO_CAPS);
   GstCaps *text = gst_caps_from_string ("text/x-raw, format = (string) utf8");
 
+  /* Children's names are prefixed: a launch line's references ("input.")
+   * are looked up recursively and would find them otherwise. */
   self->input = GST_REALTIME_INPUT (g_object_new (GST_TYPE_REALTIME_INPUT,
-          "name", "input", nullptr));
-  self->audio_output = gst_realtime_output_new ("audio_output", native);
-  self->text_output = gst_realtime_output_new ("text_output", text);
+          "name", "realtimebin-input", nullptr));
+  self->audio_output = gst_realtime_output_new ("realtimebin-audio-output",
+      native);
+  self->text_output = gst_realtime_output_new ("realtimebin-text-output",
+      text);
   gst_bin_add_many (GST_BIN (self), GST_ELEMENT (self->input),
       GST_ELEMENT (self->audio_output), GST_ELEMENT (self->text_output),
       nullptr);
 
   GstElement *in_convert = gst_realtime_bin_make (self, "audioconvert",
-      "input_convert");
+      "realtimebin-input-convert");
   GstElement *in_resample = gst_realtime_bin_make (self, "audioresample",
-      "input_resample");
+      "realtimebin-input-resample");
   GstElement *in_caps = gst_realtime_bin_make (self, "capsfilter",
-      "input_caps");
+      "realtimebin-input-caps");
   GstElement *out_convert = gst_realtime_bin_make (self, "audioconvert",
-      "output_convert");
+      "realtimebin-output-convert");
   GstElement *out_resample = gst_realtime_bin_make (self, "audioresample",
-      "output_resample");
+      "realtimebin-output-resample");
 
   GstPad *sink_target = nullptr, *audio_target = nullptr;
   if (self->missing_factory == nullptr) {

@@ -83,6 +83,7 @@ GST_START_TEST (test_contract_names_types_defaults)
     {"replay-turns", G_TYPE_UINT, "20"},
     {"rollover-margin-s", G_TYPE_UINT, "120"},
     {"max-incoming-payload", G_TYPE_UINT, "16777216"},
+    {"client-secret-url", G_TYPE_STRING, nullptr},
   };
 
   for (const auto &p : props) {
@@ -216,6 +217,25 @@ GST_START_TEST (test_api_key_is_write_only)
 }
 GST_END_TEST;
 
+/* A launch line may name its own elements as it likes: references are
+ * looked up recursively, so realtimebin's children must not take the
+ * plain names ("input", "audio_output"…) users pick. */
+GST_START_TEST (test_launch_names_are_the_users)
+{
+  for (const char *name : {"input", "audio_output", "text_output",
+          "input_convert", "output_resample"}) {
+    std::string launch = std::string ("audiotestsrc num-buffers=1 ! ") + name
+        + ". concat name=" + name + " ! realtimebin name=rt";
+    g_autoptr (GError) error = nullptr;
+    GstElement *p = gst_parse_launch_full (launch.c_str (), nullptr,
+        GST_PARSE_FLAG_FATAL_ERRORS, &error);
+    fail_unless (p != nullptr, "%s: %s", launch.c_str (),
+        error ? error->message : "");
+    gst_object_unref (p);
+  }
+}
+GST_END_TEST;
+
 static Suite *
 realtimebin_properties_suite (void)
 {
@@ -228,6 +248,7 @@ realtimebin_properties_suite (void)
   tcase_add_test (tc, test_enum_nicks);
   tcase_add_test (tc, test_set_like_gst_launch);
   tcase_add_test (tc, test_api_key_is_write_only);
+  tcase_add_test (tc, test_launch_names_are_the_users);
   return s;
 }
 
