@@ -406,7 +406,7 @@ GST_START_TEST (test_environment_key_stays_home)
   }
   g_unsetenv ("OPENAI_API_KEY");
   sim->stop ();
-  fail_unless_equals_string (backend.authorization ().c_str (), "");
+  fail_unless_equals_str (backend.authorization (), "");
 }
 GST_END_TEST;
 
