@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* realtime-bench: N live full-duplex conversations in one process, for the
+ * live-concurrency benchmark (docs/performance.md). Each session is
+ *
+ *   audiotestsrc is-live (20 ms buffers) ! CAPS ! realtimebin
+ *     turn-detection=none ! fakesink sync=true   (src_audio; src_text too)
+ *
+ * and every --turn-s the bench commits the input and asks for a response,
+ * so input audio streams up while answers stream down. --mode floor runs
+ * the same pipeline shape with realtimebin replaced by GStreamer's own
+ * plumbing: the input converted to 24 kHz mono into a fakesink, and a live
+ * 24 kHz source (100 ms buffers, as the answers arrive) converted into a
+ * synced fakesink.
+ *
+ * After --warmup-s it measures for --seconds: CPU of this process (and of
+ * the simulator, --sim-pid, separately), RSS, responses, underruns (a gap
+ * in src_audio inside a response: a GAP event or a hole between two
+ * buffers of one response), late drops (QoS messages of the audio sinks).
+ * Prints one CSV line (--header prints the column names first).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/gst.h>
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Options {
+  gint sessions = 10;
+  gint seconds = 60;
+  gint warmup_s = 5;
+  gint turn_s = 3;
+  gchar *mode = nullptr;        /* realtimebin (default) or floor */
+  gchar *input = nullptr;       /* mono24 (default) or stereo48 */
+  gchar *url = nullptr;
+  gint sim_pid = 0;
+  gboolean header = FALSE;
+};
+
+/* One session's audio sink probe state (streaming thread). */
+struct Session {
+  GstElement *pipeline = nullptr;
+  GstElement *rt = nullptr;           /* null in floor mode */
+  std::atomic<guint> buffers {0};
+  std::atomic<guint> underruns {0};
+  std::atomic<guint> responses {0};
+  std::atomic<guint> late {0};
+  GstClockTime last_end = GST_CLOCK_TIME_NONE;
+  bool gap_since_buffer = false;
+};
+
+std::atomic<bool> measuring {false};
+
+/* src_audio reaches the sink: a buffer that continues a response (no
+ * DISCONT) after a GAP, or after a hole, is an underrun. */
+GstPadProbeReturn
+on_audio (GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+  auto *s = static_cast<Session *> (data);
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP)
+      s->gap_since_buffer = true;
+    else if (GST_EVENT_TYPE (ev) == GST_EVENT_FLUSH_STOP)
+      s->last_end = GST_CLOCK_TIME_NONE;
+    return GST_PAD_PROBE_OK;
+  }
+  GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
+  bool discont = GST_BUFFER_IS_DISCONT (b);
+  GstClockTime pts = GST_BUFFER_PTS (b);
+  if (measuring && !discont && GST_CLOCK_TIME_IS_VALID (s->last_end)
+      && (s->gap_since_buffer || (GST_CLOCK_TIME_IS_VALID (pts)
+              && pts > s->last_end + GST_MSECOND)))
+    s->underruns++;
+  if (GST_CLOCK_TIME_IS_VALID (pts) && GST_BUFFER_DURATION_IS_VALID (b))
+    s->last_end = pts + GST_BUFFER_DURATION (b);
+  s->gap_since_buffer = false;
+  s->buffers++;
+  return GST_PAD_PROBE_OK;
+}
+
+std::string
+pipeline_text (const Options &o)
+{
+  bool stereo = g_strcmp0 (o.input, "stereo48") == 0;
+  std::string caps = stereo ? "audio/x-raw,rate=48000,channels=2"
+      : "audio/x-raw,rate=24000,channels=1";
+  std::string samples = stereo ? "960" : "480";     /* 20 ms */
+  std::string src = "audiotestsrc is-live=true wave=sine freq=300 "
+      "volume=0.3 samplesperbuffer=" + samples + " ! " + caps;
+  if (g_strcmp0 (o.mode, "floor") == 0)
+    return src + " ! audioconvert ! audioresample ! "
+        "audio/x-raw,format=S16LE,rate=24000,channels=1 ! "
+        "fakesink name=in async=false "
+        "audiotestsrc is-live=true wave=silence samplesperbuffer=2400 ! "
+        "audio/x-raw,format=S16LE,rate=24000,channels=1 ! audioconvert ! "
+        "audioresample ! fakesink name=audio sync=true qos=true "
+        "max-lateness=20000000";
+  return src + " ! realtimebin name=rt turn-detection=none url="
+      + std::string (o.url) + " rt.src_audio ! fakesink name=audio sync=true qos=true max-lateness=20000000 "
+      "rt.src_text ! fakesink async=false";
+}
+
+gboolean
+on_bus (GstBus *, GstMessage *m, gpointer data)
+{
+  auto *s = static_cast<Session *> (data);
+  switch (GST_MESSAGE_TYPE (m)) {
+    case GST_MESSAGE_ERROR:{
+      GError *err = nullptr;
+      gst_message_parse_error (m, &err, nullptr);
+      g_printerr ("realtime-bench: error from %s: %s\n",
+          GST_MESSAGE_SRC_NAME (m), err->message);
+      g_error_free (err);
+      exit (1);
+    }
+    case GST_MESSAGE_QOS:
+      if (measuring)
+        s->late++;
+      break;
+    case GST_MESSAGE_ELEMENT:{
+      const GstStructure *st = gst_message_get_structure (m);
+      if (measuring && gst_structure_has_name (st, "realtime-response")
+          && g_strcmp0 (gst_structure_get_string (st, "event"), "done") == 0)
+        s->responses++;
+      break;
+    }
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+double
+cpu_seconds_self ()
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* utime + stime of another process, from /proc/PID/stat. */
+double
+cpu_seconds_of (int pid)
+{
+  if (pid <= 0)
+    return 0;
+  std::ifstream f ("/proc/" + std::to_string (pid) + "/stat");
+  std::string text ((std::istreambuf_iterator<char> (f)),
+      std::istreambuf_iterator<char> ());
+  size_t close = text.rfind (')');
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream rest (text.substr (close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; i++) {
+    if (i == 14)
+      utime = std::stoull (field);
+    if (i == 15)
+      stime = std::stoull (field);
+  }
+  return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
+}
+
+long
+rss_kb ()
+{
+  std::ifstream f ("/proc/self/status");
+  std::string line;
+  while (std::getline (f, line))
+    if (line.rfind ("VmRSS:", 0) == 0)
+      return std::stol (line.substr (6));
+  return 0;
+}
+
+}  // namespace
+
+int
+main (int argc, char **argv)
+{
+  Options o;
+  GOptionEntry entries[] = {
+    {"sessions", 'n', 0, G_OPTION_ARG_INT, &o.sessions,
+        "Sessions in this process (default 10)", "N"},
+    {"seconds", 's', 0, G_OPTION_ARG_INT, &o.seconds,
+        "Measured seconds (default 60)", "S"},
+    {"warmup-s", 0, 0, G_OPTION_ARG_INT, &o.warmup_s,
+        "Seconds before measuring (default 5)", "S"},
+    {"turn-s", 0, 0, G_OPTION_ARG_INT, &o.turn_s,
+        "A response requested every S seconds per session (default 3)", "S"},
+    {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+        "realtimebin (default) or floor (GStreamer's own plumbing)", "MODE"},
+    {"input", 0, 0, G_OPTION_ARG_STRING, &o.input,
+        "mono24 (default, 24 kHz mono) or stereo48 (48 kHz stereo)", "IN"},
+    {"url", 0, 0, G_OPTION_ARG_STRING, &o.url,
+        "The simulator's ws:// URL (realtimebin mode)", "URL"},
+    {"sim-pid", 0, 0, G_OPTION_ARG_INT, &o.sim_pid,
+        "The simulator's process id, to report its CPU separately", "PID"},
+    {"header", 0, 0, G_OPTION_ARG_NONE, &o.header,
+        "Print the CSV header line first", nullptr},
+    {nullptr}
+  };
+  GOptionContext *ctx = g_option_context_new ("- live realtimebin sessions");
+  g_option_context_add_main_entries (ctx, entries, nullptr);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  GError *err = nullptr;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    g_printerr ("realtime-bench: %s\n", err->message);
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (o.mode == nullptr)
+    o.mode = g_strdup ("realtimebin");
+  if (o.input == nullptr)
+    o.input = g_strdup ("mono24");
+  bool floor = g_strcmp0 (o.mode, "floor") == 0;
+  if (!floor && o.url == nullptr) {
+    g_printerr ("realtime-bench: --url is needed in realtimebin mode\n");
+    return 2;
+  }
+
+  long rss_before = rss_kb ();
+  std::vector<std::unique_ptr<Session>> sessions;
+  std::string text = pipeline_text (o);
+  for (int i = 0; i < o.sessions; i++) {
+    auto s = std::make_unique<Session> ();
+    s->pipeline = gst_parse_launch (text.c_str (), &err);
+    if (s->pipeline == nullptr) {
+      g_printerr ("realtime-bench: %s\n", err->message);
+      return 1;
+    }
+    s->rt = gst_bin_get_by_name (GST_BIN (s->pipeline), "rt");
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (s->pipeline), "audio");
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+    gst_pad_add_probe (pad, (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER
+            | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM), on_audio, s.get (),
+        nullptr);
+    gst_object_unref (pad);
+    gst_object_unref (sink);
+    GstBus *bus = gst_element_get_bus (s->pipeline);
+    gst_bus_add_watch (bus, on_bus, s.get ());
+    gst_object_unref (bus);
+    gst_element_set_state (s->pipeline, GST_STATE_PLAYING);
+    sessions.push_back (std::move (s));
+  }
+
+  GMainLoop *loop = g_main_loop_new (nullptr, FALSE);
+  /* Turns: every session commits and asks for an answer every turn_s,
+   * spread over the period so they do not all start at once. */
+  if (!floor) {
+    for (size_t i = 0; i < sessions.size (); i++) {
+      Session *s = sessions[i].get ();
+      guint offset = (guint) (o.turn_s * 1000 * i / sessions.size ());
+      g_timeout_add (500 + offset, [] (gpointer data) -> gboolean {
+            auto *s = static_cast<Session *> (data);
+            g_signal_emit_by_name (s->rt, "commit-input");
+            g_signal_emit_by_name (s->rt, "create-response", nullptr);
+            return G_SOURCE_REMOVE;
+          }, s);
+      g_timeout_add_seconds (o.turn_s, [] (gpointer data) -> gboolean {
+            auto *s = static_cast<Session *> (data);
+            g_signal_emit_by_name (s->rt, "commit-input");
+            g_signal_emit_by_name (s->rt, "create-response", nullptr);
+            return G_SOURCE_CONTINUE;
+          }, s);
+    }
+  }
+
+  struct Window {
+    GMainLoop *loop;
+    double cpu0 = 0, sim0 = 0;
+    gint64 t0 = 0;
+    int sim_pid;
+  } w {loop, 0, 0, 0, o.sim_pid};
+  g_timeout_add_seconds (o.warmup_s, [] (gpointer data) -> gboolean {
+        auto *w = static_cast<Window *> (data);
+        w->cpu0 = cpu_seconds_self ();
+        w->sim0 = cpu_seconds_of (w->sim_pid);
+        w->t0 = g_get_monotonic_time ();
+        measuring = true;
+        return G_SOURCE_REMOVE;
+      }, &w);
+  g_timeout_add_seconds (o.warmup_s + o.seconds, [] (gpointer data)
+      -> gboolean {
+        g_main_loop_quit (static_cast<Window *> (data)->loop);
+        return G_SOURCE_REMOVE;
+      }, &w);
+  g_main_loop_run (loop);
+  measuring = false;
+
+  double wall = (g_get_monotonic_time () - w.t0) / 1e6;
+  double cpu = (cpu_seconds_self () - w.cpu0) / wall * 100;
+  double sim = o.sim_pid ? (cpu_seconds_of (o.sim_pid) - w.sim0) / wall * 100
+      : 0;
+  long rss = rss_kb ();
+  guint underruns = 0, responses = 0, late = 0, buffers = 0;
+  for (auto &s : sessions) {
+    underruns += s->underruns;
+    responses += s->responses;
+    late += s->late;
+    buffers += s->buffers;
+  }
+  if (o.header)
+    std::printf ("mode,input,sessions,seconds,cpu_percent,"
+        "cpu_percent_per_session,rss_mb,rss_kb_per_session,responses,"
+        "underruns,late_drops,audio_buffers,simulator_cpu_percent\n");
+  std::printf ("%s,%s,%d,%.1f,%.1f,%.3f,%.1f,%ld,%u,%u,%u,%u,%.1f\n", o.mode,
+      o.input, o.sessions, wall, cpu, cpu / o.sessions, rss / 1024.0,
+      (rss - rss_before) / o.sessions, responses, underruns, late, buffers,
+      sim);
+  std::fflush (stdout);
+
+  for (auto &s : sessions) {
+    gst_element_set_state (s->pipeline, GST_STATE_NULL);
+    if (s->rt)
+      gst_object_unref (s->rt);
+    gst_object_unref (s->pipeline);
+  }
+  g_main_loop_unref (loop);
+  return 0;
+}
