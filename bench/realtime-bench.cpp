@@ -142,6 +142,16 @@ on_bus (GstBus *, GstMessage *m, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The user's turn ends: commit what was said and ask for the answer. */
+gboolean
+request_turn (gpointer data)
+{
+  auto *s = static_cast<Session *> (data);
+  g_signal_emit_by_name (s->rt, "commit-input");
+  g_signal_emit_by_name (s->rt, "create-response", nullptr);
+  return G_SOURCE_CONTINUE;
+}
+
 double
 cpu_seconds_self ()
 {
@@ -264,18 +274,20 @@ main (int argc, char **argv)
     for (size_t i = 0; i < sessions.size (); i++) {
       Session *s = sessions[i].get ();
       guint offset = (guint) (o.turn_s * 1000 * i / sessions.size ());
-      g_timeout_add (500 + offset, [] (gpointer data) -> gboolean {
-            auto *s = static_cast<Session *> (data);
-            g_signal_emit_by_name (s->rt, "commit-input");
-            g_signal_emit_by_name (s->rt, "create-response", nullptr);
+      struct Start {
+        Session *s;
+        guint turn_s;
+      };
+      /* The first turn at its offset, then one every turn_s. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 500 + offset,
+          [] (gpointer data) -> gboolean {
+            auto *start = static_cast<Start *> (data);
+            request_turn (start->s);
+            g_timeout_add_seconds (start->turn_s, request_turn, start->s);
             return G_SOURCE_REMOVE;
-          }, s);
-      g_timeout_add_seconds (o.turn_s, [] (gpointer data) -> gboolean {
-            auto *s = static_cast<Session *> (data);
-            g_signal_emit_by_name (s->rt, "commit-input");
-            g_signal_emit_by_name (s->rt, "create-response", nullptr);
-            return G_SOURCE_CONTINUE;
-          }, s);
+          }, new Start {s, (guint) o.turn_s}, [] (gpointer data) {
+            delete static_cast<Start *> (data);
+          });
     }
   }
 
