@@ -538,15 +538,18 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    * `POST /v1/realtime/client_secrets` (or OpenAI's endpoint itself).
    * When set, realtimebin POSTs there before every connection (reconnects
    * and rollovers included) and opens the session with the `ek_…` secret
-   * it gets back, so the device never holds the account's key. `api-key`,
-   * when set, is then sent to this URL (as `Authorization: Bearer`), not
-   * to the Realtime API.
+   * it gets back, so the device never holds the account's key. An
+   * `api-key` set on the element is then sent to this URL (as
+   * `Authorization: Bearer`), not to the Realtime API; `OPENAI_API_KEY` is
+   * never sent there. https only, or plain http to this machine.
    */
   g_object_class_install_property (gobject_class, PROP_CLIENT_SECRET_URL,
       g_param_spec_string ("client-secret-url", "Client secret URL",
           "URL to POST to for an ephemeral client secret before each "
-          "connection (a backend holding the real key); api-key is then sent "
-          "there, not to the Realtime API; empty: use api-key directly",
+          "connection (https, or http to this machine; a backend holding the "
+          "real key); an api-key set on the element (never OPENAI_API_KEY) "
+          "is then sent there, not to the Realtime API; empty: use api-key "
+          "directly",
           nullptr, (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:auth:
@@ -723,7 +726,7 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "USD per million tokens (realtime-prices structure: text-input, "
           "text-cached-input, text-output, audio-input, audio-cached-input, "
           "audio-output, image-input, image-cached-input) over the model's "
-          "published prices; reads back the prices in use",
+          "published prices; reads back the prices for the model property",
           GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READWRITE |
               GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_SESSION_ID,
