@@ -765,6 +765,9 @@ struct RealtimeConversation::State
   void open_link (bool background);
   void fetch_secret (guint id, realtime::WebSocketClient::Options opts);
   void retire (std::unique_ptr<realtime::WebSocketClient> old);
+  template <typename T>
+  void free_later (std::unique_ptr<T> old,
+      std::vector<std::unique_ptr<T>> State::*list);
   void drop_next ();
   void next_failed (const std::string & why);
   void link_down (const std::string & why, bool retryable,
@@ -1073,12 +1076,22 @@ State::retire (std::unique_ptr<realtime::WebSocketClient> old)
   if (!old)
     return;
   old->close (1000, "");
-  retired.push_back (std::move (old));
-  io->invoke ([weak = self] () {
-        std::vector<std::unique_ptr<realtime::WebSocketClient>> done;
+  free_later (std::move (old), &State::retired);
+}
+
+/* @old is kept in @list and freed on the I/O thread later, unlocked:
+ * never inside one of its own callbacks. */
+template <typename T>
+void
+State::free_later (std::unique_ptr<T> old,
+    std::vector<std::unique_ptr<T>> State::*list)
+{
+  (this->*list).push_back (std::move (old));
+  io->invoke ([weak = self, list] () {
+        std::vector<std::unique_ptr<T>> done;
         if (auto st = weak.lock ()) {
           LOCKED (st);
-          done.swap (st->retired);
+          done.swap (st.get ()->*list);
         }
       });
 }
@@ -1169,15 +1182,8 @@ secret_fetched (State * st, guint id,
   LOCKED (st);
   auto it = st->fetches.find (id);
   if (it != st->fetches.end ()) {
-    st->retired_fetches.push_back (std::move (it->second));
+    st->free_later (std::move (it->second), &State::retired_fetches);
     st->fetches.erase (it);
-    st->io->invoke ([weak = st->self] () {
-          std::vector<std::unique_ptr<realtime::ClientSecretFetch>> done;
-          if (auto s = weak.lock ()) {
-            LOCKED (s);
-            done.swap (s->retired_fetches);
-          }
-        });
   }
   if (st->closing || st->failed)
     return;

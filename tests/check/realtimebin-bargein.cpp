@@ -76,17 +76,6 @@ the_interruption (Run &run)
   return m[0];
 }
 
-static guint64
-stats_counter (GstElement *bin, const char *name)
-{
-  GstStructure *s = nullptr;
-  g_object_get (bin, "stats", &s, nullptr);
-  fail_unless (s != nullptr);
-  guint64 v = u64_field (s, name);
-  gst_structure_free (s);
-  return v;
-}
-
 /* Speech for a live test (a speech-like signal, well above the VAD
  * threshold from its first 10 ms frame). */
 static Pcm
@@ -177,7 +166,7 @@ GST_START_TEST (test_live_bargein_truncates_where_heard)
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
-  fail_unless_equals_uint64 (stats_counter (run.bin, "interruptions"), 1);
+  fail_unless_equals_uint64 (stats_field (run.bin, "interruptions"), 1);
 
   /* Let the clock run past the end of the whole answer. */
   rig.set_time_ms (ns_to_ms (first + kPipelineLatency) + 6000);
@@ -363,7 +352,7 @@ GST_START_TEST (test_live_speech_after_all_heard)
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
   fail_unless_equals_int (log.count ("out", "error"), 0);
   fail_unless_equals_int (drained (run, "realtime-interrupted").size (), 0);
-  fail_unless_equals_uint64 (stats_counter (run.bin, "interruptions"), 0);
+  fail_unless_equals_uint64 (stats_field (run.bin, "interruptions"), 0);
   fail_unless_equals_int (rig.rendered.samples (), 4000 * 24);
 }
 GST_END_TEST;
