@@ -15,13 +15,16 @@
  * After --warmup-s it measures for --seconds: CPU of this process (and of
  * the simulator, --sim-pid, separately), RSS, responses, underruns (a gap
  * in src_audio inside a response: a GAP event or a hole between two
- * buffers of one response), late drops (QoS messages of the audio sinks).
+ * buffers of one response), late drops (QoS messages of the audio sinks),
+ * and the latency realtimebin adds, pooled over all sessions (the
+ * library's process-wide histograms; see docs/performance.md).
  * Prints one CSV line (--header prints the column names first).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <gst/gst.h>
+#include <gst/realtime/latency-histogram.h>
 
 #include <sys/resource.h>
 
@@ -302,6 +305,8 @@ main (int argc, char **argv)
         w->cpu0 = cpu_seconds_self ();
         w->sim0 = cpu_seconds_of (w->sim_pid);
         w->t0 = g_get_monotonic_time ();
+        realtime::LatencyHistogram::process_input ().reset ();
+        realtime::LatencyHistogram::process_output ().reset ();
         measuring = true;
         return G_SOURCE_REMOVE;
       }, &w);
@@ -328,11 +333,21 @@ main (int argc, char **argv)
   if (o.header)
     std::printf ("mode,input,sessions,seconds,cpu_percent,"
         "cpu_percent_per_session,rss_mb,rss_kb_per_session,responses,"
-        "underruns,late_drops,audio_buffers,simulator_cpu_percent\n");
-  std::printf ("%s,%s,%d,%.1f,%.1f,%.3f,%.1f,%ld,%u,%u,%u,%u,%.1f\n", o.mode,
+        "underruns,late_drops,audio_buffers,simulator_cpu_percent,"
+        "out_latency_p50_ms,out_latency_p99_ms,in_latency_p50_ms,"
+        "in_latency_p99_ms\n");
+  std::printf ("%s,%s,%d,%.1f,%.1f,%.3f,%.1f,%ld,%u,%u,%u,%u,%.1f", o.mode,
       o.input, o.sessions, wall, cpu, cpu / o.sessions, rss / 1024.0,
       (rss - rss_before) / o.sessions, responses, underruns, late, buffers,
       sim);
+  const auto &in = realtime::LatencyHistogram::process_input ();
+  const auto &out = realtime::LatencyHistogram::process_output ();
+  if (floor)
+    std::printf (",,,,\n");
+  else
+    std::printf (",%.3f,%.3f,%.3f,%.3f\n", out.percentile (0.5) / 1e3,
+        out.percentile (0.99) / 1e3, in.percentile (0.5) / 1e3,
+        in.percentile (0.99) / 1e3);
   std::fflush (stdout);
 
   for (auto &s : sessions) {

@@ -4,7 +4,11 @@
 #include <glib.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 
 namespace realtime {
 
@@ -12,12 +16,21 @@ namespace realtime {
  * GMainContext of its own (design rule: libsoup objects live there; a
  * process may hold hundreds of sessions, one per camera, and they share it).
  * Streaming and application threads hand work over with invoke() and never
- * wait on the network. */
+ * wait on the network.
+ *
+ * Each main-loop iteration walks every source and polls every socket of
+ * the context, so its cost grows with the number of sessions. The thread
+ * therefore starts at most one iteration per batch interval (BATCH_US):
+ * what arrives meanwhile — frames from many sockets, tasks from many
+ * sessions — is handled together, at a delay of at most that interval. */
 class IoThread {
 public:
   /* The shared thread, started on first use; it stops when the last
    * holder lets go. Never drop the last reference from the I/O thread. */
   static std::shared_ptr<IoThread> acquire ();
+
+  /* The longest an event waits for the next iteration (µs). */
+  static constexpr gint64 BATCH_US = 1000;
 
   ~IoThread ();
   IoThread (const IoThread &) = delete;
@@ -32,13 +45,38 @@ public:
    * already there. */
   void invoke_sync (const std::function<void ()> &fn);
 
+  /* Runs @fn on the I/O thread once, @ms from now, unless cancelled first.
+   * Every timer of the process shares one source, so sessions' timers add
+   * nothing to the cost of an iteration. Returns the timer's id (never 0).
+   * Any thread. */
+  guint64 add_timer (guint ms, std::function<void ()> fn);
+  /* Forgets timer @id if it has not started; any thread. A timer already
+   * running may still be finishing: cancel on the I/O thread to be sure it
+   * is done. */
+  void cancel_timer (guint64 id);
+
 private:
   IoThread ();
   static gpointer run (gpointer data);
+  static gboolean dispatch_tasks (GSource * source, GSourceFunc, gpointer);
+  static gboolean dispatch_timers (GSource * source, GSourceFunc, gpointer);
 
   GMainContext *context_;
   GMainLoop *loop_;
   GThread *thread_;
+  /* invoke()'s queue, run in order by one source: one wakeup for many
+   * tasks, and no source made and attached per task. */
+  GSource *tasks_source_;
+  std::mutex tasks_lock_;
+  std::vector<std::function<void ()>> tasks_;
+  /* add_timer()'s timers by deadline (monotonic µs), and where each id
+   * is; one source, ready at the earliest deadline. */
+  using Timers = std::multimap<gint64, std::pair<guint64, std::function<void ()>>>;
+  GSource *timers_source_;
+  std::mutex timers_lock_;
+  Timers timers_;
+  std::unordered_map<guint64, Timers::iterator> timer_ids_;
+  guint64 timer_serial_ = 0;
 };
 
 }  // namespace realtime

@@ -19,7 +19,7 @@ struct WebSocketClient::State {
   gsize max_payload = 0;
 
   mutable std::mutex lock;             /* guards the fields below */
-  std::deque<std::string> outbox;
+  std::deque<std::pair<std::string, gint64>> outbox;   /* text, since_us */
   bool flush_scheduled = false;
   bool open = false;
   bool finished = false;               /* closed or failed: drop new frames */
@@ -157,7 +157,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 void
 flush_state (const std::shared_ptr<WebSocketClient::State> &s)
 {
-  std::deque<std::string> frames;
+  std::deque<std::pair<std::string, gint64>> frames;
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->flush_scheduled = false;
@@ -165,10 +165,14 @@ flush_state (const std::shared_ptr<WebSocketClient::State> &s)
       return;                          /* opened() will flush */
     frames.swap (s->outbox);
   }
-  for (const std::string &text : frames)
-    if (s->ws != nullptr && soup_websocket_connection_get_state (s->ws)
-        == SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_send_text (s->ws, text.c_str ());
+  for (const auto &[text, since_us] : frames) {
+    if (s->ws == nullptr || soup_websocket_connection_get_state (s->ws)
+        != SOUP_WEBSOCKET_STATE_OPEN)
+      continue;
+    soup_websocket_connection_send_text (s->ws, text.c_str ());
+    if (since_us > 0 && s->alive && s->callbacks.written)
+      s->callbacks.written (g_get_monotonic_time () - since_us);
+  }
 }
 
 }  // namespace
@@ -252,7 +256,7 @@ WebSocketClient::connect (Options options)
 }
 
 void
-WebSocketClient::send (std::string text)
+WebSocketClient::send (std::string text, gint64 since_us)
 {
   {
     std::lock_guard<std::mutex> lk (state_->lock);
@@ -260,7 +264,7 @@ WebSocketClient::send (std::string text)
       state_->dropped++;
       return;
     }
-    state_->outbox.push_back (std::move (text));
+    state_->outbox.emplace_back (std::move (text), since_us);
     if (state_->flush_scheduled || !state_->open)
       return;
     state_->flush_scheduled = true;

@@ -32,6 +32,9 @@ public:
     /* The open connection closed: the close code (1006 when it dropped
      * without a close frame) and reason. */
     std::function<void (gushort code, const std::string &reason)> closed;
+    /* A frame sent with a time (see send()) has been written: how long
+     * after that time, in µs. */
+    std::function<void (gint64 delay_us)> written;
   };
 
   struct Options {
@@ -54,8 +57,9 @@ public:
   void connect (Options options);
   /* Queues @text; frames leave in order on the I/O thread. Frames sent
    * before the connection opened wait for it; frames sent after it closed
-   * are dropped (and counted). */
-  void send (std::string text);
+   * are dropped (and counted). @since_us (monotonic, optional): when its
+   * content became available, for the `written` callback. */
+  void send (std::string text, gint64 since_us = 0);
   void close (gushort code = 1000, std::string reason = {});
 
   /* Frames queued but not yet written, and frames dropped because the

@@ -163,6 +163,7 @@
 #include <gst/realtime/endpoint.h>
 #include <gst/realtime/session-settings.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -357,6 +358,9 @@ struct GstRealtimeBinState
   std::shared_ptr<RealtimeConversation> conversation;
   GstStructure *last_stats = nullptr;   /* of the previous conversation */
   std::string last_session_id;
+  /* When the buffer now on its way through the input converters entered
+   * sink_audio (monotonic µs; the streaming thread's own). */
+  std::atomic<gint64> input_entered_us {0};
 
   ~GstRealtimeBinState ()
   {
@@ -743,8 +747,15 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    * (sessions replaced before they expired), `dropped-audio-ms` (input
    * audio dropped because no session was ready or the connection could not
    * keep up) and `first-audio-latency` (GstClockTime, of the last
-   * response); and, when prices are known (#GstRealtimeBin:prices), the
-   * gdouble `estimated-cost-usd` of the responses so far.
+   * response); what the element itself adds to the audio's way, as p50 and
+   * p99 in microseconds (0 until measured): `input-latency-p50-us` and
+   * `input-latency-p99-us` (a buffer entering `sink_audio` to its append
+   * frame written to the socket; audio waiting for a session is not
+   * counted) and `output-latency-p50-us` and `output-latency-p99-us` (a
+   * server frame arriving to its audio leaving on `src_audio`, not
+   * counting time downstream spent holding the previous buffer); and,
+   * when prices are known (#GstRealtimeBin:prices), the gdouble
+   * `estimated-cost-usd` of the responses so far.
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
@@ -1103,6 +1114,17 @@ gst_realtime_bin_build (GstRealtimeBin * self)
     audio_target = gst_element_get_static_pad (out_resample, "src");
   }
 
+  /* The converters run in the streaming thread that pushes into
+   * sink_audio: note when each buffer entered, for the input latency. */
+  if (sink_target)
+    gst_pad_add_probe (sink_target, (GstPadProbeType)
+        (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        [](GstPad *, GstPadProbeInfo *, gpointer data) {
+          auto *state = static_cast<GstRealtimeBinState *> (data);
+          state->input_entered_us.store (g_get_monotonic_time (),
+              std::memory_order_relaxed);
+          return GST_PAD_PROBE_OK;
+        }, self->state, nullptr);
   self->sink_audio = gst_realtime_bin_add_ghost_pad (self, "sink_audio",
       sink_target);
   self->src_audio = gst_realtime_bin_add_ghost_pad (self, "src_audio",
@@ -1128,7 +1150,10 @@ gst_realtime_bin_connect_children (GstRealtimeBin * self)
   GstRealtimeInputCallbacks in;
   in.audio = [self](GstBuffer * buffer, GstClockTime running_time) {
     auto conv = gst_realtime_bin_conversation (self);
-    return conv ? conv->push_audio (buffer, running_time) : GST_FLOW_FLUSHING;
+    gint64 entered_us =
+        self->state->input_entered_us.load (std::memory_order_relaxed);
+    return conv ? conv->push_audio (buffer, running_time, entered_us) :
+        GST_FLOW_FLUSHING;
   };
   in.eos = [self]() {
     if (auto conv = gst_realtime_bin_conversation (self))
@@ -1156,7 +1181,12 @@ gst_realtime_bin_connect_children (GstRealtimeBin * self)
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->set_render_latency (latency);
   };
-  gst_realtime_output_set_callbacks (self->audio_output, out);
+  GstRealtimeOutputCallbacks audio_out = out;
+  audio_out.delivered = [self](gint64 delay_us) {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->audio_delivered (delay_us);
+  };
+  gst_realtime_output_set_callbacks (self->audio_output, std::move (audio_out));
   gst_realtime_output_set_callbacks (self->text_output, std::move (out));
 }
 

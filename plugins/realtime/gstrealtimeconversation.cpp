@@ -21,6 +21,7 @@
 #include <gst/realtime/input-timeline.h>
 #include <gst/realtime/io-thread.h>
 #include <gst/realtime/json-util.h>
+#include <gst/realtime/latency-histogram.h>
 #include <gst/realtime/output-timeline.h>
 #include <gst/realtime/realtime-error.h>
 #include <gst/realtime/reconnect-policy.h>
@@ -120,9 +121,10 @@ struct RealtimeConversation::State
   bool reconnecting = false;            /* between a lost session and the next */
   guint attempt = 0;                    /* tries in this outage */
   bool proven = true;                   /* the session did something */
-  GSource *retry_timer = nullptr;       /* I/O thread, as the timers below */
-  GSource *stall_timer = nullptr;
-  GSource *rollover_timer = nullptr;
+  /* Timers on the shared thread (ids of IoThread::add_timer; 0: none). */
+  guint64 retry_timer = 0;
+  guint64 stall_timer = 0;
+  guint64 rollover_timer = 0;
   /* Session cap: the next session, opened in the background before the
    * current one expires, takes over at a quiet moment. */
   gint64 expires_at = 0;
@@ -195,9 +197,14 @@ struct RealtimeConversation::State
   guint64 eos_barrier = 0;
   guint64 events_queued = 0;            /* client events, backlog included */
   guint64 eos_events_mark = 0;          /* events_queued after the barrier */
-  GSource *eos_timeout = nullptr;       /* a timer, as retry_timer */
+  guint64 eos_timeout = 0;              /* a timer, as retry_timer */
 
   RealtimeStats stats;
+  /* What this session adds to the audio's way (see LatencyHistogram). */
+  std::shared_ptr<realtime::LatencyHistogram> input_latency =
+      std::make_shared<realtime::LatencyHistogram> ();
+  realtime::LatencyHistogram output_latency;
+  gint64 frame_arrived_us = 0;          /* the server event being handled */
   guint64 bad_events = 0;               /* skipped server events */
   std::deque<std::string> seen_event_ids;   /* the latest, to drop repeats */
 
@@ -260,7 +267,9 @@ struct RealtimeConversation::State
 
   /* Client events wait in the backlog until session.update has gone out:
    * the server must not see audio or turns under the default session. */
-  void send (std::string text, gsize audio_bytes = 0)
+  /* @since_us: when the audio in it entered (input latency); audio that
+   * waits in the backlog is waiting for the session, not measured. */
+  void send (std::string text, gsize audio_bytes = 0, gint64 since_us = 0)
   {
     events_queued++;
     if (!ready) {
@@ -268,12 +277,12 @@ struct RealtimeConversation::State
       backlog.push_back ({std::move (text), audio_bytes});
       return;
     }
-    send_now (std::move (text));
+    send_now (std::move (text), since_us);
   }
 
-  void send_now (std::string text)
+  void send_now (std::string text, gint64 since_us = 0)
   {
-    send_on (ws.get (), std::move (text));
+    send_on (ws.get (), std::move (text), since_us);
   }
 
   GstClockTime now ()
@@ -308,7 +317,8 @@ struct RealtimeConversation::State
    * counted, never allowed to block the streaming thread or grow forever.
    * Only audio the session gets is on its input timeline. */
   void send_append (const guint8 * data, gsize size,
-      const std::vector<std::pair<GstClockTime, guint64>> & times)
+      const std::vector<std::pair<GstClockTime, guint64>> & times,
+      gint64 entered_us = 0)
   {
     guint64 limit = (guint64) (ready ? MAX_SEND_QUEUE_MS :
         config.input_backlog_ms) * realtime::AUDIO_BYTES_PER_MS;
@@ -320,7 +330,8 @@ struct RealtimeConversation::State
     }
     for (const auto & [rt, samples] : times)
       input_timeline.append (rt, samples);
-    send (realtime::build_input_audio_buffer_append (data, size), size);
+    send (realtime::build_input_audio_buffer_append (data, size), size,
+        entered_us);
     if (ready)
       keep_recent (data, size, times);
   }
@@ -376,12 +387,13 @@ struct RealtimeConversation::State
           "more than " + limit + " of input audio waiting to be sent");
   }
 
-  /* Sends what is left of the chunk (commit, EOS). */
-  void flush_chunk ()
+  /* Sends what is left of the chunk (commit, EOS; @entered_us: when the
+   * buffer that completed it entered sink_audio). */
+  void flush_chunk (gint64 entered_us = 0)
   {
     if (chunk.empty ())
       return;
-    send_append (chunk.data (), chunk.size (), chunk_times);
+    send_append (chunk.data (), chunk.size (), chunk_times, entered_us);
     chunk.clear ();
     chunk_times.clear ();
   }
@@ -516,7 +528,7 @@ struct RealtimeConversation::State
     GST_BUFFER_OFFSET_END (buf) = p.offset_end;
     if (p.discont)
       GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-    gst_realtime_output_push (audio_output, buf);
+    gst_realtime_output_push (audio_output, buf, frame_arrived_us);
   }
 
   /* The running time an assistant item's text belongs to, and its length:
@@ -776,15 +788,16 @@ struct RealtimeConversation::State
   void end_responses (const char *reason);
   void reset_session_state ();
   void resume_eos ();
-  void send_on (realtime::WebSocketClient * client, std::string text);
+  void send_on (realtime::WebSocketClient * client, std::string text,
+      gint64 since_us = 0);
   void arm_stall ();
   void schedule_rollover ();
   void start_rollover ();
   bool quiet () const;
   void try_switch ();
   void switch_link (const std::string & reason);
-  void add_timer (GSource * State::*slot, guint ms, TimerFn fn);
-  void stop_timer (GSource * State::*slot);
+  void add_timer (guint64 State::*slot, guint ms, TimerFn fn);
+  void stop_timer (guint64 State::*slot);
 };
 
 RealtimeConversation::RealtimeConversation (GstElement * bin,
@@ -943,57 +956,39 @@ http_failure_text (guint status, bool client_secret)
 
 using State = RealtimeConversation::State;
 
-struct TimerTask
-{
-  State *st;
-  GSource *State::*slot;
-  State::TimerFn fn;
-};
-
-/* Timers run on the I/O thread with the state locked; the destructor
- * destroys them there before the state goes. */
-static gboolean
-run_timer (gpointer data)
-{
-  auto *t = static_cast<TimerTask *> (data);
-  State *st = t->st;
-  {
-    LOCKED (st);
-    GSource *&slot = st->*(t->slot);
-    if (slot != g_main_current_source ())
-      return G_SOURCE_REMOVE;
-    g_source_unref (slot);
-    slot = nullptr;
-    if (!st->closing && !st->failed)
-      t->fn (st);
-  }
-  run_pending (st);
-  return G_SOURCE_REMOVE;
-}
-
+/* Timers run on the I/O thread with the state locked, and only while
+ * their slot still names them (one replaced or stopped meanwhile does
+ * nothing); the destructor stops them there before the state goes. */
 void
-State::add_timer (GSource * State::*slot, guint ms, TimerFn fn)
+State::add_timer (guint64 State::*slot, guint ms, TimerFn fn)
 {
   stop_timer (slot);
-  GSource *src = g_timeout_source_new (ms);
-  g_source_set_callback (src, run_timer, new TimerTask {this, slot, fn},
-      [](gpointer data) { delete static_cast<TimerTask *> (data); });
-  g_source_attach (src, io->context ());
-  this->*slot = src;
+  auto id = std::make_shared<guint64> (0);
+  *id = io->add_timer (ms, [st = this, slot, fn, id] () {
+        {
+          LOCKED (st);
+          if (st->*slot != *id)
+            return;
+          st->*slot = 0;
+          if (!st->closing && !st->failed)
+            fn (st);
+        }
+        run_pending (st);
+      });
+  this->*slot = *id;
 }
 
 void
-State::stop_timer (GSource * State::*slot)
+State::stop_timer (guint64 State::*slot)
 {
-  GSource *&src = this->*slot;
-  if (src) {
-    g_source_destroy (src);
-    g_source_unref (src);
-    src = nullptr;
+  if (this->*slot) {
+    io->cancel_timer (this->*slot);
+    this->*slot = 0;
   }
 }
 
-static void handle_link_message (State * st, guint id, std::string_view text);
+static void handle_link_message (State * st, guint id, std::string_view text,
+    gint64 arrived_us);
 static void link_failed (State * st, guint id, guint status,
     const GError * err);
 static void link_closed (State * st, guint id, gushort code,
@@ -1002,17 +997,23 @@ static void link_closed (State * st, guint id, gushort code,
 /* Callbacks of connection @id; they only hold a weak reference, so a bin
  * torn down meanwhile is not kept alive by its socket. */
 static realtime::WebSocketClient::Callbacks
-link_callbacks (std::weak_ptr<State> weak, guint id)
+link_callbacks (std::weak_ptr<State> weak, guint id,
+    std::shared_ptr<realtime::LatencyHistogram> input_latency)
 {
   realtime::WebSocketClient::Callbacks cb;
+  cb.written = [input_latency] (gint64 delay_us) {
+    input_latency->record (delay_us);
+    realtime::LatencyHistogram::process_input ().record (delay_us);
+  };
   cb.opened = [weak, id] () {
     if (auto st = weak.lock ())
       GST_DEBUG_OBJECT (st->bin, "WebSocket %u open, waiting for "
           "session.created", id);
   };
   cb.message = [weak, id] (std::string_view text) {
+    gint64 arrived_us = g_get_monotonic_time ();
     if (auto st = weak.lock ()) {
-      handle_link_message (st.get (), id, text);
+      handle_link_message (st.get (), id, text, arrived_us);
       run_pending (st.get ());
     }
   };
@@ -1038,7 +1039,7 @@ State::open_link (bool background)
 {
   guint id = ++conn_serial;
   auto client = std::make_unique<realtime::WebSocketClient> (io,
-      link_callbacks (self, id));
+      link_callbacks (self, id, input_latency));
   realtime::WebSocketClient::Options opts;
   opts.url = connect_url (config);
   opts.ca_file = config.ca_file;
@@ -1247,11 +1248,12 @@ State::next_failed (const std::string & why)
 }
 
 void
-State::send_on (realtime::WebSocketClient * client, std::string text)
+State::send_on (realtime::WebSocketClient * client, std::string text,
+    gint64 since_us)
 {
   stats.bytes_sent += text.size ();
   stats.events_sent++;
-  client->send (std::move (text));
+  client->send (std::move (text), since_us);
 }
 
 /* The current connection ended (@why). Retried with back-off when
@@ -2014,7 +2016,7 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
 
 static void
 handle_link_message (RealtimeConversation::State * st, guint id,
-    std::string_view text)
+    std::string_view text, gint64 arrived_us)
 {
   LOCKED (st);
   if (st->closing || st->failed)
@@ -2028,7 +2030,8 @@ handle_link_message (RealtimeConversation::State * st, guint id,
   }
   if (id != st->conn)
     return;                     /* a socket we have let go of */
-  st->last_event_us = g_get_monotonic_time ();
+  st->last_event_us = arrived_us;
+  st->frame_arrived_us = arrived_us;
   st->stats.bytes_received += text.size ();
   st->stats.events_received++;
 
@@ -2088,7 +2091,7 @@ handle_link_message (RealtimeConversation::State * st, guint id,
 
 GstFlowReturn
 RealtimeConversation::push_audio (GstBuffer * buffer,
-    GstClockTime running_time)
+    GstClockTime running_time, gint64 entered_us)
 {
   State *st = state_.get ();
   GstFlowReturn ret = GST_FLOW_OK;
@@ -2121,7 +2124,7 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
         data += take;
         left -= take;
         if (st->chunk.size () >= chunk_bytes)
-          st->flush_chunk ();
+          st->flush_chunk (entered_us);
       }
     }
   }
@@ -2425,5 +2428,18 @@ GstStructure *
 RealtimeConversation::stats ()
 {
   LOCKED (state_);
-  return realtime_stats_structure (state_->stats);
+  RealtimeStats s = state_->stats;
+  s.input_latency_p50_us = state_->input_latency->percentile (0.5);
+  s.input_latency_p99_us = state_->input_latency->percentile (0.99);
+  s.output_latency_p50_us = state_->output_latency.percentile (0.5);
+  s.output_latency_p99_us = state_->output_latency.percentile (0.99);
+  return realtime_stats_structure (s);
+}
+
+void
+RealtimeConversation::audio_delivered (gint64 delay_us)
+{
+  /* Atomic counters: no lock on the way of every buffer. */
+  state_->output_latency.record (delay_us);
+  realtime::LatencyHistogram::process_output ().record (delay_us);
 }

@@ -76,7 +76,10 @@ public:
   bool start (GError ** error);
 
   /* Streaming thread. */
-  GstFlowReturn push_audio (GstBuffer * buffer, GstClockTime running_time);
+  /* @entered_us: when @buffer entered sink_audio (monotonic), for the
+   * input latency. */
+  GstFlowReturn push_audio (GstBuffer * buffer, GstClockTime running_time,
+      gint64 entered_us = 0);
   void input_eos ();
   void input_flushed ();
 
@@ -102,6 +105,8 @@ public:
   gboolean answer_latency (GstQuery * query);
   /* Where idle GAPs may go up to (see GstRealtimeOutputCallbacks). */
   GstClockTime idle_horizon ();
+  /* An audio buffer left src_audio @delay_us after its frame arrived. */
+  void audio_delivered (gint64 delay_us);
   /* The latency downstream renders with (from its LATENCY event). */
   void set_render_latency (GstClockTime latency);
 

@@ -154,7 +154,12 @@ realtime_stats_structure (const RealtimeStats & s)
       "reconnects", G_TYPE_UINT64, s.reconnects,
       "rollovers", G_TYPE_UINT64, s.rollovers,
       "dropped-audio-ms", G_TYPE_UINT64, s.dropped_audio_ms,
-      "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency, nullptr);
+      "first-audio-latency", G_TYPE_UINT64, s.first_audio_latency,
+      "input-latency-p50-us", G_TYPE_UINT64, s.input_latency_p50_us,
+      "input-latency-p99-us", G_TYPE_UINT64, s.input_latency_p99_us,
+      "output-latency-p50-us", G_TYPE_UINT64, s.output_latency_p50_us,
+      "output-latency-p99-us", G_TYPE_UINT64, s.output_latency_p99_us,
+      nullptr);
   if (s.estimated_cost_usd)
     gst_structure_set (out, "estimated-cost-usd", G_TYPE_DOUBLE,
         *s.estimated_cost_usd, nullptr);

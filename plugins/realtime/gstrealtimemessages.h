@@ -55,6 +55,9 @@ struct RealtimeStats
   guint64 responses = 0, interruptions = 0, reconnects = 0, rollovers = 0;
   guint64 dropped_audio_ms = 0;
   GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
+  /* Percentiles of what the element adds (µs; 0 until measured). */
+  guint64 input_latency_p50_us = 0, input_latency_p99_us = 0;
+  guint64 output_latency_p50_us = 0, output_latency_p99_us = 0;
   /* Sum of the responses' estimated cost, when prices are known. */
   std::optional<double> estimated_cost_usd;
 };

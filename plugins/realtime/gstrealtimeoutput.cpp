@@ -39,12 +39,19 @@ struct GstRealtimeOutputState
   std::mutex flush_lock;
   bool active = false;
   GstRealtimeOutputCallbacks callbacks;
-  std::deque<GstMiniObject *> queue;
+  struct Queued
+  {
+    GstMiniObject *obj;
+    gint64 arrived_us;          /* 0: not measured */
+  };
+  std::deque<Queued> queue;
   bool flushing = true;
   bool need_stream_start = true;
   bool need_segment = true;
   GstClockTime position = 0;    /* end of what was pushed, running time */
   guint queued_buffers = 0;
+  /* When the task last finished pushing (the task's own). */
+  gint64 free_since_us = 0;
 
   ~GstRealtimeOutputState ()
   {
@@ -53,8 +60,8 @@ struct GstRealtimeOutputState
 
   void clear ()
   {
-    for (GstMiniObject * obj : queue)
-      gst_mini_object_unref (obj);
+    for (const Queued & q : queue)
+      gst_mini_object_unref (q.obj);
     queue.clear ();
     queued_buffers = 0;
   }
@@ -138,7 +145,8 @@ gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
 }
 
 static void
-gst_realtime_output_enqueue (GstRealtimeOutput * self, GstMiniObject * obj)
+gst_realtime_output_enqueue (GstRealtimeOutput * self, GstMiniObject * obj,
+    gint64 arrived_us = 0)
 {
   GstRealtimeOutputState *st = self->state;
   std::lock_guard < std::mutex > lk (st->lock);
@@ -150,14 +158,16 @@ gst_realtime_output_enqueue (GstRealtimeOutput * self, GstMiniObject * obj)
   }
   if (GST_IS_BUFFER (obj))
     st->queued_buffers++;
-  st->queue.push_back (obj);
+  st->queue.push_back ({obj, arrived_us});
   st->cond.notify_one ();
 }
 
 void
-gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer)
+gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer,
+    gint64 arrived_us)
 {
-  gst_realtime_output_enqueue (self, GST_MINI_OBJECT_CAST (buffer));
+  gst_realtime_output_enqueue (self, GST_MINI_OBJECT_CAST (buffer),
+      arrived_us);
 }
 
 void
@@ -197,10 +207,11 @@ gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
   std::lock_guard < std::mutex > lk (st->lock);
 
   GstClockTime end = st->position;
-  std::deque < GstMiniObject * >kept;
-  for (GstMiniObject * obj:st->queue) {
+  std::deque < GstRealtimeOutputState::Queued > kept;
+  for (const auto & q:st->queue) {
+    GstMiniObject *obj = q.obj;
     if (!GST_IS_BUFFER (obj)) {
-      kept.push_back (obj);
+      kept.push_back (q);
       continue;
     }
     GstBuffer *buf = GST_BUFFER_CAST (obj);
@@ -211,7 +222,7 @@ gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
       st->queued_buffers--;
       continue;
     }
-    kept.push_back (obj);
+    kept.push_back (q);
     if (GST_BUFFER_DURATION_IS_VALID (buf))
       end = MAX (end, GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf));
   }
@@ -374,13 +385,16 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
 {
   GstRealtimeOutputState *st = self->state;
   std::function < GstClockTime () > idle_horizon;
+  std::function < void (gint64) > delivered;
   bool stream_start, segment;
   GstMiniObject *obj = nullptr;
+  gint64 arrived_us = 0;
   GstClockTime position;
 
   {
     std::unique_lock < std::mutex > lk (st->lock);
     idle_horizon = st->callbacks.idle_horizon;
+    delivered = st->callbacks.delivered;
     if (!st->need_stream_start && !st->need_segment && st->queue.empty ()
         && !st->flushing)
       st->cond.wait_for (lk, IDLE_GAP_INTERVAL);
@@ -392,7 +406,8 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
     stream_start = std::exchange (st->need_stream_start, false);
     segment = std::exchange (st->need_segment, false);
     if (!stream_start && !segment && !st->queue.empty ()) {
-      obj = st->queue.front ();
+      obj = st->queue.front ().obj;
+      arrived_us = st->queue.front ().arrived_us;
       st->queue.pop_front ();
       if (GST_IS_BUFFER (obj))
         st->queued_buffers--;
@@ -431,6 +446,8 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
   if (GST_CLOCK_TIME_IS_VALID (gap_end)) {
     gst_pad_push_event (self->srcpad, gst_event_new_gap (position,
             gap_end - position));
+    /* A synced sink holds a GAP until its time: that wait is not ours. */
+    st->free_since_us = g_get_monotonic_time ();
     position = gap_end;
   }
   if (obj && GST_IS_BUFFER (obj) && GST_BUFFER_PTS_IS_VALID (obj)) {
@@ -445,6 +462,12 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
       st->position = MAX (st->position, position);
   }
 
-  if (obj && !gst_realtime_output_push_one (self, obj))
+  if (obj == nullptr)
+    return;
+  if (arrived_us > 0 && delivered)
+    delivered (g_get_monotonic_time () - MAX (arrived_us, st->free_since_us));
+  bool more = gst_realtime_output_push_one (self, obj);
+  st->free_since_us = g_get_monotonic_time ();
+  if (!more)
     gst_pad_pause_task (self->srcpad);
 }

@@ -32,6 +32,9 @@ struct GstRealtimeOutputCallbacks
   std::function<GstClockTime ()> idle_horizon;
   /* Downstream's LATENCY event: the latency the sinks render with. */
   std::function<void (GstClockTime latency)> render_latency;
+  /* A buffer queued with an arrival time is being pushed: how long it
+   * waited for this element (not for downstream), in µs. On the pad task. */
+  std::function<void (gint64 delay_us)> delivered;
 };
 
 /* @caps: the fixed caps of the output; set once, before use. */
@@ -42,8 +45,10 @@ void gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
     GstRealtimeOutputCallbacks callbacks);
 
 /* Queues @buffer (transfer full). Never blocks; dropped when the element is
- * not running. Any thread. */
-void gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer);
+ * not running. Any thread. @arrived_us (monotonic, optional): when its
+ * data arrived, for the `delivered` callback. */
+void gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer,
+    gint64 arrived_us = 0);
 
 /* Queues EOS after everything queued so far. */
 void gst_realtime_output_push_eos (GstRealtimeOutput * self);

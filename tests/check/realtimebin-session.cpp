@@ -526,6 +526,9 @@ GST_START_TEST (test_usage_and_stats)
   for (const char *c : counters)
     u64_field (stats, c);
   u64_field (stats, "first-audio-latency");
+  for (const char *l : {"input-latency-p50-us", "input-latency-p99-us",
+          "output-latency-p50-us", "output-latency-p99-us"})
+    u64_field (stats, l);
   fail_unless_equals_uint64 (u64_field (stats, "events-sent"),
       log.events ("in").size ());
   fail_unless_equals_uint64 (u64_field (stats, "events-received"),
