@@ -23,17 +23,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include "bench-pipeline.h"
+#include "process-usage.h"
+
 #include <gst/gst.h>
 #include <gst/realtime/latency-histogram.h>
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -46,9 +46,7 @@ struct Options {
   gint turn_s = 3;
   gchar *mode = nullptr;        /* realtimebin (default) or floor */
   gchar *input = nullptr;       /* mono24 (default) or stereo48 */
-  gchar *url = nullptr;
-  gint sim_pid = 0;
-  gboolean header = FALSE;
+  CommonOptions common;         /* --url in realtimebin mode */
 };
 
 /* One session's audio sink probe state (streaming thread). */
@@ -111,7 +109,7 @@ pipeline_text (const Options &o)
         "audioresample ! fakesink name=audio sync=true qos=true "
         "max-lateness=20000000";
   return src + " ! realtimebin name=rt turn-detection=none url="
-      + std::string (o.url) + " rt.src_audio ! fakesink name=audio sync=true qos=true max-lateness=20000000 "
+      + std::string (o.common.url) + " rt.src_audio ! fakesink name=audio sync=true qos=true max-lateness=20000000 "
       "rt.src_text ! fakesink async=false";
 }
 
@@ -119,15 +117,8 @@ gboolean
 on_bus (GstBus *, GstMessage *m, gpointer data)
 {
   auto *s = static_cast<Session *> (data);
+  report_problem (m);
   switch (GST_MESSAGE_TYPE (m)) {
-    case GST_MESSAGE_ERROR:{
-      GError *err = nullptr;
-      gst_message_parse_error (m, &err, nullptr);
-      g_printerr ("realtime-bench: error from %s: %s\n",
-          GST_MESSAGE_SRC_NAME (m), err->message);
-      g_error_free (err);
-      exit (1);
-    }
     case GST_MESSAGE_QOS:
       if (measuring)
         s->late++;
@@ -155,50 +146,6 @@ request_turn (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-double
-cpu_seconds_self ()
-{
-  struct rusage ru;
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-/* utime + stime of another process, from /proc/PID/stat. */
-double
-cpu_seconds_of (int pid)
-{
-  if (pid <= 0)
-    return 0;
-  std::ifstream f ("/proc/" + std::to_string (pid) + "/stat");
-  std::string text ((std::istreambuf_iterator<char> (f)),
-      std::istreambuf_iterator<char> ());
-  size_t close = text.rfind (')');
-  if (close == std::string::npos)
-    return 0;
-  std::istringstream rest (text.substr (close + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; i++) {
-    if (i == 14)
-      utime = std::stoull (field);
-    if (i == 15)
-      stime = std::stoull (field);
-  }
-  return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
-}
-
-long
-rss_kb ()
-{
-  std::ifstream f ("/proc/self/status");
-  std::string line;
-  while (std::getline (f, line))
-    if (line.rfind ("VmRSS:", 0) == 0)
-      return std::stol (line.substr (6));
-  return 0;
-}
-
 }  // namespace
 
 int
@@ -218,29 +165,16 @@ main (int argc, char **argv)
         "realtimebin (default) or floor (GStreamer's own plumbing)", "MODE"},
     {"input", 0, 0, G_OPTION_ARG_STRING, &o.input,
         "mono24 (default, 24 kHz mono) or stereo48 (48 kHz stereo)", "IN"},
-    {"url", 0, 0, G_OPTION_ARG_STRING, &o.url,
-        "The simulator's ws:// URL (realtimebin mode)", "URL"},
-    {"sim-pid", 0, 0, G_OPTION_ARG_INT, &o.sim_pid,
-        "The simulator's process id, to report its CPU separately", "PID"},
-    {"header", 0, 0, G_OPTION_ARG_NONE, &o.header,
-        "Print the CSV header line first", nullptr},
     {nullptr}
   };
-  GOptionContext *ctx = g_option_context_new ("- live realtimebin sessions");
-  g_option_context_add_main_entries (ctx, entries, nullptr);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  GError *err = nullptr;
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
-    g_printerr ("realtime-bench: %s\n", err->message);
-    return 2;
-  }
-  g_option_context_free (ctx);
+  parse_command_line (&argc, &argv, entries, o.common,
+      "- live realtimebin sessions");
   if (o.mode == nullptr)
     o.mode = g_strdup ("realtimebin");
   if (o.input == nullptr)
     o.input = g_strdup ("mono24");
   bool floor = g_strcmp0 (o.mode, "floor") == 0;
-  if (!floor && o.url == nullptr) {
+  if (!floor && o.common.url == nullptr) {
     g_printerr ("realtime-bench: --url is needed in realtimebin mode\n");
     return 2;
   }
@@ -250,22 +184,11 @@ main (int argc, char **argv)
   std::string text = pipeline_text (o);
   for (int i = 0; i < o.sessions; i++) {
     auto s = std::make_unique<Session> ();
-    s->pipeline = gst_parse_launch (text.c_str (), &err);
-    if (s->pipeline == nullptr) {
-      g_printerr ("realtime-bench: %s\n", err->message);
-      return 1;
-    }
+    s->pipeline = launch_pipeline (text, on_bus, s.get ());
     s->rt = gst_bin_get_by_name (GST_BIN (s->pipeline), "rt");
-    GstElement *sink = gst_bin_get_by_name (GST_BIN (s->pipeline), "audio");
-    GstPad *pad = gst_element_get_static_pad (sink, "sink");
-    gst_pad_add_probe (pad, (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER
-            | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM), on_audio, s.get (),
-        nullptr);
-    gst_object_unref (pad);
-    gst_object_unref (sink);
-    GstBus *bus = gst_element_get_bus (s->pipeline);
-    gst_bus_add_watch (bus, on_bus, s.get ());
-    gst_object_unref (bus);
+    add_probe_on (s->pipeline, "audio", "sink", (GstPadProbeType)
+        (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+        on_audio, s.get ());
     gst_element_set_state (s->pipeline, GST_STATE_PLAYING);
     sessions.push_back (std::move (s));
   }
@@ -299,7 +222,7 @@ main (int argc, char **argv)
     double cpu0 = 0, sim0 = 0;
     gint64 t0 = 0;
     int sim_pid;
-  } w {loop, 0, 0, 0, o.sim_pid};
+  } w {loop, 0, 0, 0, o.common.sim_pid};
   g_timeout_add_seconds (o.warmup_s, [] (gpointer data) -> gboolean {
         auto *w = static_cast<Window *> (data);
         w->cpu0 = cpu_seconds_self ();
@@ -320,8 +243,8 @@ main (int argc, char **argv)
 
   double wall = (g_get_monotonic_time () - w.t0) / 1e6;
   double cpu = (cpu_seconds_self () - w.cpu0) / wall * 100;
-  double sim = o.sim_pid ? (cpu_seconds_of (o.sim_pid) - w.sim0) / wall * 100
-      : 0;
+  double sim = o.common.sim_pid ?
+      (cpu_seconds_of (o.common.sim_pid) - w.sim0) / wall * 100 : 0;
   long rss = rss_kb ();
   guint underruns = 0, responses = 0, late = 0, buffers = 0;
   for (auto &s : sessions) {
@@ -330,7 +253,7 @@ main (int argc, char **argv)
     late += s->late;
     buffers += s->buffers;
   }
-  if (o.header)
+  if (o.common.header)
     std::printf ("mode,input,sessions,seconds,cpu_percent,"
         "cpu_percent_per_session,rss_mb,rss_kb_per_session,responses,"
         "underruns,late_drops,audio_buffers,simulator_cpu_percent,"

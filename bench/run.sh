@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The benchmark command (docs/performance.md): builds realtime-bench and the
-# simulator in build/, then runs the live-concurrency benchmark — N live
-# full-duplex sessions in one process against a simulator in its own
-# process, and the same pipeline shape without realtimebin (the floor) —
-# and writes bench/results/live.csv and bench/results/live.md.
+# The benchmark command (docs/performance.md): builds the benchmarks and the
+# simulator in build/, then runs
+# - the live-concurrency benchmark: N live full-duplex sessions in one
+#   process against a simulator in its own process, and the same pipeline
+#   shape without realtimebin (the floor); writes bench/results/live.csv
+#   and live.md;
+# - the throughput benchmark: non-live sessions against a simulator that
+#   sends each answer at once, audio-seconds moved per CPU-second; writes
+#   bench/results/throughput.csv and throughput.md.
+# `bash bench/run.sh throughput` runs only the throughput benchmark.
 #
-# Environment: BENCH_SECONDS (measured seconds per run, default 60),
-# BENCH_SESSIONS (default "10 100 200 500"), BENCH_INPUTS (default
-# "mono24 stereo48").
+# Environment: BENCH_SECONDS (live: measured seconds per run, default 60),
+# BENCH_SESSIONS (live: default "10 100 200 500"), BENCH_INPUTS (live:
+# default "mono24 stereo48"), BENCH_THROUGHPUT_SESSIONS (default "1 50"),
+# BENCH_THROUGHPUT_TURNS (throughput: turns per run, spread over the
+# sessions, default 500).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,8 +25,8 @@ out=bench/results
 mkdir -p "$out"
 
 [ -f build/meson-private/coredata.dat ] || meson setup build >/dev/null
-meson compile -C build bench/realtime-bench tools/gst-realtime-simulator \
-  plugins/realtime/gstrealtime >/dev/null
+meson compile -C build bench/realtime-bench bench/realtime-throughput \
+  tools/gst-realtime-simulator plugins/realtime/gstrealtime >/dev/null
 
 export GST_PLUGIN_PATH=$PWD/build/plugins/realtime
 export GST_REGISTRY=$PWD/build/registry.dat
@@ -27,10 +34,70 @@ bench=build/bench/realtime-bench
 sim_pid=
 cleanup() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
+# A simulator in its own process (options added to --port 0): sets sim_pid
+# and sim_port.
+start_simulator() {
+  coproc SIM { exec build/tools/gst-realtime-simulator --port 0 "$@" \
+      2>"$out/simulator.log"; }
+  sim_pid=$SIM_PID
+  read -r sim_port <&"${SIM[0]}"
+}
+stop_simulator() {
+  kill "$sim_pid"
+  wait "$sim_pid" 2>/dev/null || true
+  sim_pid=
+}
+machine="$(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+
+# ---- Throughput benchmark ---------------------------------------------------
+# Per session count, three shapes of turn, each against a fresh simulator
+# with --pace 0 (answers sent at once): duplex (8 s of input, then a 30 s
+# answer), input (8 s of input, no answer) and output (a 30 s answer, no
+# input). BENCH_THROUGHPUT_TURNS turns per run, spread over the sessions.
+throughput_benchmark() {
+  local csv=$out/throughput.csv header=--header
+  local turns=${BENCH_THROUGHPUT_TURNS:-500} n shape
+  : >"$csv"
+  for n in ${BENCH_THROUGHPUT_SESSIONS:-1 50}; do
+    for shape in duplex input output; do
+      local args=(--input-s 8)
+      [ "$shape" = input ] && args=(--input-s 8 --no-answer)
+      [ "$shape" = output ] && args=(--input-s 0)
+      echo "bench: throughput, $shape, $n sessions" >&2
+      start_simulator --pace 0 --scenario bench/throughput-scenario.json
+      build/bench/realtime-throughput $header -n "$n" \
+        -r $(( turns / n > 0 ? turns / n : 1 )) "${args[@]}" \
+        --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" \
+        >>"$csv"
+      header=
+      stop_simulator
+    done
+  done
+
+  python3 - "$csv" "$machine" >"$out/throughput.md" <<'PY'
+import csv, sys
+print(f"Throughput, non-live, simulator at --pace 0, {sys.argv[2]}.\n")
+print("| shape | sessions | turns per session | input audio s | output audio s | input dropped s | wall s | CPU s | input audio-s / CPU-s | output audio-s / CPU-s | total audio-s / CPU-s | realtime factor | simulator CPU s | peak RSS MB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in csv.DictReader(open(sys.argv[1])):
+    shape = ("output" if r["input_s_per_round"] == "0" else
+             "duplex" if r["answers"] == "yes" else "input")
+    print(f"| {shape} | {r['sessions']} | {r['rounds']} | {r['input_audio_s']} | "
+          f"{r['output_audio_s']} | {r['input_dropped_s']} | {r['wall_s']} | {r['cpu_s']} | "
+          f"{r['input_per_cpu_s']} | {r['output_per_cpu_s']} | {r['total_per_cpu_s']} | "
+          f"{r['realtime_factor']} | {r['simulator_cpu_s']} | {r['peak_rss_mb']} |")
+PY
+  cat "$out/throughput.md"
+}
+
+if [ "${1:-}" = throughput ]; then
+  throughput_benchmark
+  exit 0
+fi
+# ---- end of the throughput benchmark ----------------------------------------
 
 csv=$out/live.csv
 "$bench" --header --mode floor -n 1 -s 1 --warmup-s 0 | head -n 1 >"$csv"
-machine="$(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
 
 for input in $inputs; do
   for n in $sessions; do
@@ -38,15 +105,10 @@ for input in $inputs; do
     "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
 
     echo "bench: realtimebin, $input, $n sessions, ${seconds} s" >&2
-    coproc SIM { exec build/tools/gst-realtime-simulator --port 0 \
-        --scenario bench/scenario.json 2>"$out/simulator.log"; }
-    sim_pid=$SIM_PID
-    read -r port <&"${SIM[0]}"
+    start_simulator --scenario bench/scenario.json
     "$bench" --input "$input" -n "$n" -s "$seconds" \
-      --url "ws://127.0.0.1:$port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
-    kill "$sim_pid"
-    wait "$sim_pid" 2>/dev/null || true
-    sim_pid=
+      --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
+    stop_simulator
   done
 done
 
@@ -69,3 +131,5 @@ for r in rows:
           f"{r['underruns']} | {r['late_drops']} | {r['simulator_cpu_percent']} |")
 PY
 cat "$out/live.md"
+
+throughput_benchmark
