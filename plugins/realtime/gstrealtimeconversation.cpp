@@ -173,6 +173,7 @@ struct RealtimeConversation::State
   GstClockTime speech_end = GST_CLOCK_TIME_NONE;
   bool turn_unanswered = false;         /* a turn ended since the last response */
   bool awaiting_response = false;       /* a response is due to be created */
+  bool response_was_active = false;     /* as run_pending last saw it */
   std::map<std::string, Span> spans;    /* user items */
 
   /* Responses */
@@ -820,14 +821,26 @@ RealtimeConversation::RealtimeConversation (GstElement * bin,
 static void
 run_pending (RealtimeConversation::State * st)
 {
-  /* One drainer at a time, looping until nothing is left: messages keep
-   * their order and a flush never overtakes what was queued after it. */
+  /* When the last response ends, the outputs' idle GAPs resume now: their
+   * tasks do not poll while a response is active. */
+  bool idle_again;
+  bool drain;
   {
     std::lock_guard<std::mutex> lk (st->lock);
-    if (st->draining)
-      return;
+    bool active = st->any_response_active ();
+    idle_again = st->response_was_active && !active;
+    st->response_was_active = active;
+    /* One drainer at a time, looping until nothing is left: messages keep
+     * their order and a flush never overtakes what was queued after it. */
+    drain = !st->draining;
     st->draining = true;
   }
+  if (idle_again) {
+    gst_realtime_output_wake (st->audio_output);
+    gst_realtime_output_wake (st->text_output);
+  }
+  if (!drain)
+    return;
   for (;;) {
     std::vector<GstMessage *> posts;
     std::vector<GstRealtimeOutput *> flushes;

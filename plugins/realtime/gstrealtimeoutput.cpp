@@ -20,6 +20,10 @@
 
 /* How long the task waits for data before it considers an idle GAP. */
 #define IDLE_GAP_INTERVAL std::chrono::milliseconds (50)
+/* While there is no idle time to cover (a response is active, the input is
+ * not live, not PLAYING), how often the task looks again; the session
+ * wakes it at once when a response ends (gst_realtime_output_wake()). */
+#define NO_GAP_RECHECK_INTERVAL std::chrono::milliseconds (250)
 /* Idle GAPs shorter than this are not worth an event. */
 #define IDLE_GAP_MIN (10 * GST_MSECOND)
 
@@ -52,6 +56,8 @@ struct GstRealtimeOutputState
   guint queued_buffers = 0;
   /* When the task last finished pushing (the task's own). */
   gint64 free_since_us = 0;
+  bool idle_gaps = false;       /* the last horizon allowed GAPs (the task's) */
+  bool wake = false;            /* look at the horizon again now */
 
   ~GstRealtimeOutputState ()
   {
@@ -175,6 +181,15 @@ gst_realtime_output_push_eos (GstRealtimeOutput * self)
 {
   gst_realtime_output_enqueue (self,
       GST_MINI_OBJECT_CAST (gst_event_new_eos ()));
+}
+
+void
+gst_realtime_output_wake (GstRealtimeOutput * self)
+{
+  GstRealtimeOutputState *st = self->state;
+  std::lock_guard < std::mutex > lk (st->lock);
+  st->wake = true;
+  st->cond.notify_one ();
 }
 
 guint
@@ -396,8 +411,10 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
     idle_horizon = st->callbacks.idle_horizon;
     delivered = st->callbacks.delivered;
     if (!st->need_stream_start && !st->need_segment && st->queue.empty ()
-        && !st->flushing)
-      st->cond.wait_for (lk, IDLE_GAP_INTERVAL);
+        && !st->flushing && !st->wake)
+      st->cond.wait_for (lk, st->idle_gaps ? IDLE_GAP_INTERVAL :
+          NO_GAP_RECHECK_INTERVAL);
+    st->wake = false;
     if (st->flushing) {
       lk.unlock ();
       gst_pad_pause_task (self->srcpad);
@@ -435,6 +452,7 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
   if (obj == nullptr) {
     /* Idle: keep live downstream elements (mixers, payloaders) going. */
     GstClockTime horizon = idle_horizon ? idle_horizon () : GST_CLOCK_TIME_NONE;
+    st->idle_gaps = GST_CLOCK_TIME_IS_VALID (horizon);
     if (GST_CLOCK_TIME_IS_VALID (horizon) && horizon > position + IDLE_GAP_MIN)
       gap_end = horizon;
   } else if (GST_IS_BUFFER (obj) && GST_BUFFER_PTS_IS_VALID (obj)

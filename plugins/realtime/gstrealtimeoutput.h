@@ -65,5 +65,9 @@ void gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at);
 GstClockTime gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
     GstClockTime from);
 
+/* Idle time may have begun (a response ended): the task asks
+ * idle_horizon() again now rather than at its next look. Any thread. */
+void gst_realtime_output_wake (GstRealtimeOutput * self);
+
 /* Buffers queued and not yet pushed. */
 guint gst_realtime_output_queued (GstRealtimeOutput * self);
