@@ -8,7 +8,11 @@
  * frame can carry (UTF-8), text and error messages that are UTF-8 too,
  * since the element posts them in GStreamer messages and on a
  * text/x-raw,format=utf8 pad. The event is then copied and walked, so ASan
- * sees every byte the element could read. */
+ * sees every byte the element could read. And the light audio-delta path
+ * (audio-delta-scan.h) reads no text otherwise than the full parser does. */
+#include "server-event-diff.h"
+
+#include <gst/realtime/audio-delta-scan.h>
 #include <gst/realtime/base64.h>
 #include <gst/realtime/realtime-error.h>
 #include <gst/realtime/server-events.h>
@@ -200,6 +204,25 @@ check_event (const ServerEvent &ev)
     violated ("a copied event differs");
 }
 
+/* An event from scan_audio_delta() is the full parser's event for the same
+ * text; declining is always allowed. */
+void
+check_light_path (std::string_view text)
+{
+  std::optional<ServerEvent> scanned = realtime::scan_audio_delta (text);
+  if (!scanned)
+    return;
+  GError *error = nullptr;
+  std::optional<ServerEvent> tree = realtime::parse_server_event_tree (text,
+      &error);
+  if (!tree)
+    violated ("the light path read a text the full parser refuses:",
+        error->message);
+  const std::string diff = server_event_diff (*scanned, *tree);
+  if (!diff.empty ())
+    violated ("the light path and the full parser differ in", diff);
+}
+
 }  // namespace
 
 extern "C" int
@@ -209,6 +232,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* Input with NUL bytes counts as not UTF-8 here: fewer checks, none
    * wrong. */
   utf8_input = g_utf8_validate_len (text.data (), text.size (), nullptr);
+  check_light_path (text);
   GError *error = nullptr;
   std::optional<ServerEvent> ev = realtime::parse_server_event (text, &error);
   if (ev) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "server-events.h"
 
+#include "audio-delta-scan.h"
 #include "base64.h"
 #include "json-util.h"
 #include "realtime-error.h"
@@ -868,7 +869,7 @@ server_event_type_from_name (std::string_view name)
 }
 
 std::optional<ServerEvent>
-parse_server_event (std::string_view text, GError **error)
+parse_server_event_tree (std::string_view text, GError **error)
 {
   JsonNodePtr root = json_parse (text, error);
   if (!root)
@@ -919,5 +920,14 @@ parse_server_event (std::string_view text, GError **error)
   return ev;
 }
 
-}  // namespace realtime
+std::optional<ServerEvent>
+parse_server_event (std::string_view text, GError **error)
+{
+  /* Audio deltas are most of what arrives; their common form skips the
+   * JSON tree. */
+  if (std::optional<ServerEvent> ev = scan_audio_delta (text))
+    return ev;
+  return parse_server_event_tree (text, error);
+}
 
+}  // namespace realtime

@@ -229,7 +229,10 @@ struct ServerEvent {
   std::vector<std::string> unknown_fields;
 };
 
-/* Parses one server event (one WebSocket text frame).
+/* Parses one server event (one WebSocket text frame): the common form of
+ * response.output_audio.delta through scan_audio_delta()
+ * (audio-delta-scan.h), everything else through parse_server_event_tree().
+ * The result is the same either way.
  *
  * Returns the event, with type Unknown for event types outside the GA union
  * (never an error). Returns nothing and sets @error for text that is not a
@@ -238,6 +241,13 @@ struct ServerEvent {
  * field that is missing, a field of the wrong JSON type, and an audio delta
  * that is not valid base64. Never crashes on any input. */
 std::optional<ServerEvent> parse_server_event (std::string_view text,
+    GError **error);
+
+/* The full parser: reads @text into a JSON tree and every event type from
+ * it, with the results and errors described for parse_server_event(). Use
+ * parse_server_event(); this one is public so that tests and fuzzers can
+ * hold the light path to it. */
+std::optional<ServerEvent> parse_server_event_tree (std::string_view text,
     GError **error);
 
 }  // namespace realtime
