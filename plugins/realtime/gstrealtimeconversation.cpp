@@ -43,6 +43,9 @@
 /* Input audio the socket has not written yet (an uplink slower than real
  * time) is bounded: beyond this it is dropped and counted. */
 static constexpr guint64 MAX_SEND_QUEUE_MS = 10000;
+/* A non-live input (a file) waits while this much of it is queued for the
+ * socket, instead of running into MAX_SEND_QUEUE_MS and losing audio. */
+static constexpr guint64 NON_LIVE_HOLD_MS = 1000;
 
 /* The service refuses to commit less than 100 ms of audio
  * (input_audio_buffer_commit_empty); such a commit is not sent. */
@@ -2102,6 +2105,35 @@ handle_link_message (RealtimeConversation::State * st, guint id,
 
 /* --- streaming thread --- */
 
+/* Backpressure for a non-live input: it can push far faster than real
+ * time, so it waits while NON_LIVE_HOLD_MS of its audio is queued for the
+ * open socket, as a file sink would hold it back. A live input never waits
+ * (late audio is worse than lost audio there), nor does any input while
+ * the session is not ready (input-backlog-ms applies), failed, closing or
+ * its pad is flushing (a seek, a state change to READY). */
+static void
+wait_for_send_room (RealtimeConversation::State * st)
+{
+  if (st->live ())
+    return;
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
+  for (;;) {
+    {
+      LOCKED (st);
+      if (st->failed || st->closing || !st->ready || !st->ws
+          || (guint64) st->ws->pending () * st->config.chunk_ms
+          < NON_LIVE_HOLD_MS)
+        break;
+    }
+    if (pad == nullptr || GST_PAD_IS_FLUSHING (pad))
+      break;
+    /* The I/O thread writes a batch every millisecond or so. */
+    g_usleep (2000);
+  }
+  if (pad)
+    gst_object_unref (pad);
+}
+
 GstFlowReturn
 RealtimeConversation::push_audio (GstBuffer * buffer,
     GstClockTime running_time, gint64 entered_us)
@@ -2112,6 +2144,7 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_FLOW_ERROR;
+  wait_for_send_room (st);
   {
     LOCKED (st);
     if (st->failed) {

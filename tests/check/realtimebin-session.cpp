@@ -453,6 +453,48 @@ GST_END_TEST;
 
 /* ---- responses, usage, stats ---------------------------------------------- */
 
+/* A non-live input (a file) pushes far faster than real time: realtimebin
+ * holds it back until the socket takes it, so a long one arrives whole
+ * (it used to lose what went beyond 10 s of unwritten audio). */
+GST_START_TEST (test_long_non_live_input_whole)
+{
+  auto sim = simulator ("long-file");
+  Run run (pipeline_text (*sim, "appsrc name=src", "turn-detection=none"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+  Pcm input = to_s16 (render_signal (24000, 1, 40000, {{0, 40000}}));
+  run.push (input, 0);
+  run.end_of_stream ();
+  run.wait_eos (30000);
+
+  fail_unless_equals_int (stats_field (run.bin, "dropped-audio-ms"), 0);
+  sim->stop ();
+  SimLog log (log_path ("long-file"));
+  Pcm appended = log.appended ();
+  fail_unless_equals_int (appended.size (), input.size ());
+  fail_unless (appended == input, "the server did not get the input as sent");
+  std::vector<std::string> warned = warnings (run);
+  fail_unless (warned.empty (), "a warning: %s", warned.empty () ? ""
+      : warned[0].c_str ());
+}
+GST_END_TEST;
+
+/* Stopping while a long non-live input is held back does not hang: the
+ * held buffer lets go when its pad flushes. */
+GST_START_TEST (test_long_non_live_input_stop)
+{
+  auto sim = simulator ("long-file-stop");
+  Run run (pipeline_text (*sim, "appsrc name=src", "turn-detection=none"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  run.wait_connected ();
+  run.push (to_s16 (render_signal (24000, 1, 60000, {{0, 60000}})), 0);
+  g_usleep (50 * 1000);
+  run.stop ();
+}
+GST_END_TEST;
+
 /* realtime-response: started (in_progress), then done with the server's
  * status and usage, field by field, with the contract's types; the stats
  * property counts what went over the wire. */
@@ -1168,6 +1210,8 @@ realtimebin_session_suite (void)
   tcase_add_test (tc, test_vad_running_time_across_input_gap);
   tcase_add_test (tc, test_transcripts);
   tcase_add_test (tc, test_usage_and_stats);
+  tcase_add_test (tc, test_long_non_live_input_whole);
+  tcase_add_test (tc, test_long_non_live_input_stop);
   tcase_add_test (tc, test_two_turns);
   tcase_add_test (tc, test_reply_after_previous_reply);
   tcase_add_test (tc, test_input_48k_stereo_f32);
