@@ -29,7 +29,9 @@ thread_source_new (IoThread *thread, GSourceFuncs *funcs, const char *name,
   return source;
 }
 
-/* When the previous poll returned (only the I/O thread polls). */
+/* The thread polling (only the I/O thread polls), and when its previous
+ * poll returned. */
+thread_local std::atomic<gint> *polling_connections = nullptr;
 thread_local gint64 last_poll_end = 0;
 
 /* The context's poll: sleeps off the rest of the batch interval first, so
@@ -37,9 +39,11 @@ thread_local gint64 last_poll_end = 0;
 gint
 batched_poll (GPollFD *fds, guint n_fds, gint timeout_ms)
 {
+  gint64 batch = IoThread::batch_us (polling_connections ?
+      polling_connections->load (std::memory_order_relaxed) : 0);
   gint64 since = g_get_monotonic_time () - last_poll_end;
-  if (since >= 0 && since < IoThread::BATCH_US) {
-    gint64 wait = IoThread::BATCH_US - since;
+  if (since >= 0 && since < batch) {
+    gint64 wait = batch - since;
     g_usleep ((gulong) wait);
     if (timeout_ms > 0)
       timeout_ms = MAX (0, timeout_ms - (gint) (wait / 1000));
@@ -149,10 +153,18 @@ IoThread::cancel_timer (guint64 id)
   }
 }
 
+gint64
+IoThread::batch_us (gint connections)
+{
+  return CLAMP ((gint64) connections * BATCH_US_PER_CONNECTION, MIN_BATCH_US,
+      MAX_BATCH_US);
+}
+
 gpointer
 IoThread::run (gpointer data)
 {
   auto *self = static_cast<IoThread *> (data);
+  polling_connections = &self->connections_;
   g_main_context_push_thread_default (self->context_);
   g_main_loop_run (self->loop_);
   /* Let sources that were already queued (e.g. teardown) finish. */

@@ -5,6 +5,8 @@
 
 #include <libsoup/soup.h>
 
+#include <atomic>
+
 namespace realtime {
 
 /* Everything the I/O thread touches. `alive` goes false when the owner is
@@ -25,6 +27,16 @@ struct WebSocketClient::State {
   bool finished = false;               /* closed or failed: drop new frames */
   guint64 dropped = 0;
 
+  /* Keepalive pings only while the connection is quiet (I/O thread):
+   * libsoup's keepalive is a source of its own on the shared context,
+   * which every iteration walks, and a connection carrying audio needs no
+   * pings. A shared timer looks every KEEPALIVE_CHECK_MS. */
+  IoThread *thread = nullptr;
+  gint64 last_activity_us = 0;
+  std::atomic<bool> keepalive_on {false};
+  guint64 keepalive_timer = 0;
+  guint keepalive_check_ms = 10000;
+
   /* A protocol error libsoup closed the connection for (I/O thread). */
   gushort error_code = 0;
   std::string error_message;
@@ -33,6 +45,42 @@ struct WebSocketClient::State {
 };
 
 namespace {
+
+/* Pings every KEEPALIVE_S seconds once nothing went either way for
+ * Options::keepalive_check_ms (idle NAT and proxy mappings must stay
+ * open). */
+constexpr guint KEEPALIVE_S = 20;
+
+void check_keepalive (const std::weak_ptr<WebSocketClient::State> &weak);
+
+void
+schedule_keepalive_check (const std::shared_ptr<WebSocketClient::State> &s)
+{
+  std::weak_ptr<WebSocketClient::State> weak = s;
+  s->keepalive_timer = s->thread->add_timer (s->keepalive_check_ms, [weak] {
+        check_keepalive (weak);
+      });
+}
+
+void
+check_keepalive (const std::weak_ptr<WebSocketClient::State> &weak)
+{
+  auto s = weak.lock ();
+  if (!s || !s->alive || s->ws == nullptr)
+    return;
+  s->keepalive_timer = 0;
+  if (soup_websocket_connection_get_state (s->ws)
+      != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  bool quiet = g_get_monotonic_time () - s->last_activity_us
+      >= (gint64) s->keepalive_check_ms * 1000;
+  if (quiet != s->keepalive_on) {
+    s->keepalive_on = quiet;
+    soup_websocket_connection_set_keepalive_interval (s->ws,
+        quiet ? KEEPALIVE_S : 0);
+  }
+  schedule_keepalive_check (s);
+}
 
 struct Holder {
   std::shared_ptr<WebSocketClient::State> state;
@@ -45,6 +93,7 @@ on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
   auto &s = static_cast<Holder *> (data)->state;
   if (!s->alive || type != SOUP_WEBSOCKET_DATA_TEXT || !s->callbacks.message)
     return;
+  s->last_activity_us = g_get_monotonic_time ();
   gsize size = 0;
   const char *text = (const char *) g_bytes_get_data (bytes, &size);
   s->callbacks.message (std::string_view (text, size));
@@ -137,8 +186,10 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
   soup_websocket_connection_set_max_incoming_payload_size (ws, s->max_payload);
   /* Keepalive pings keep idle NAT/proxy mappings open; a write to a dead
    * peer then fails sooner. (libsoup 3.2 has no pong timeout: a silent
-   * dead peer is found by realtimebin's stall check.) */
-  soup_websocket_connection_set_keepalive_interval (ws, 20);
+   * dead peer is found by realtimebin's stall check.) Only quiet
+   * connections ping; see check_keepalive(). */
+  s->last_activity_us = g_get_monotonic_time ();
+  schedule_keepalive_check (s);
   g_signal_connect_data (ws, "message", G_CALLBACK (on_ws_message),
       new Holder {s}, free_holder, (GConnectFlags) 0);
   g_signal_connect_data (ws, "closed", G_CALLBACK (on_ws_closed),
@@ -170,6 +221,7 @@ flush_state (const std::shared_ptr<WebSocketClient::State> &s)
         != SOUP_WEBSOCKET_STATE_OPEN)
       continue;
     soup_websocket_connection_send_text (s->ws, text.c_str ());
+    s->last_activity_us = g_get_monotonic_time ();
     if (since_us > 0 && s->alive && s->callbacks.written)
       s->callbacks.written (g_get_monotonic_time () - since_us);
   }
@@ -181,6 +233,8 @@ WebSocketClient::WebSocketClient (std::shared_ptr<IoThread> thread,
     Callbacks callbacks)
     : thread_ (std::move (thread)), state_ (std::make_shared<State> ())
 {
+  state_->thread = thread_.get ();
+  thread_->connection_added ();
   /* Frames queued before the handshake completes go out right after it. */
   auto opened = std::move (callbacks.opened);
   std::weak_ptr<State> weak = state_;
@@ -196,9 +250,12 @@ WebSocketClient::WebSocketClient (std::shared_ptr<IoThread> thread,
 
 WebSocketClient::~WebSocketClient ()
 {
+  thread_->connection_removed ();
   auto s = state_;
   thread_->invoke_sync ([s] {
         s->alive = false;
+        if (s->keepalive_timer)
+          s->thread->cancel_timer (s->keepalive_timer);
         g_cancellable_cancel (s->cancellable);
         if (s->ws != nullptr) {
           g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
@@ -227,6 +284,7 @@ WebSocketClient::connect (Options options)
         if (!s->alive)
           return;
         s->max_payload = options.max_incoming_payload;
+        s->keepalive_check_ms = MAX (options.keepalive_check_ms, 1u);
         g_clear_object (&s->session);
         GError *error = nullptr;
         s->session = http_session_new (options.ca_file, 0, &error);
@@ -297,6 +355,12 @@ WebSocketClient::pending () const
 {
   std::lock_guard<std::mutex> lk (state_->lock);
   return state_->outbox.size ();
+}
+
+bool
+WebSocketClient::pinging () const
+{
+  return state_->keepalive_on;
 }
 
 guint64

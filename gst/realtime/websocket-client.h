@@ -44,6 +44,9 @@ public:
     std::vector<std::pair<std::string, std::string>> headers;
     std::string ca_file;                 /* extra trusted CA (PEM); empty: system */
     gsize max_incoming_payload = 16 * 1024 * 1024;
+    /* How often a quiet connection is looked for (keepalive pings go only
+     * where nothing went either way for this long). */
+    guint keepalive_check_ms = 10000;
   };
 
   WebSocketClient (std::shared_ptr<IoThread> thread, Callbacks callbacks);
@@ -66,6 +69,8 @@ public:
    * connection was not open. */
   gsize pending () const;
   guint64 dropped () const;
+  /* Whether keepalive pings are on: the connection has been quiet. */
+  bool pinging () const;
 
   /* Defined in the .cpp; shared with in-flight I/O callbacks. */
   struct State;

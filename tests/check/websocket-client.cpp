@@ -107,6 +107,35 @@ GST_START_TEST (test_open_send_receive_close)
 }
 GST_END_TEST;
 
+/* Keepalive pings only where nothing goes either way: a quiet connection
+ * turns them on, traffic turns them off again. */
+GST_START_TEST (test_keepalive_only_when_quiet)
+{
+  auto sim = start ();
+  Recorder r;
+  WebSocketClient client (IoThread::acquire (), r.callbacks ());
+  WebSocketClient::Options o {sim->url ()};
+  o.keepalive_check_ms = 100;
+  client.connect (o);
+  fail_unless (r.wait ([&] { return r.has ("session.created"); }));
+  fail_if (client.pinging ());
+  bool pinging = false;
+  for (int i = 0; i < 200 && !pinging; i++) {
+    g_usleep (10 * 1000);
+    pinging = client.pinging ();
+  }
+  fail_unless (pinging, "a quiet connection does not ping");
+  /* Frames every 20 ms for a while: the next looks find it busy. */
+  bool stopped = false;
+  for (int i = 0; i < 40 && !stopped; i++) {
+    client.send (build_input_audio_buffer_clear ());
+    g_usleep (20 * 1000);
+    stopped = !client.pinging ();
+  }
+  fail_unless (stopped, "a busy connection keeps pinging");
+}
+GST_END_TEST;
+
 GST_START_TEST (test_handshake_failures)
 {
   SimulatorOptions o;
@@ -219,6 +248,7 @@ websocket_client_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_open_send_receive_close);
   tcase_add_test (tc, test_handshake_failures);
+  tcase_add_test (tc, test_keepalive_only_when_quiet);
   tcase_add_test (tc, test_server_closes_and_drops);
   tcase_add_test (tc, test_many_clients_share_one_thread);
   tcase_add_test (tc, test_destroy_while_connecting);
