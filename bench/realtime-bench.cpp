@@ -19,6 +19,8 @@
  * and the latency realtimebin adds, pooled over all sessions (the
  * library's process-wide histograms; see docs/performance.md).
  * Prints one CSV line (--header prints the column names first).
+ * --ca-file runs against a wss:// simulator and --input-chunk-ms sets the
+ * append size, so the peer clients (bench/peers/) can be matched.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -47,6 +49,8 @@ struct Options {
   gchar *mode = nullptr;        /* realtimebin (default) or floor */
   gchar *input = nullptr;       /* mono24 (default) or stereo48 */
   CommonOptions common;         /* --url in realtimebin mode */
+  gchar *ca_file = nullptr;     /* trusted CA for a wss:// simulator */
+  gint input_chunk_ms = 0;      /* 0: realtimebin's default */
 };
 
 /* One session's audio sink probe state (streaming thread). */
@@ -108,8 +112,13 @@ pipeline_text (const Options &o)
         "audio/x-raw,format=S16LE,rate=24000,channels=1 ! audioconvert ! "
         "audioresample ! fakesink name=audio sync=true qos=true "
         "max-lateness=20000000";
-  return src + " ! realtimebin name=rt turn-detection=none url="
-      + std::string (o.common.url) + " rt.src_audio ! fakesink name=audio sync=true qos=true max-lateness=20000000 "
+  std::string rt = "realtimebin name=rt turn-detection=none url="
+      + std::string (o.common.url);
+  if (o.ca_file != nullptr)       /* gst-launch syntax: double quotes */
+    rt += std::string (" ca-file=\"") + o.ca_file + "\"";
+  if (o.input_chunk_ms > 0)
+    rt += " input-chunk-ms=" + std::to_string (o.input_chunk_ms);
+  return src + " ! " + rt + " rt.src_audio ! fakesink name=audio sync=true qos=true max-lateness=20000000 "
       "rt.src_text ! fakesink async=false";
 }
 
@@ -165,6 +174,13 @@ main (int argc, char **argv)
         "realtimebin (default) or floor (GStreamer's own plumbing)", "MODE"},
     {"input", 0, 0, G_OPTION_ARG_STRING, &o.input,
         "mono24 (default, 24 kHz mono) or stereo48 (48 kHz stereo)", "IN"},
+    {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file,
+        "PEM certificate (absolute path) to trust for a wss:// URL "
+        "(realtimebin's ca-file)",
+        "PATH"},
+    {"input-chunk-ms", 0, 0, G_OPTION_ARG_INT, &o.input_chunk_ms,
+        "Audio per input_audio_buffer.append (realtimebin's input-chunk-ms; "
+        "default: the element's)", "MS"},
     {nullptr}
   };
   parse_command_line (&argc, &argv, entries, o.common,

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # The benchmark command (docs/performance.md): builds the benchmarks and the
-# simulator in build/, then runs
-# - the live-concurrency benchmark: N live full-duplex sessions in one
-#   process against a simulator in its own process, and the same pipeline
-#   shape without realtimebin (the floor); writes bench/results/live.csv
-#   and live.md;
-# - the throughput benchmark: non-live sessions against a simulator that
-#   sends each answer at once, audio-seconds moved per CPU-second; writes
-#   bench/results/throughput.csv and throughput.md.
-# `bash bench/run.sh throughput` runs only the throughput benchmark.
+# simulator in build/, then runs, each against a simulator in its own
+# process (its CPU reported apart):
+# - live: N live full-duplex sessions in one process, and the same pipeline
+#   shape without realtimebin (the floor); bench/results/live.csv, live.md;
+# - throughput: non-live sessions against a simulator that sends each
+#   answer at once, audio-seconds moved per CPU-second;
+#   bench/results/throughput.csv, throughput.md;
+# - peers: the same mono24 live sessions with realtimebin and with the peer
+#   clients of bench/peers/ (the `openai` npm package's OpenAIRealtimeWS,
+#   Python websockets), all over wss://; bench/results/peers.csv, peers.md.
+# `bash bench/run.sh [live] [throughput] [peers]` runs only those.
 #
-# Environment: BENCH_SECONDS (live: measured seconds per run, default 60),
-# BENCH_SESSIONS (live: default "10 100 200 500"), BENCH_INPUTS (live:
-# default "mono24 stereo48"), BENCH_THROUGHPUT_SESSIONS (default "1 50"),
-# BENCH_THROUGHPUT_TURNS (throughput: turns per run, spread over the
-# sessions, default 500).
+# Environment: BENCH_SECONDS (live and peers: measured seconds per run,
+# default 60), BENCH_SESSIONS (live and peers: default "10 100 200 500"),
+# BENCH_INPUTS (live: default "mono24 stereo48"), BENCH_THROUGHPUT_SESSIONS
+# (default "1 50"), BENCH_THROUGHPUT_TURNS (turns per throughput run, spread
+# over the sessions, default 500), BENCH_PEERS (default "openai-node
+# python-websockets").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -90,36 +93,32 @@ PY
   cat "$out/throughput.md"
 }
 
-if [ "${1:-}" = throughput ]; then
-  throughput_benchmark
-  exit 0
-fi
-# ---- end of the throughput benchmark ----------------------------------------
+# ---- Live concurrency benchmark ---------------------------------------------
+live_benchmark() {
+  local csv=$out/live.csv input n
+  "$bench" --header --mode floor -n 1 -s 1 --warmup-s 0 | head -n 1 >"$csv"
 
-csv=$out/live.csv
-"$bench" --header --mode floor -n 1 -s 1 --warmup-s 0 | head -n 1 >"$csv"
+  for input in $inputs; do
+    for n in $sessions; do
+      echo "bench: floor, $input, $n sessions, ${seconds} s" >&2
+      "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
 
-for input in $inputs; do
-  for n in $sessions; do
-    echo "bench: floor, $input, $n sessions, ${seconds} s" >&2
-    "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
-
-    echo "bench: realtimebin, $input, $n sessions, ${seconds} s" >&2
-    start_simulator --scenario bench/scenario.json
-    "$bench" --input "$input" -n "$n" -s "$seconds" \
-      --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
-    stop_simulator
+      echo "bench: realtimebin, $input, $n sessions, ${seconds} s" >&2
+      start_simulator --scenario bench/scenario.json
+      "$bench" --input "$input" -n "$n" -s "$seconds" \
+        --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
+      stop_simulator
+    done
   done
-done
 
-# The markdown table: each realtimebin row with its floor's CPU beside it.
-python3 - "$csv" "$machine" "$seconds" >"$out/live.md" <<'PY'
+  # The markdown table: each realtimebin row with its floor's CPU beside it.
+  python3 - "$csv" "$machine" "$seconds" >"$out/live.md" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 floor = {(r["input"], r["sessions"]): r for r in rows if r["mode"] == "floor"}
 print(f"Live concurrency, {sys.argv[3]} s measured per run, {sys.argv[2]}.\n")
-print("| input | sessions | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | simulator CPU % |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| input | sessions | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | output latency p50 / p99 (ms) | input latency p50 / p99 (ms) | simulator CPU % |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["mode"] != "realtimebin":
         continue
@@ -128,8 +127,79 @@ for r in rows:
     ratio = f"{float(r['cpu_percent']) / fc:.2f}" if fc else "-"
     print(f"| {r['input']} | {r['sessions']} | {r['cpu_percent']} | {fc:.1f} | {ratio} | "
           f"{r['cpu_percent_per_session']} | {r['rss_kb_per_session']} | {r['responses']} | "
-          f"{r['underruns']} | {r['late_drops']} | {r['simulator_cpu_percent']} |")
+          f"{r['underruns']} | {r['late_drops']} | "
+          f"{r['out_latency_p50_ms']} / {r['out_latency_p99_ms']} | "
+          f"{r['in_latency_p50_ms']} / {r['in_latency_p99_ms']} | {r['simulator_cpu_percent']} |")
 PY
-cat "$out/live.md"
+  cat "$out/live.md"
+}
 
-throughput_benchmark
+# ---- Peer benchmark (docs/performance.md, "Peers") --------------------------
+peers=${BENCH_PEERS-openai-node python-websockets}
+
+# The official openai client only connects with wss://, so all three clients
+# run over TLS against a certificate for 127.0.0.1 made once in build/.
+peer_tls=$PWD/build/bench-tls
+peer_tls_cert() {
+  [ -f "$peer_tls/cert.pem" ] && return
+  mkdir -p "$peer_tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$peer_tls/key.pem" \
+    -out "$peer_tls/cert.pem" -days 3650 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+}
+
+# The command of one client; the flags after it are the same for all.
+peer_command() {
+  case $1 in
+    realtimebin) echo "$bench --input mono24 --input-chunk-ms 20" ;;
+    openai-node) echo "node bench/peers/openai-node.mjs" ;;
+    python-websockets) echo "/usr/bin/python3 bench/peers/python-websockets.py" ;;
+    *) echo "bench: unknown peer '$1'" >&2; return 1 ;;
+  esac
+}
+
+# One client with N sessions against a fresh TLS simulator. A client that
+# reports errors or lost connections still has its line kept (it prints the
+# line first); one that printed nothing is said so on stderr.
+peer_run() {
+  local client=$1 n=$2 cmd
+  cmd=$(peer_command "$client")
+  echo "bench: peers, $client, $n sessions, ${seconds} s" >&2
+  start_simulator --scenario bench/scenario.json \
+    --tls-cert "$peer_tls/cert.pem" --tls-key "$peer_tls/key.pem"
+  $cmd -n "$n" -s "$seconds" --url "wss://127.0.0.1:$sim_port/v1/realtime" \
+    --ca-file "$peer_tls/cert.pem" --sim-pid "$sim_pid" >"$out/peer-run.csv" \
+    || echo "bench: $client exited with status $? (errors or lost connections)" >&2
+  [ -s "$out/peer-run.csv" ] || echo "bench: $client printed no result" >&2
+  cat "$out/peer-run.csv" >>"$out/peers.csv"
+  rm -f "$out/peer-run.csv"
+  stop_simulator
+}
+
+peer_benchmark() {
+  peer_tls_cert
+  # realtime-bench's columns and the four latency percentiles of the peers.
+  echo "mode,input,sessions,seconds,cpu_percent,cpu_percent_per_session,rss_mb,\
+rss_kb_per_session,responses,underruns,late_drops,audio_buffers,\
+simulator_cpu_percent,out_latency_p50_ms,out_latency_p99_ms,\
+in_latency_p50_ms,in_latency_p99_ms" >"$out/peers.csv"
+  for n in $sessions; do
+    for client in realtimebin $peers; do
+      peer_run "$client" "$n"
+    done
+  done
+  python3 bench/peers/table.py "$out/peers.csv" "$seconds" \
+    "$machine" >"$out/peers.md"
+  cat "$out/peers.md"
+}
+
+benchmarks=("$@")
+[ ${#benchmarks[@]} -gt 0 ] || benchmarks=(live throughput peers)
+for b in "${benchmarks[@]}"; do
+  case $b in
+    live) live_benchmark ;;
+    throughput) throughput_benchmark ;;
+    peers) [ -z "$peers" ] || peer_benchmark ;;
+    *) echo "bench: unknown benchmark '$b' (live, throughput, peers)" >&2; exit 2 ;;
+  esac
+done

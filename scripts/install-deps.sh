@@ -22,6 +22,8 @@ packages=(
   libespeak-ng-dev gstreamer1.0-plugins-bad gstreamer1.0-libav
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp
   python3-gst-1.0 python3-gi gir1.2-gst-rtsp-server-1.0
+  # The benchmark's Python peer client (bench/peers/python-websockets.py).
+  python3-websockets
   # The libFuzzer targets (fuzz/): clang, its fuzzer/sanitizer runtimes
   # (libclang_rt.fuzzer), llvm-symbolizer for readable stacks.
   clang-14 libclang-rt-14-dev llvm-14
