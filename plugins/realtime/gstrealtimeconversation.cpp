@@ -29,6 +29,9 @@
 #include <gst/realtime/websocket-client.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -45,7 +48,17 @@
 static constexpr guint64 MAX_SEND_QUEUE_MS = 10000;
 /* A non-live input (a file) waits while this much of it is queued for the
  * socket, instead of running into MAX_SEND_QUEUE_MS and losing audio. */
-static constexpr guint64 NON_LIVE_HOLD_MS = 1000;
+static constexpr guint64 NON_LIVE_HOLD_MS = 5000;
+
+/* Appends written by the I/O thread: their latency, and a wakeup for a
+ * non-live input waiting for room (shared with the socket's callbacks). */
+struct InputWrites
+{
+  realtime::LatencyHistogram latency;
+  std::mutex lock;
+  std::condition_variable written;
+  std::atomic<bool> waiting {false};
+};
 
 /* The service refuses to commit less than 100 ms of audio
  * (input_audio_buffer_commit_empty); such a commit is not sent. */
@@ -205,8 +218,7 @@ struct RealtimeConversation::State
 
   RealtimeStats stats;
   /* What this session adds to the audio's way (see LatencyHistogram). */
-  std::shared_ptr<realtime::LatencyHistogram> input_latency =
-      std::make_shared<realtime::LatencyHistogram> ();
+  std::shared_ptr<InputWrites> input_writes = std::make_shared<InputWrites> ();
   realtime::LatencyHistogram output_latency;
   gint64 frame_arrived_us = 0;          /* the server event being handled */
   guint64 bad_events = 0;               /* skipped server events */
@@ -1014,11 +1026,15 @@ static void link_closed (State * st, guint id, gushort code,
  * torn down meanwhile is not kept alive by its socket. */
 static realtime::WebSocketClient::Callbacks
 link_callbacks (std::weak_ptr<State> weak, guint id,
-    std::shared_ptr<realtime::LatencyHistogram> input_latency)
+    std::shared_ptr<InputWrites> input_writes)
 {
   realtime::WebSocketClient::Callbacks cb;
-  cb.written = [input_latency] (gint64 delay_us) {
-    input_latency->record (delay_us);
+  cb.written = [input_writes] (gint64 delay_us) {
+    input_writes->latency.record (delay_us);
+    if (input_writes->waiting) {
+      std::lock_guard<std::mutex> lk (input_writes->lock);
+      input_writes->written.notify_all ();
+    }
     realtime::LatencyHistogram::process_input ().record (delay_us);
   };
   cb.opened = [weak, id] () {
@@ -1055,7 +1071,7 @@ State::open_link (bool background)
 {
   guint id = ++conn_serial;
   auto client = std::make_unique<realtime::WebSocketClient> (io,
-      link_callbacks (self, id, input_latency));
+      link_callbacks (self, id, input_writes));
   realtime::WebSocketClient::Options opts;
   opts.url = connect_url (config);
   opts.ca_file = config.ca_file;
@@ -2117,7 +2133,11 @@ wait_for_send_room (RealtimeConversation::State * st)
   if (st->live ())
     return;
   GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
+  InputWrites &writes = *st->input_writes;
+  writes.waiting = true;
   for (;;) {
+    /* Held from the check to the wait: a write cannot slip between. */
+    std::unique_lock<std::mutex> wl (writes.lock);
     {
       LOCKED (st);
       if (st->failed || st->closing || !st->ready || !st->ws
@@ -2127,9 +2147,11 @@ wait_for_send_room (RealtimeConversation::State * st)
     }
     if (pad == nullptr || GST_PAD_IS_FLUSHING (pad))
       break;
-    /* The I/O thread writes a batch every millisecond or so. */
-    g_usleep (2000);
+    /* Woken when appends are written; the timeout catches the rest (a
+     * flushing pad, a failure). */
+    writes.written.wait_for (wl, std::chrono::milliseconds (5));
   }
+  writes.waiting = false;
   if (pad)
     gst_object_unref (pad);
 }
@@ -2475,8 +2497,8 @@ RealtimeConversation::stats ()
 {
   LOCKED (state_);
   RealtimeStats s = state_->stats;
-  s.input_latency_p50_us = state_->input_latency->percentile (0.5);
-  s.input_latency_p99_us = state_->input_latency->percentile (0.99);
+  s.input_latency_p50_us = state_->input_writes->latency.percentile (0.5);
+  s.input_latency_p99_us = state_->input_writes->latency.percentile (0.99);
   s.output_latency_p50_us = state_->output_latency.percentile (0.5);
   s.output_latency_p99_us = state_->output_latency.percentile (0.99);
   return realtime_stats_structure (s);
