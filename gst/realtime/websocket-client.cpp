@@ -30,7 +30,7 @@ struct WebSocketClient::State {
   /* Keepalive pings only while the connection is quiet (I/O thread):
    * libsoup's keepalive is a source of its own on the shared context,
    * which every iteration walks, and a connection carrying audio needs no
-   * pings. A shared timer looks every KEEPALIVE_CHECK_MS. */
+   * pings. A shared timer looks every keepalive_check_ms. */
   IoThread *thread = nullptr;
   gint64 last_activity_us = 0;
   std::atomic<bool> keepalive_on {false};
@@ -223,7 +223,7 @@ flush_state (const std::shared_ptr<WebSocketClient::State> &s)
     soup_websocket_connection_send_text (s->ws, text.c_str ());
     s->last_activity_us = g_get_monotonic_time ();
     if (since_us > 0 && s->alive && s->callbacks.written)
-      s->callbacks.written (g_get_monotonic_time () - since_us);
+      s->callbacks.written (s->last_activity_us - since_us);
   }
 }
 

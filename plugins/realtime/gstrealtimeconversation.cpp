@@ -2132,8 +2132,9 @@ wait_for_send_room (RealtimeConversation::State * st)
 {
   if (st->live ())
     return;
-  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
+  GstPad *pad = nullptr;                /* looked up once it must wait */
   InputWrites &writes = *st->input_writes;
+  /* Set before the first check, so a write after it always notifies. */
   writes.waiting = true;
   for (;;) {
     /* Held from the check to the wait: a write cannot slip between. */
@@ -2145,6 +2146,8 @@ wait_for_send_room (RealtimeConversation::State * st)
           < NON_LIVE_HOLD_MS)
         break;
     }
+    if (pad == nullptr)
+      pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
     if (pad == nullptr || GST_PAD_IS_FLUSHING (pad))
       break;
     /* Woken when appends are written; the timeout catches the rest (a
