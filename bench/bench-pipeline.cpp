@@ -28,8 +28,27 @@ parse_command_line (int *argc, char ***argv, const GOptionEntry *entries,
   g_option_context_free (ctx);
 }
 
+namespace {
+
+/* What a sync handler needs to call the bus function. */
+struct SyncDelivery {
+  GstBusFunc func;
+  gpointer data;
+};
+
+GstBusSyncReply
+deliver_sync (GstBus *bus, GstMessage *m, gpointer data)
+{
+  auto *d = static_cast<SyncDelivery *> (data);
+  d->func (bus, m, d->data);
+  return GST_BUS_DROP;
+}
+
+}  // namespace
+
 GstElement *
-launch_pipeline (const std::string &text, GstBusFunc bus_func, gpointer data)
+launch_pipeline (const std::string &text, GstBusFunc bus_func, gpointer data,
+    BusDelivery delivery)
 {
   GError *err = nullptr;
   GstElement *pipeline = gst_parse_launch (text.c_str (), &err);
@@ -38,7 +57,13 @@ launch_pipeline (const std::string &text, GstBusFunc bus_func, gpointer data)
     exit (1);
   }
   GstBus *bus = gst_element_get_bus (pipeline);
-  gst_bus_add_watch (bus, bus_func, data);
+  if (delivery == BusDelivery::SYNC)
+    gst_bus_set_sync_handler (bus, deliver_sync,
+        new SyncDelivery {bus_func, data}, [] (gpointer d) {
+          delete static_cast<SyncDelivery *> (d);
+        });
+  else
+    gst_bus_add_watch (bus, bus_func, data);
   gst_object_unref (bus);
   return pipeline;
 }

@@ -21,11 +21,22 @@ struct CommonOptions {
 void parse_command_line (int *argc, char ***argv, const GOptionEntry *entries,
     CommonOptions &common, const char *summary);
 
-/* A pipeline from the launch line @text, its bus watched by @bus_func
- * (with @data) on the default main context; exits 1 when @text does not
- * parse. Not started: add probes first. */
+/* How a pipeline's messages reach the benchmark's bus function. */
+enum class BusDelivery {
+  /* A bus watch on the default main context: one main-loop iteration per
+   * message, and each iteration walks every pipeline's watch. */
+  WATCH,
+  /* A sync handler: called on the thread that posts, the message then
+   * dropped. Costs no main-loop wakeup; the function must be quick and
+   * thread-safe. */
+  SYNC,
+};
+
+/* A pipeline from the launch line @text, its messages given to @bus_func
+ * (with @data) as @delivery says; exits 1 when @text does not parse. Not
+ * started: add probes first. */
 GstElement *launch_pipeline (const std::string &text, GstBusFunc bus_func,
-    gpointer data);
+    gpointer data, BusDelivery delivery = BusDelivery::WATCH);
 
 /* Adds @callback as a probe of @type on pad @pad of the child named
  * @element of @pipeline. */

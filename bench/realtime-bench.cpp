@@ -22,6 +22,14 @@
  * --ca-file runs against a wss:// simulator and --input-chunk-ms sets the
  * append size, so the peer clients (bench/peers/) can be matched.
  *
+ * --bus says how the bench reads each pipeline's messages. `sync` (the
+ * default) handles them in a quick sync handler on the thread that posts
+ * them, as an application with hundreds of pipelines should. `watch` adds
+ * a bus watch per pipeline on the main loop, as a small application does:
+ * every message then costs a main-loop iteration that walks all the
+ * pipelines' watches, which grows with the square of the sessions and is
+ * counted too.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -51,6 +59,7 @@ struct Options {
   CommonOptions common;         /* --url in realtimebin mode */
   gchar *ca_file = nullptr;     /* trusted CA for a wss:// simulator */
   gint input_chunk_ms = 0;      /* 0: realtimebin's default */
+  gchar *bus = nullptr;         /* sync (default) or watch */
 };
 
 /* One session's audio sink probe state (streaming thread). */
@@ -181,6 +190,10 @@ main (int argc, char **argv)
     {"input-chunk-ms", 0, 0, G_OPTION_ARG_INT, &o.input_chunk_ms,
         "Audio per input_audio_buffer.append (realtimebin's input-chunk-ms; "
         "default: the element's)", "MS"},
+    {"bus", 0, 0, G_OPTION_ARG_STRING, &o.bus,
+        "How the bench reads each pipeline's bus: sync (default, a sync "
+        "handler on the posting thread) or watch (a bus watch per pipeline "
+        "on the main loop)", "HOW"},
     {nullptr}
   };
   parse_command_line (&argc, &argv, entries, o.common,
@@ -189,6 +202,14 @@ main (int argc, char **argv)
     o.mode = g_strdup ("realtimebin");
   if (o.input == nullptr)
     o.input = g_strdup ("mono24");
+  if (o.bus == nullptr)
+    o.bus = g_strdup ("sync");
+  if (g_strcmp0 (o.bus, "sync") != 0 && g_strcmp0 (o.bus, "watch") != 0) {
+    g_printerr ("realtime-bench: --bus is sync or watch, not %s\n", o.bus);
+    return 2;
+  }
+  BusDelivery delivery = g_strcmp0 (o.bus, "watch") == 0 ?
+      BusDelivery::WATCH : BusDelivery::SYNC;
   bool floor = g_strcmp0 (o.mode, "floor") == 0;
   if (!floor && o.common.url == nullptr) {
     g_printerr ("realtime-bench: --url is needed in realtimebin mode\n");
@@ -200,7 +221,7 @@ main (int argc, char **argv)
   std::string text = pipeline_text (o);
   for (int i = 0; i < o.sessions; i++) {
     auto s = std::make_unique<Session> ();
-    s->pipeline = launch_pipeline (text, on_bus, s.get ());
+    s->pipeline = launch_pipeline (text, on_bus, s.get (), delivery);
     s->rt = gst_bin_get_by_name (GST_BIN (s->pipeline), "rt");
     add_probe_on (s->pipeline, "audio", "sink", (GstPadProbeType)
         (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
@@ -274,7 +295,7 @@ main (int argc, char **argv)
         "cpu_percent_per_session,rss_mb,rss_kb_per_session,responses,"
         "underruns,late_drops,audio_buffers,simulator_cpu_percent,"
         "out_latency_p50_ms,out_latency_p99_ms,in_latency_p50_ms,"
-        "in_latency_p99_ms\n");
+        "in_latency_p99_ms,bus\n");
   std::printf ("%s,%s,%d,%.1f,%.1f,%.3f,%.1f,%ld,%u,%u,%u,%u,%.1f", o.mode,
       o.input, o.sessions, wall, cpu, cpu / o.sessions, rss / 1024.0,
       (rss - rss_before) / o.sessions, responses, underruns, late, buffers,
@@ -282,11 +303,12 @@ main (int argc, char **argv)
   const auto &in = realtime::LatencyHistogram::process_input ();
   const auto &out = realtime::LatencyHistogram::process_output ();
   if (floor)
-    std::printf (",,,,\n");
+    std::printf (",,,,");
   else
-    std::printf (",%.3f,%.3f,%.3f,%.3f\n", out.percentile (0.5) / 1e3,
+    std::printf (",%.3f,%.3f,%.3f,%.3f", out.percentile (0.5) / 1e3,
         out.percentile (0.99) / 1e3, in.percentile (0.5) / 1e3,
         in.percentile (0.99) / 1e3);
+  std::printf (",%s\n", o.bus);
   std::fflush (stdout);
 
   for (auto &s : sessions) {

@@ -14,7 +14,9 @@
 #
 # Environment: BENCH_SECONDS (live and peers: measured seconds per run,
 # default 60), BENCH_SESSIONS (live and peers: default "10 100 200 500"),
-# BENCH_INPUTS (live: default "mono24 stereo48"), BENCH_THROUGHPUT_SESSIONS
+# BENCH_INPUTS (live: default "mono24 stereo48"), BENCH_BUS (live: how the
+# bench reads each pipeline's bus, default "sync"; "sync watch" runs
+# realtimebin both ways), BENCH_THROUGHPUT_SESSIONS
 # (default "1 50"), BENCH_THROUGHPUT_TURNS (turns per throughput run, spread
 # over the sessions, default 500), BENCH_PEERS (default "openai-node
 # python-websockets").
@@ -24,6 +26,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-60}
 sessions=${BENCH_SESSIONS:-10 100 200 500}
 inputs=${BENCH_INPUTS:-mono24 stereo48}
+buses=${BENCH_BUS:-sync}
 out=bench/results
 mkdir -p "$out"
 
@@ -95,7 +98,7 @@ PY
 
 # ---- Live concurrency benchmark ---------------------------------------------
 live_benchmark() {
-  local csv=$out/live.csv input n
+  local csv=$out/live.csv input n bus
   "$bench" --header --mode floor -n 1 -s 1 --warmup-s 0 | head -n 1 >"$csv"
 
   for input in $inputs; do
@@ -103,11 +106,13 @@ live_benchmark() {
       echo "bench: floor, $input, $n sessions, ${seconds} s" >&2
       "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
 
-      echo "bench: realtimebin, $input, $n sessions, ${seconds} s" >&2
-      start_simulator --scenario bench/scenario.json
-      "$bench" --input "$input" -n "$n" -s "$seconds" \
-        --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
-      stop_simulator
+      for bus in $buses; do
+        echo "bench: realtimebin, $input, $n sessions, bus $bus, ${seconds} s" >&2
+        start_simulator --scenario bench/scenario.json
+        "$bench" --input "$input" -n "$n" -s "$seconds" --bus "$bus" \
+          --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
+        stop_simulator
+      done
     done
   done
 
@@ -117,15 +122,15 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 floor = {(r["input"], r["sessions"]): r for r in rows if r["mode"] == "floor"}
 print(f"Live concurrency, {sys.argv[3]} s measured per run, {sys.argv[2]}.\n")
-print("| input | sessions | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | output latency p50 / p99 (ms) | input latency p50 / p99 (ms) | simulator CPU % |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| input | sessions | bus | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | output latency p50 / p99 (ms) | input latency p50 / p99 (ms) | simulator CPU % |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["mode"] != "realtimebin":
         continue
     f = floor.get((r["input"], r["sessions"]))
     fc = float(f["cpu_percent"]) if f else 0
     ratio = f"{float(r['cpu_percent']) / fc:.2f}" if fc else "-"
-    print(f"| {r['input']} | {r['sessions']} | {r['cpu_percent']} | {fc:.1f} | {ratio} | "
+    print(f"| {r['input']} | {r['sessions']} | {r['bus']} | {r['cpu_percent']} | {fc:.1f} | {ratio} | "
           f"{r['cpu_percent_per_session']} | {r['rss_kb_per_session']} | {r['responses']} | "
           f"{r['underruns']} | {r['late_drops']} | "
           f"{r['out_latency_p50_ms']} / {r['out_latency_p99_ms']} | "
@@ -182,7 +187,7 @@ peer_benchmark() {
   echo "mode,input,sessions,seconds,cpu_percent,cpu_percent_per_session,rss_mb,\
 rss_kb_per_session,responses,underruns,late_drops,audio_buffers,\
 simulator_cpu_percent,out_latency_p50_ms,out_latency_p99_ms,\
-in_latency_p50_ms,in_latency_p99_ms" >"$out/peers.csv"
+in_latency_p50_ms,in_latency_p99_ms,bus" >"$out/peers.csv"
   for n in $sessions; do
     for client in realtimebin $peers; do
       peer_run "$client" "$n"

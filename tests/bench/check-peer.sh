@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# A peer client of the benchmark (bench/peers/) still does its work: 2
-# sessions for 3 measured seconds against the simulator over wss:// (a
-# certificate made here, on 127.0.0.1 only), and it must exit 0 (no server
-# error, no lost connection) with a CSV line that counts responses and has
-# latency figures. Not a measurement: the numbers are not checked.
+# A client of the benchmark (realtime-bench, or a peer of bench/peers/)
+# still does its work: 2 sessions for 3 measured seconds against the
+# simulator over wss:// (a certificate made here, on 127.0.0.1 only), and it
+# must exit 0 (no server error, no lost connection) with a CSV line that
+# counts responses and has latency figures. Not a measurement: the numbers
+# are not checked.
 #
-# Usage: check-peer.sh SIMULATOR SCENARIO PEER-COMMAND...
+# Usage: check-peer.sh SIMULATOR SCENARIO CLIENT-COMMAND...
 set -euo pipefail
 
-[ $# -ge 3 ] || { echo "usage: $0 SIMULATOR SCENARIO PEER-COMMAND..." >&2; exit 2; }
+[ $# -ge 3 ] || { echo "usage: $0 SIMULATOR SCENARIO CLIENT-COMMAND..." >&2; exit 2; }
 sim=$1 scenario=$2
 shift 2
 
