@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "bench-pipeline.h"
 
+#include <cstdio>
 #include <cstdlib>
+
+#include <unistd.h>
 
 void
 parse_command_line (int *argc, char ***argv, const GOptionEntry *entries,
@@ -93,6 +96,10 @@ report_problem (GstMessage *m)
   g_printerr ("%s: %s from %s: %s\n", g_get_prgname (),
       error ? "error" : "warning", GST_MESSAGE_SRC_NAME (m), err->message);
   g_error_free (err);
-  if (error)
-    exit (1);
+  /* _exit: with --bus sync this runs on a streaming thread, where exit()
+   * would tear the process down under the other threads' feet. */
+  if (error) {
+    fflush (nullptr);
+    _exit (1);
+  }
 }
