@@ -44,6 +44,8 @@ deliver_sync (GstBus *bus, GstMessage *m, gpointer data)
 {
   auto *d = static_cast<SyncDelivery *> (data);
   d->func (bus, m, d->data);
+  /* A sync handler that drops a message owns it. */
+  gst_message_unref (m);
   return GST_BUS_DROP;
 }
 
