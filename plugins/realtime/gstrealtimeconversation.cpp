@@ -122,7 +122,9 @@ struct RealtimeConversation::State
   bool draining = false;                /* a thread is in run_pending */
   std::vector<std::function<void ()>> after;    /* run after unlocking */
   bool closing = false;                 /* our side closes: ignore the rest */
-  bool failed = false;                  /* fatal error posted */
+  bool failed = false;                  /* fatal error queued */
+  bool error_posted = false;            /* ... and on the bus */
+  std::condition_variable error_posted_cond;
 
   /* Connection. Each WebSocket has an id; callbacks of one that is no
    * longer `conn` (or `next_conn`) are ignored. */
@@ -877,8 +879,16 @@ run_pending (RealtimeConversation::State * st)
     }
     for (GstRealtimeOutput *out : flushes)
       gst_realtime_output_flush (out, flush_at);
-    for (GstMessage *msg : posts)
+    bool error = false;
+    for (GstMessage *msg : posts) {
+      error |= GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
       gst_element_post_message (st->bin, msg);
+    }
+    if (error) {
+      std::lock_guard<std::mutex> lk (st->lock);
+      st->error_posted = true;
+      st->error_posted_cond.notify_all ();
+    }
     for (auto &fn : after)
       fn ();
     /* The bin's only sink: this lets the bin, and the pipeline, end. */
@@ -2159,6 +2169,25 @@ wait_for_send_room (RealtimeConversation::State * st)
     gst_object_unref (pad);
 }
 
+/* A failed conversation refuses input with GST_FLOW_ERROR, and upstream
+ * then posts a bare "Internal data stream error". Applications show the
+ * first error, so ours, which names the cause, must be on the bus before
+ * the refusal; another thread may still be posting it. Gives up when the
+ * pad flushes (a state change waits for this thread) or after a second. */
+static void
+wait_for_error_posted (RealtimeConversation::State * st)
+{
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
+  gint64 deadline = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+  std::unique_lock<std::mutex> lk (st->lock);
+  while (!st->error_posted && pad && !GST_PAD_IS_FLUSHING (pad)
+      && g_get_monotonic_time () < deadline)
+    st->error_posted_cond.wait_for (lk, std::chrono::milliseconds (5));
+  lk.unlock ();
+  if (pad)
+    gst_object_unref (pad);
+}
+
 GstFlowReturn
 RealtimeConversation::push_audio (GstBuffer * buffer,
     GstClockTime running_time, gint64 entered_us)
@@ -2201,6 +2230,8 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
   }
   gst_buffer_unmap (buffer, &map);
   run_pending (st);
+  if (ret == GST_FLOW_ERROR)
+    wait_for_error_posted (st);
   return ret;
 }
 

@@ -18,6 +18,10 @@
  * 5. cancel-response, create-response, speech and state changes in random
  *    order (seeded) never crash, never post an ERROR, and the pipeline
  *    still ends with EOS and goes to NULL cleanly.
+ * 6. A failure (a refused key) while input flows: realtimebin's ERROR,
+ *    which names the cause, is the first on the bus, before the bare
+ *    "Internal data stream error" of the source its GST_FLOW_ERROR stops,
+ *    however late the thread that posts it gets to run.
  *
  * Every simulator logs to SIM_LOG_DIR/realtimebin-regressions. */
 #include "bargein-helpers.h"
@@ -957,6 +961,50 @@ GST_START_TEST (test_fuzz_signals_and_states)
 }
 GST_END_TEST;
 
+/* ---- 6. the first error names the cause ------------------------------------ */
+
+/* Holds realtimebin's ERROR back in the posting thread, as a loaded
+ * machine may; the source's error, posted meanwhile, must wait for it. */
+static GstBusSyncReply
+delay_realtimebin_error (GstBus *, GstMessage *m, gpointer bin)
+{
+  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR
+      && GST_MESSAGE_SRC (m) == GST_OBJECT (bin))
+    g_usleep (300 * 1000);
+  return GST_BUS_PASS;
+}
+
+GST_START_TEST (test_first_error_names_the_cause)
+{
+  SimulatorOptions o = sim_options (kLogDir, "refused-key", kShort);
+  o.api_key = "sk-not-the-test-key-0123456789";
+  auto sim = start_simulator (o);
+  Run run (pipeline_text (*sim, "audiotestsrc is-live=true "
+          "samplesperbuffer=240 wave=silence", "", nullptr, false));
+  GstBus *bus = gst_element_get_bus (run.pipeline);
+  gst_bus_set_sync_handler (bus, delay_realtimebin_error, run.bin, nullptr);
+  gst_element_set_state (run.pipeline, GST_STATE_PLAYING);
+
+  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 10000, true);
+  fail_unless (m != nullptr, "no error for a refused key");
+  g_autoptr (GError) err = nullptr;
+  gst_message_parse_error (m, &err, nullptr);
+  fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin),
+      "the first error is from %s: %s", GST_MESSAGE_SRC_NAME (m),
+      err->message);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NOT_AUTHORIZED), "%s", err->message);
+  /* The source did stop with its own error, after ours. */
+  fail_unless (run.bus->wait ([] (GstMessage *k) {
+            return GST_MESSAGE_TYPE (k) == GST_MESSAGE_ERROR
+                && g_strcmp0 (GST_MESSAGE_SRC_NAME (k), "audiotestsrc0") == 0;
+          }, 5000, true) != nullptr, "the source did not stop");
+  run.stop ();
+  gst_bus_set_sync_handler (bus, nullptr, nullptr, nullptr);
+  gst_object_unref (bus);
+}
+GST_END_TEST;
+
 static Suite *
 realtimebin_regressions_suite (void)
 {
@@ -975,6 +1023,7 @@ realtimebin_regressions_suite (void)
   tcase_add_test (tc, test_eos_again_after_flush_linked);
   tcase_add_test (tc, test_downstream_flushing_does_not_stop_output);
   tcase_add_test (tc, test_fuzz_signals_and_states);
+  tcase_add_test (tc, test_first_error_names_the_cause);
   return s;
 }
 
