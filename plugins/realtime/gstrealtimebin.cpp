@@ -388,6 +388,8 @@ struct _GstRealtimeBin
   const gchar *missing_factory; /* first converter not installed */
 };
 
+static void gst_realtime_bin_state_changed (GstElement * element,
+    GstState oldstate, GstState newstate, GstState pending);
 static GstStateChangeReturn gst_realtime_bin_change_state (GstElement *
     element, GstStateChange transition);
 static void gst_realtime_bin_finalize (GObject * object);
@@ -1018,6 +1020,8 @@ gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_realtime_bin_change_state);
+  element_class->state_changed =
+      GST_DEBUG_FUNCPTR (gst_realtime_bin_state_changed);
 }
 
 /* Adds an always pad made from our class template @name, aimed at @target
@@ -1164,6 +1168,11 @@ gst_realtime_bin_connect_children (GstRealtimeBin * self)
   in.flush = [self]() {
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->input_flushed ();
+  };
+  /* Live input makes idle time: the outputs' GAPs may start. */
+  in.live_changed = [self]() {
+    gst_realtime_output_wake (self->audio_output);
+    gst_realtime_output_wake (self->text_output);
   };
   gst_realtime_input_set_callbacks (self->input, std::move (in));
 
@@ -1704,6 +1713,24 @@ gst_realtime_bin_stop (GstRealtimeBin * self)
     gst_structure_free (self->state->last_stats);
   self->state->last_stats = stats;
   self->state->last_session_id = id;
+}
+
+/* Idle GAPs follow the clock, which runs only in PLAYING: the outputs look
+ * again once the bin is there (GST_STATE is set by now, unlike in
+ * change_state). */
+static void
+gst_realtime_bin_state_changed (GstElement * element, GstState oldstate,
+    GstState newstate, GstState pending)
+{
+  GstRealtimeBin *self = GST_REALTIME_BIN (element);
+
+  if (GST_ELEMENT_CLASS (parent_class)->state_changed)
+    GST_ELEMENT_CLASS (parent_class)->state_changed (element, oldstate,
+        newstate, pending);
+  if (newstate == GST_STATE_PLAYING) {
+    gst_realtime_output_wake (self->audio_output);
+    gst_realtime_output_wake (self->text_output);
+  }
 }
 
 static GstStateChangeReturn

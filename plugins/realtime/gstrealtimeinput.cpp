@@ -144,9 +144,16 @@ gst_realtime_input_query_latency (GstRealtimeInput * self)
 
   GST_DEBUG_OBJECT (self, "upstream is %slive, latency %" GST_TIME_FORMAT,
       live ? "" : "not ", GST_TIME_ARGS (min));
-  std::lock_guard < std::mutex > lk (self->state->lock);
-  self->state->live = live;
-  self->state->upstream_latency = live ? min : 0;
+  std::function < void () > live_changed;
+  {
+    std::lock_guard < std::mutex > lk (self->state->lock);
+    if (self->state->live != (bool) live)
+      live_changed = self->state->callbacks.live_changed;
+    self->state->live = live;
+    self->state->upstream_latency = live ? min : 0;
+  }
+  if (live_changed)
+    live_changed ();
 }
 
 static GstFlowReturn

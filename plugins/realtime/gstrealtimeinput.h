@@ -34,6 +34,9 @@ struct GstRealtimeInputCallbacks
   std::function<void ()> eos;
   /* Upstream flushed: audio not yet sent is stale. */
   std::function<void ()> flush;
+  /* Upstream's LATENCY answer changed whether it is live. On the thread
+   * that asked, without this element's lock. */
+  std::function<void ()> live_changed;
 };
 
 void gst_realtime_input_set_callbacks (GstRealtimeInput * self,

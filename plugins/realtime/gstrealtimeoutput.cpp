@@ -21,9 +21,10 @@
 /* How long the task waits for data before it considers an idle GAP. */
 #define IDLE_GAP_INTERVAL std::chrono::milliseconds (50)
 /* While there is no idle time to cover (a response is active, the input is
- * not live, not PLAYING), how often the task looks again; the session
- * wakes it at once when a response ends (gst_realtime_output_wake()). */
-#define NO_GAP_RECHECK_INTERVAL std::chrono::milliseconds (250)
+ * not live, not PLAYING), the task sleeps: the bin wakes it when that
+ * changes (gst_realtime_output_wake()). It looks again after this long
+ * anyway, so a change nobody signals delays GAPs but never stops them. */
+#define NO_GAP_RECHECK_INTERVAL std::chrono::milliseconds (1000)
 /* Idle GAPs shorter than this are not worth an event. */
 #define IDLE_GAP_MIN (10 * GST_MSECOND)
 
@@ -414,7 +415,6 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
         && !st->flushing && !st->wake)
       st->cond.wait_for (lk, st->idle_gaps ? IDLE_GAP_INTERVAL :
           NO_GAP_RECHECK_INTERVAL);
-    st->wake = false;
     if (st->flushing) {
       lk.unlock ();
       gst_pad_pause_task (self->srcpad);
@@ -429,6 +429,10 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
       if (GST_IS_BUFFER (obj))
         st->queued_buffers--;
     }
+    /* A wake is for the horizon, looked at below only when nothing else
+     * is to be done: one that comes while data flows waits for that. */
+    if (!stream_start && !segment && obj == nullptr)
+      st->wake = false;
     position = st->position;
   }
 

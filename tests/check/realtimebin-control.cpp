@@ -281,20 +281,32 @@ check_live_latency (Run &run, const char *pad, GstClockTime ours,
  * - while no assistant audio flows, src_audio gets GAP events: seamless
  *   from 0 to the reply's first sample, again after the reply while the
  *   pipeline idles, and none overlapping the audio. */
+/* One turn of 600 ms, answered at twice real time. */
+static const char *kHelloScenario = R"({"turns":[{"user":"Hi",
+    "assistant":"Hello.",
+    "audio":{"type":"tone","frequency":440,"duration_ms":600}}]})";
+
+/* Live appsrc input with a short server-VAD silence; PLAYING. */
+static std::unique_ptr<Run>
+play_live (Simulator &sim)
+{
+  auto run = std::make_unique<Run> (pipeline_text (sim, "appsrc name=src",
+          "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
+  run->set_input_caps (kS16Mono24k);
+  make_live (*run);
+  run->play ();
+  wait_playing (*run);
+  return run;
+}
+
 GST_START_TEST (test_live_input_timing)
 {
-  const char *scenario = R"({"turns":[{"user":"Hi","assistant":"Hello.",
-      "audio":{"type":"tone","frequency":440,"duration_ms":600}}]})";
-  auto sim = simulator ("live", scenario, 2.0);
+  auto sim = simulator ("live", kHelloScenario, 2.0);
   guint64 inputs_before = realtime::LatencyHistogram::process_input ().count ();
   guint64 outputs_before =
       realtime::LatencyHistogram::process_output ().count ();
-  Run run (pipeline_text (*sim, "appsrc name=src",
-          "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
-  run.set_input_caps (kS16Mono24k);
-  make_live (run);
-  run.play ();
-  wait_playing (run);
+  auto run_owner = play_live (*sim);
+  Run &run = *run_owner;
   run.wait_connected ();
 
   /* 1.2 s of live input: speech from 200 to 700 ms, so the turn ends at
@@ -439,6 +451,74 @@ GST_START_TEST (test_live_server_stall_no_overlap)
   }
   fail_unless (out == log.response_audio (rids[0]));
   check_no_overlap (timeline_of (run.audio), "src_audio around a stall");
+}
+GST_END_TEST;
+
+/* ---- idle GAPs start promptly ---------------------------------------------- */
+
+/* The clock running time now. */
+static GstClockTime
+running_time_now (Run &run)
+{
+  GstClock *clock = gst_pipeline_get_clock (GST_PIPELINE (run.pipeline));
+  fail_unless (clock != nullptr);
+  GstClockTime now = gst_clock_get_time (clock)
+      - gst_element_get_base_time (run.pipeline);
+  gst_object_unref (clock);
+  return now;
+}
+
+/* The first GAP of @log covering time from @from on: when it reached the
+ * sink (GST_CLOCK_TIME_NONE: none yet). */
+static GstClockTime
+first_gap_arrival (PadLog &log, GstClockTime from)
+{
+  std::lock_guard<std::mutex> g (log.lock);
+  for (const RecGap &gap : log.gaps)
+    if (GST_CLOCK_TIME_IS_VALID (gap.arrival) && gap.running_time >= from)
+      return gap.arrival;
+  return GST_CLOCK_TIME_NONE;
+}
+
+/* Live input: the outputs do not poll for idle time, they are woken when
+ * it begins (PLAYING with live input, the end of a response). So both src
+ * pads' first idle GAP arrives within 250 ms of PLAYING, and src_audio's
+ * first GAP after the reply within 250 ms of the reply's end: well before
+ * the task's own fallback look (1 s). */
+GST_START_TEST (test_idle_gaps_start_promptly)
+{
+  auto sim = simulator ("idle-gaps", kHelloScenario, 2.0);
+  auto run_owner = play_live (*sim);
+  Run &run = *run_owner;
+  GstClockTime playing = running_time_now (run);
+  run.wait_connected ();
+  g_usleep (400 * 1000);
+  for (PadLog *log : {&run.audio, &run.text}) {
+    GstClockTime first = first_gap_arrival (*log, 0);
+    fail_unless (GST_CLOCK_TIME_IS_VALID (first), "%s: no idle GAP 400 ms "
+        "after PLAYING", log == &run.audio ? "src_audio" : "src_text");
+    fail_unless (first < playing + 250 * GST_MSECOND, "%s: the first idle "
+        "GAP came %" GST_TIME_FORMAT " after PLAYING",
+        log == &run.audio ? "src_audio" : "src_text",
+        GST_TIME_ARGS (first - MIN (first, playing)));
+  }
+
+  /* A turn (speech 200-700 ms, the turn ends at 900 ms), its reply, then
+   * idle again. */
+  push_live (run, to_s16 (render_signal (24000, 1, 1200, {{200, 700}})));
+  wait_responses_done (run, 1);
+  std::vector<AudioRun> runs = split_at_discont (run.audio);
+  fail_unless_equals_int (runs.size (), 1);
+  GstClockTime reply_end = runs[0].buffers[0].running_time
+      + gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000);
+  while (running_time_now (run) < reply_end + 400 * GST_MSECOND)
+    g_usleep (20 * 1000);
+  GstClockTime after = first_gap_arrival (run.audio, reply_end);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (after), "no idle GAP 400 ms after "
+      "the reply");
+  fail_unless (after < reply_end + 250 * GST_MSECOND, "the first idle GAP "
+      "after the reply came %" GST_TIME_FORMAT " after its end",
+      GST_TIME_ARGS (after - MIN (after, reply_end)));
 }
 GST_END_TEST;
 
@@ -1096,6 +1176,7 @@ realtimebin_control_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_live_input_timing);
+  tcase_add_test (tc, test_idle_gaps_start_promptly);
   tcase_add_test (tc, test_live_latency_before_input);
   tcase_add_test (tc, test_live_server_stall_no_overlap);
   tcase_add_test (tc, test_non_live_gaps);

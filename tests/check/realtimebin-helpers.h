@@ -522,6 +522,8 @@ struct RecBuffer {
 struct RecGap {
   GstClockTime running_time;
   GstClockTime duration;        /* GST_CLOCK_TIME_NONE when it had none */
+  GstClockTime arrival;         /* clock running time when it reached the
+                                 * sink; NONE before PLAYING */
 };
 
 /* Records buffers and events reaching the sink pad of a sink element, from
@@ -641,7 +643,8 @@ private:
           GstClockTime rt = self->segment.format == GST_FORMAT_TIME
               ? gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME,
                   ts) : GST_CLOCK_TIME_NONE;
-          self->gaps.push_back ({rt, duration});
+          self->gaps.push_back ({rt, duration,
+                  self->clock_running_time ()});
           break;
         }
         default:
