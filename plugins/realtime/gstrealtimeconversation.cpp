@@ -879,15 +879,15 @@ run_pending (RealtimeConversation::State * st)
     }
     for (GstRealtimeOutput *out : flushes)
       gst_realtime_output_flush (out, flush_at);
-    bool error = false;
     for (GstMessage *msg : posts) {
-      error |= GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
+      bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
       gst_element_post_message (st->bin, msg);
-    }
-    if (error) {
-      std::lock_guard<std::mutex> lk (st->lock);
-      st->error_posted = true;
-      st->error_posted_cond.notify_all ();
+      if (error) {
+        /* At once: the messages after it may meet slow bus handlers. */
+        std::lock_guard<std::mutex> lk (st->lock);
+        st->error_posted = true;
+        st->error_posted_cond.notify_all ();
+      }
     }
     for (auto &fn : after)
       fn ();

@@ -286,14 +286,22 @@ static const char *kHelloScenario = R"({"turns":[{"user":"Hi",
     "assistant":"Hello.",
     "audio":{"type":"tone","frequency":440,"duration_ms":600}}]})";
 
-/* Live appsrc input with a short server-VAD silence; PLAYING. */
+/* Live appsrc input with a short server-VAD silence, in NULL. */
 static std::unique_ptr<Run>
-play_live (Simulator &sim)
+live_run (Simulator &sim)
 {
   auto run = std::make_unique<Run> (pipeline_text (sim, "appsrc name=src",
           "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
   run->set_input_caps (kS16Mono24k);
   make_live (*run);
+  return run;
+}
+
+/* The same, PLAYING. */
+static std::unique_ptr<Run>
+play_live (Simulator &sim)
+{
+  auto run = live_run (sim);
   run->play ();
   wait_playing (*run);
   return run;
@@ -481,23 +489,32 @@ first_gap_arrival (PadLog &log, GstClockTime from)
 }
 
 /* Live input: the outputs do not poll for idle time, they are woken when
- * it begins (PLAYING with live input, the end of a response). So both src
- * pads' first idle GAP arrives within 250 ms of PLAYING, and src_audio's
- * first GAP after the reply within 250 ms of the reply's end: well before
- * the task's own fallback look (1 s). */
+ * it begins (PLAYING with live input, the end of a response). The input is
+ * known to be live while PAUSED, so the tasks have gone to sleep for their
+ * fallback look (1 s) when PLAYING comes: both src pads' first idle GAP
+ * must arrive within 500 ms of PLAYING, and src_audio's first GAP after
+ * the reply within 500 ms of the reply's end. */
 GST_START_TEST (test_idle_gaps_start_promptly)
 {
   auto sim = simulator ("idle-gaps", kHelloScenario, 2.0);
-  auto run_owner = play_live (*sim);
+  auto run_owner = live_run (*sim);
   Run &run = *run_owner;
+  fail_if (gst_element_set_state (run.pipeline, GST_STATE_PAUSED)
+      == GST_STATE_CHANGE_FAILURE);
+  Latency l = query_latency (run, "src_audio");
+  fail_unless (l.answered && l.live, "src_audio's LATENCY: not live");
+  g_usleep (200 * 1000);
+  run.play ();
+  wait_playing (run);
   GstClockTime playing = running_time_now (run);
   run.wait_connected ();
-  g_usleep (400 * 1000);
+  while (running_time_now (run) < playing + 700 * GST_MSECOND)
+    g_usleep (20 * 1000);
   for (PadLog *log : {&run.audio, &run.text}) {
     GstClockTime first = first_gap_arrival (*log, 0);
-    fail_unless (GST_CLOCK_TIME_IS_VALID (first), "%s: no idle GAP 400 ms "
+    fail_unless (GST_CLOCK_TIME_IS_VALID (first), "%s: no idle GAP 700 ms "
         "after PLAYING", log == &run.audio ? "src_audio" : "src_text");
-    fail_unless (first < playing + 250 * GST_MSECOND, "%s: the first idle "
+    fail_unless (first < playing + 500 * GST_MSECOND, "%s: the first idle "
         "GAP came %" GST_TIME_FORMAT " after PLAYING",
         log == &run.audio ? "src_audio" : "src_text",
         GST_TIME_ARGS (first - MIN (first, playing)));
@@ -511,12 +528,12 @@ GST_START_TEST (test_idle_gaps_start_promptly)
   fail_unless_equals_int (runs.size (), 1);
   GstClockTime reply_end = runs[0].buffers[0].running_time
       + gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000);
-  while (running_time_now (run) < reply_end + 400 * GST_MSECOND)
+  while (running_time_now (run) < reply_end + 700 * GST_MSECOND)
     g_usleep (20 * 1000);
   GstClockTime after = first_gap_arrival (run.audio, reply_end);
-  fail_unless (GST_CLOCK_TIME_IS_VALID (after), "no idle GAP 400 ms after "
+  fail_unless (GST_CLOCK_TIME_IS_VALID (after), "no idle GAP 700 ms after "
       "the reply");
-  fail_unless (after < reply_end + 250 * GST_MSECOND, "the first idle GAP "
+  fail_unless (after < reply_end + 500 * GST_MSECOND, "the first idle GAP "
       "after the reply came %" GST_TIME_FORMAT " after its end",
       GST_TIME_ARGS (after - MIN (after, reply_end)));
 }
