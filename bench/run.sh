@@ -16,7 +16,10 @@
 # default 60), BENCH_SESSIONS (live and peers: default "10 100 200 500"),
 # BENCH_INPUTS (live: default "mono24 stereo48"), BENCH_BUS (live: how the
 # bench reads each pipeline's bus, default "sync"; "sync watch" runs
-# realtimebin both ways), BENCH_THROUGHPUT_SESSIONS
+# realtimebin both ways), BENCH_REPEAT (live: runs of each kind, the
+# floor's and realtimebin's interleaved, default 1; the table gives their
+# means, as single runs at 10 sessions spread by ±15 %),
+# BENCH_THROUGHPUT_SESSIONS
 # (default "1 50"), BENCH_THROUGHPUT_TURNS (turns per throughput run, spread
 # over the sessions, default 500), BENCH_PEERS (default "openai-node
 # python-websockets").
@@ -27,6 +30,8 @@ seconds=${BENCH_SECONDS:-60}
 sessions=${BENCH_SESSIONS:-10 100 200 500}
 inputs=${BENCH_INPUTS:-mono24 stereo48}
 buses=${BENCH_BUS:-sync}
+repeat=${BENCH_REPEAT:-1}
+case $repeat in ''|*[!0-9]*|0) echo "bench: BENCH_REPEAT must be a positive number" >&2; exit 2 ;; esac
 out=bench/results
 mkdir -p "$out"
 
@@ -103,38 +108,64 @@ live_benchmark() {
 
   for input in $inputs; do
     for n in $sessions; do
-      echo "bench: floor, $input, $n sessions, ${seconds} s" >&2
-      "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
+      for ((run = 1; run <= repeat; run++)); do
+        echo "bench: floor, $input, $n sessions, ${seconds} s (run $run of $repeat)" >&2
+        "$bench" --mode floor --input "$input" -n "$n" -s "$seconds" >>"$csv"
 
-      for bus in $buses; do
-        echo "bench: realtimebin, $input, $n sessions, bus $bus, ${seconds} s" >&2
-        start_simulator --scenario bench/scenario.json
-        "$bench" --input "$input" -n "$n" -s "$seconds" --bus "$bus" \
-          --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
-        stop_simulator
+        for bus in $buses; do
+          echo "bench: realtimebin, $input, $n sessions, bus $bus, ${seconds} s (run $run of $repeat)" >&2
+          start_simulator --scenario bench/scenario.json
+          "$bench" --input "$input" -n "$n" -s "$seconds" --bus "$bus" \
+            --url "ws://127.0.0.1:$sim_port/v1/realtime" --sim-pid "$sim_pid" >>"$csv"
+          stop_simulator
+        done
       done
     done
   done
 
-  # The markdown table: each realtimebin row with its floor's CPU beside it.
+  # The markdown table: realtimebin's runs of each input, count and bus
+  # with the floor's beside them; means, with the CPU's range, the sums of
+  # underruns and late drops, and the worst p99s.
   python3 - "$csv" "$machine" "$seconds" >"$out/live.md" <<'PY'
 import csv, sys
+from collections import defaultdict
 rows = list(csv.DictReader(open(sys.argv[1])))
-floor = {(r["input"], r["sessions"]): r for r in rows if r["mode"] == "floor"}
-print(f"Live concurrency, {sys.argv[3]} s measured per run, {sys.argv[2]}.\n")
-print("| input | sessions | bus | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | output latency p50 / p99 (ms) | input latency p50 / p99 (ms) | simulator CPU % |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+groups = defaultdict(list)
 for r in rows:
-    if r["mode"] != "realtimebin":
+    groups[(r["mode"], r["input"], r["sessions"], r["bus"] if r["mode"] == "realtimebin" else "")].append(r)
+# Empty fields (nothing measured in a run) are left out; none at all: nan.
+def values(rs, k):
+    return [float(r[k]) for r in rs if r.get(k) not in ("", None)]
+def mean(rs, k):
+    v = values(rs, k)
+    return sum(v) / len(v) if v else float("nan")
+def worst(rs, k):
+    v = values(rs, k)
+    return max(v) if v else float("nan")
+def total(rs, k):
+    return int(sum(values(rs, k)))
+print(f"Live concurrency, {sys.argv[3]} s measured per run, {sys.argv[2]}; "
+      "means over the runs (CPU's range in brackets).\n")
+print("| input | sessions | bus | runs | realtimebin CPU % | floor CPU % | ratio | CPU % per session | RSS per session (KB) | responses | underruns | late drops | output latency p50 / p99 (ms) | input latency p50 / p99 (ms) | simulator CPU % |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for (mode, inp, n, bus), rs in groups.items():
+    if mode != "realtimebin":
         continue
-    f = floor.get((r["input"], r["sessions"]))
-    fc = float(f["cpu_percent"]) if f else 0
-    ratio = f"{float(r['cpu_percent']) / fc:.2f}" if fc else "-"
-    print(f"| {r['input']} | {r['sessions']} | {r['bus']} | {r['cpu_percent']} | {fc:.1f} | {ratio} | "
-          f"{r['cpu_percent_per_session']} | {r['rss_kb_per_session']} | {r['responses']} | "
-          f"{r['underruns']} | {r['late_drops']} | "
-          f"{r['out_latency_p50_ms']} / {r['out_latency_p99_ms']} | "
-          f"{r['in_latency_p50_ms']} / {r['in_latency_p99_ms']} | {r['simulator_cpu_percent']} |")
+    fs = groups.get(("floor", inp, n, ""), [])
+    cpu = mean(rs, "cpu_percent")
+    lo, hi = min(values(rs, "cpu_percent")), worst(rs, "cpu_percent")
+    fc = mean(fs, "cpu_percent") if fs else 0
+    flo = min(values(fs, "cpu_percent")) if fs else 0
+    fhi = worst(fs, "cpu_percent") if fs else 0
+    ratio = f"{cpu / fc:.2f}" if fc else "-"
+    cpu_text = f"{cpu:.1f}" + (f" [{lo:.1f}–{hi:.1f}]" if len(rs) > 1 else "")
+    floor_text = f"{fc:.1f}" + (f" [{flo:.1f}–{fhi:.1f}]" if len(fs) > 1 else "")
+    print(f"| {inp} | {n} | {bus} | {len(rs)} | {cpu_text} | {floor_text} | {ratio} | "
+          f"{mean(rs, 'cpu_percent_per_session'):.3f} | {mean(rs, 'rss_kb_per_session'):.0f} | "
+          f"{mean(rs, 'responses'):.0f} | {total(rs, 'underruns')} | {total(rs, 'late_drops')} | "
+          f"{mean(rs, 'out_latency_p50_ms'):.3f} / {worst(rs, 'out_latency_p99_ms'):.3f} | "
+          f"{mean(rs, 'in_latency_p50_ms'):.3f} / {worst(rs, 'in_latency_p99_ms'):.3f} | "
+          f"{mean(rs, 'simulator_cpu_percent'):.1f} |")
 PY
   cat "$out/live.md"
 }
