@@ -388,6 +388,7 @@ struct _GstRealtimeBin
   const gchar *missing_factory; /* first converter not installed */
 };
 
+static void gst_realtime_bin_wake_outputs (GstRealtimeBin * self);
 static void gst_realtime_bin_state_changed (GstElement * element,
     GstState oldstate, GstState newstate, GstState pending);
 static GstStateChangeReturn gst_realtime_bin_change_state (GstElement *
@@ -1170,10 +1171,7 @@ gst_realtime_bin_connect_children (GstRealtimeBin * self)
       conv->input_flushed ();
   };
   /* Live input makes idle time: the outputs' GAPs may start. */
-  in.live_changed = [self]() {
-    gst_realtime_output_wake (self->audio_output);
-    gst_realtime_output_wake (self->text_output);
-  };
+  in.live_changed = [self]() { gst_realtime_bin_wake_outputs (self); };
   gst_realtime_input_set_callbacks (self->input, std::move (in));
 
   GstRealtimeOutputCallbacks out;
@@ -1715,6 +1713,14 @@ gst_realtime_bin_stop (GstRealtimeBin * self)
   self->state->last_session_id = id;
 }
 
+/* Both outputs look at their idle time again. */
+static void
+gst_realtime_bin_wake_outputs (GstRealtimeBin * self)
+{
+  gst_realtime_output_wake (self->audio_output);
+  gst_realtime_output_wake (self->text_output);
+}
+
 /* Idle GAPs follow the clock, which runs only in PLAYING: the outputs look
  * again once the bin is there (GST_STATE is set by now, unlike in
  * change_state). */
@@ -1727,10 +1733,8 @@ gst_realtime_bin_state_changed (GstElement * element, GstState oldstate,
   if (GST_ELEMENT_CLASS (parent_class)->state_changed)
     GST_ELEMENT_CLASS (parent_class)->state_changed (element, oldstate,
         newstate, pending);
-  if (newstate == GST_STATE_PLAYING) {
-    gst_realtime_output_wake (self->audio_output);
-    gst_realtime_output_wake (self->text_output);
-  }
+  if (newstate == GST_STATE_PLAYING)
+    gst_realtime_bin_wake_outputs (self);
 }
 
 static GstStateChangeReturn

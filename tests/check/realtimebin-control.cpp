@@ -269,18 +269,6 @@ check_live_latency (Run &run, const char *pad, GstClockTime ours,
       GST_TIME_ARGS (l.max));
 }
 
-/* Live input (INTERFACE §6), on the system clock with the simulator at
- * twice real time so that the reply's deltas stay ahead of playback:
- * - once the input flows, src_audio answers LATENCY live=TRUE with min =
- *   upstream's min + the latency property (100 ms by default; 250 ms once
- *   changed);
- * - the reply's first sample is stamped with the running time at which it
- *   reached downstream (within 50 ms), never before the end of the user's
- *   turn (speech-stopped's running time); the reply is the server's audio
- *   with contiguous sample-accurate timestamps;
- * - while no assistant audio flows, src_audio gets GAP events: seamless
- *   from 0 to the reply's first sample, again after the reply while the
- *   pipeline idles, and none overlapping the audio. */
 /* One turn of 600 ms, answered at twice real time. */
 static const char *kHelloScenario = R"({"turns":[{"user":"Hi",
     "assistant":"Hello.",
@@ -307,6 +295,18 @@ play_live (Simulator &sim)
   return run;
 }
 
+/* Live input (INTERFACE §6), on the system clock with the simulator at
+ * twice real time so that the reply's deltas stay ahead of playback:
+ * - once the input flows, src_audio answers LATENCY live=TRUE with min =
+ *   upstream's min + the latency property (100 ms by default; 250 ms once
+ *   changed);
+ * - the reply's first sample is stamped with the running time at which it
+ *   reached downstream (within 50 ms), never before the end of the user's
+ *   turn (speech-stopped's running time); the reply is the server's audio
+ *   with contiguous sample-accurate timestamps;
+ * - while no assistant audio flows, src_audio gets GAP events: seamless
+ *   from 0 to the reply's first sample, again after the reply while the
+ *   pipeline idles, and none overlapping the audio. */
 GST_START_TEST (test_live_input_timing)
 {
   auto sim = simulator ("live", kHelloScenario, 2.0);
@@ -464,15 +464,12 @@ GST_END_TEST;
 
 /* ---- idle GAPs start promptly ---------------------------------------------- */
 
-/* The clock running time now. */
+/* The pipeline clock's running time now. */
 static GstClockTime
 running_time_now (Run &run)
 {
-  GstClock *clock = gst_pipeline_get_clock (GST_PIPELINE (run.pipeline));
-  fail_unless (clock != nullptr);
-  GstClockTime now = gst_clock_get_time (clock)
-      - gst_element_get_base_time (run.pipeline);
-  gst_object_unref (clock);
+  GstClockTime now = clock_running_time (run.pipeline);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (now), "the pipeline is not PLAYING");
   return now;
 }
 

@@ -519,6 +519,22 @@ struct RecBuffer {
 };
 
 /* A GAP event that reached a sink pad, in running time. */
+/* The running time of @element's clock now; GST_CLOCK_TIME_NONE unless
+ * it is PLAYING. */
+static inline GstClockTime
+clock_running_time (GstElement *element)
+{
+  if (GST_STATE (element) != GST_STATE_PLAYING)
+    return GST_CLOCK_TIME_NONE;
+  GstClock *clock = gst_element_get_clock (element);
+  if (clock == nullptr)
+    return GST_CLOCK_TIME_NONE;
+  GstClockTime now = gst_clock_get_time (clock);
+  GstClockTime base = gst_element_get_base_time (element);
+  gst_object_unref (clock);
+  return now > base ? now - base : 0;
+}
+
 struct RecGap {
   GstClockTime running_time;
   GstClockTime duration;        /* GST_CLOCK_TIME_NONE when it had none */
@@ -590,15 +606,7 @@ private:
   /* The pipeline clock's running time now, as the sink sees it. */
   GstClockTime clock_running_time () const
   {
-    if (sink == nullptr || GST_STATE (sink) != GST_STATE_PLAYING)
-      return GST_CLOCK_TIME_NONE;
-    GstClock *clock = gst_element_get_clock (sink);
-    if (clock == nullptr)
-      return GST_CLOCK_TIME_NONE;
-    GstClockTime now = gst_clock_get_time (clock);
-    GstClockTime base = gst_element_get_base_time (sink);
-    gst_object_unref (clock);
-    return now > base ? now - base : 0;
+    return sink ? rtb::clock_running_time (sink) : GST_CLOCK_TIME_NONE;
   }
 
   void add (GstBuffer *b)
