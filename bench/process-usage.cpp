@@ -14,8 +14,8 @@ cpu_seconds_self ()
 {
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+      ru.ru_stime.tv_usec / 1e6;
 }
 
 /* utime + stime from /proc/PID/stat (fields 14 and 15, counted after the
@@ -59,5 +59,5 @@ peak_rss_kb ()
 {
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;          /* KB on Linux */
+  return ru.ru_maxrss; /* KB on Linux */
 }

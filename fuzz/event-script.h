@@ -26,11 +26,12 @@
  * Running out of bytes mid-operation reads zeros, so every input is a
  * valid script. @input_serial numbers the inputs (ids of generated events
  * carry it too). */
-struct ScriptStep {
+struct ScriptStep
+{
   enum Kind {
-    Frame,              /* send `text` */
+    Frame, /* send `text` */
     CancelResponse,
-    CreateResponse,     /* `text`: instructions, empty for NULL */
+    CreateResponse, /* `text`: instructions, empty for NULL */
     CommitInput,
     ClearInput,
     SendText,           /* `text` */

@@ -5,7 +5,7 @@
 
 namespace {
 
-const char *const kPath = "/v1/realtime";
+const char * const kPath = "/v1/realtime";
 
 /* The session as the GA service describes a fresh one (taken from a
  * simulator frame log); session.created and session.updated carry it. It
@@ -14,9 +14,12 @@ std::string
 session_object (guint64 conn)
 {
   gint64 expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
-  return R"({"type":"realtime","object":"realtime.session","id":"sess_fuzz)"
-      + std::to_string (conn) + R"(","model":"gpt-realtime-2.1",)"
-      R"("expires_at":)" + std::to_string (expires_at) + ","
+  return R"({"type":"realtime","object":"realtime.session","id":"sess_fuzz)" +
+      std::to_string (conn) +
+      R"(","model":"gpt-realtime-2.1",)"
+      R"("expires_at":)" +
+      std::to_string (expires_at) +
+      ","
       R"("output_modalities":["audio"],)"
       R"("instructions":"","audio":{"input":{"format":{"type":"audio/pcm",)"
       R"("rate":24000},"noise_reduction":null,"transcription":)"
@@ -30,21 +33,26 @@ session_object (guint64 conn)
 }
 
 guint64
-connection_number (SoupWebsocketConnection *connection)
+connection_number (SoupWebsocketConnection * connection)
 {
-  return GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (connection),
-          "fuzz-conn"));
+  return GPOINTER_TO_SIZE (
+      g_object_get_data (G_OBJECT (connection), "fuzz-conn"));
 }
 
-}  // namespace
+} // namespace
 
-struct FakeServer::Job {
-  enum Kind { Send, Close, Quit } kind;
+struct FakeServer::Job
+{
+  enum Kind {
+    Send,
+    Close,
+    Quit
+  } kind;
   guint64 conn = 0;
   std::vector<std::string> frames;
   gushort code = 1000;
   std::string reason;
-  FakeServer *server = nullptr;
+  FakeServer * server = nullptr;
   bool result = false;
   bool done = false;
 };
@@ -52,7 +60,7 @@ struct FakeServer::Job {
 FakeServer::~FakeServer ()
 {
   if (thread_ != nullptr) {
-    Job quit {Job::Quit};
+    Job quit{Job::Quit};
     invoke (quit);
     g_thread_join (thread_);
   }
@@ -62,7 +70,7 @@ FakeServer::~FakeServer ()
 }
 
 bool
-FakeServer::start (GError **error)
+FakeServer::start (GError ** error)
 {
   context_ = g_main_context_new ();
   loop_ = g_main_loop_new (context_, FALSE);
@@ -90,16 +98,16 @@ FakeServer::url () const
 gpointer
 FakeServer::thread_main (gpointer data)
 {
-  auto *self = static_cast<FakeServer *> (data);
+  auto * self = static_cast<FakeServer *> (data);
   g_main_context_push_thread_default (self->context_);
   self->soup_ = soup_server_new (nullptr, nullptr);
   soup_server_add_websocket_handler (self->soup_, kPath, nullptr, nullptr,
       on_websocket, self, nullptr);
 
-  GError *error = nullptr;
+  GError * error = nullptr;
   if (soup_server_listen_local (self->soup_, 0, SOUP_SERVER_LISTEN_IPV4_ONLY,
           &error)) {
-    GSList *uris = soup_server_get_uris (self->soup_);
+    GSList * uris = soup_server_get_uris (self->soup_);
     if (uris != nullptr)
       self->port_ = (guint) g_uri_get_port ((GUri *) uris->data);
     g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
@@ -115,7 +123,7 @@ FakeServer::thread_main (gpointer data)
   if (error == nullptr)
     g_main_loop_run (self->loop_);
 
-  for (auto &[number, connection] : self->open_) {
+  for (auto & [number, connection] : self->open_) {
     g_signal_handlers_disconnect_by_data (connection, self);
     g_object_unref (connection);
   }
@@ -130,9 +138,9 @@ FakeServer::thread_main (gpointer data)
 
 void
 FakeServer::on_websocket (SoupServer *, SoupServerMessage *, const char *,
-    SoupWebsocketConnection *connection, gpointer data)
+    SoupWebsocketConnection * connection, gpointer data)
 {
-  auto *self = static_cast<FakeServer *> (data);
+  auto * self = static_cast<FakeServer *> (data);
   guint64 conn = self->connections_.load () + 1;
   g_object_set_data (G_OBJECT (connection), "fuzz-conn",
       GSIZE_TO_POINTER (conn));
@@ -143,9 +151,9 @@ FakeServer::on_websocket (SoupServer *, SoupServerMessage *, const char *,
   self->open_[conn] = (SoupWebsocketConnection *) g_object_ref (connection);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
-  std::string created = R"({"type":"session.created","event_id":"event_s)"
-      + std::to_string (++self->events_sent_) + R"(","session":)"
-      + session_object (conn) + "}";
+  std::string created = R"({"type":"session.created","event_id":"event_s)" +
+      std::to_string (++self->events_sent_) + R"(","session":)" +
+      session_object (conn) + "}";
   soup_websocket_connection_send_text (connection, created.c_str ());
   self->connections_ = conn;
   self->update_current ();
@@ -158,31 +166,31 @@ FakeServer::update_current ()
 }
 
 void
-FakeServer::on_message (SoupWebsocketConnection *connection, gint type,
-    GBytes *message, gpointer data)
+FakeServer::on_message (SoupWebsocketConnection * connection, gint type,
+    GBytes * message, gpointer data)
 {
-  if (type != SOUP_WEBSOCKET_DATA_TEXT
-      || soup_websocket_connection_get_state (connection)
-      != SOUP_WEBSOCKET_STATE_OPEN)
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      soup_websocket_connection_get_state (connection) !=
+          SOUP_WEBSOCKET_STATE_OPEN)
     return;
   gsize size = 0;
-  const char *text = (const char *) g_bytes_get_data (message, &size);
+  const char * text = (const char *) g_bytes_get_data (message, &size);
   /* Only session.update gets an answer: the element counts them. */
   static const char kUpdate[] = "\"type\":\"session.update\"";
   if (text == nullptr || g_strstr_len (text, (gssize) size, kUpdate) == nullptr)
     return;
-  auto *self = static_cast<FakeServer *> (data);
+  auto * self = static_cast<FakeServer *> (data);
   guint64 conn = connection_number (connection);
-  std::string updated = R"({"type":"session.updated","event_id":"event_s)"
-      + std::to_string (++self->events_sent_) + R"(","session":)"
-      + session_object (conn) + "}";
+  std::string updated = R"({"type":"session.updated","event_id":"event_s)" +
+      std::to_string (++self->events_sent_) + R"(","session":)" +
+      session_object (conn) + "}";
   soup_websocket_connection_send_text (connection, updated.c_str ());
 }
 
 void
-FakeServer::on_closed (SoupWebsocketConnection *connection, gpointer data)
+FakeServer::on_closed (SoupWebsocketConnection * connection, gpointer data)
 {
-  auto *self = static_cast<FakeServer *> (data);
+  auto * self = static_cast<FakeServer *> (data);
   g_signal_handlers_disconnect_by_data (connection, self);
   self->open_.erase (connection_number (connection));
   self->update_current ();
@@ -192,21 +200,21 @@ FakeServer::on_closed (SoupWebsocketConnection *connection, gpointer data)
 gboolean
 FakeServer::run_job (gpointer data)
 {
-  auto *job = static_cast<Job *> (data);
-  FakeServer *self = job->server;
-  SoupWebsocketConnection *c = self->open_.empty () ? nullptr
-      : self->open_.rbegin ()->second;
-  bool usable = c != nullptr && connection_number (c) == job->conn
-      && soup_websocket_connection_get_state (c) == SOUP_WEBSOCKET_STATE_OPEN;
+  auto * job = static_cast<Job *> (data);
+  FakeServer * self = job->server;
+  SoupWebsocketConnection * c =
+      self->open_.empty () ? nullptr : self->open_.rbegin ()->second;
+  bool usable = c != nullptr && connection_number (c) == job->conn &&
+      soup_websocket_connection_get_state (c) == SOUP_WEBSOCKET_STATE_OPEN;
   switch (job->kind) {
     case Job::Send:
       if (usable)
-        for (const std::string &f : job->frames) {
+        for (const std::string & f : job->frames) {
           /* A text frame must be UTF-8 (RFC 6455), or the client's libsoup
            * drops the connection before the element sees it: invalid
            * bytes become U+FFFD. */
-          gchar *valid = g_utf8_make_valid (f.data (), (gssize) f.size ());
-          GBytes *bytes = g_bytes_new_take (valid, strlen (valid));
+          gchar * valid = g_utf8_make_valid (f.data (), (gssize) f.size ());
+          GBytes * bytes = g_bytes_new_take (valid, strlen (valid));
           soup_websocket_connection_send_message (c, SOUP_WEBSOCKET_DATA_TEXT,
               bytes);
           g_bytes_unref (bytes);
@@ -231,7 +239,7 @@ FakeServer::run_job (gpointer data)
 }
 
 void
-FakeServer::invoke (Job &job)
+FakeServer::invoke (Job & job)
 {
   job.server = this;
   g_main_context_invoke (context_, run_job, &job);
@@ -242,7 +250,7 @@ FakeServer::invoke (Job &job)
 bool
 FakeServer::send (guint64 conn, std::vector<std::string> frames)
 {
-  Job job {Job::Send};
+  Job job{Job::Send};
   job.conn = conn;
   job.frames = std::move (frames);
   invoke (job);
@@ -250,9 +258,9 @@ FakeServer::send (guint64 conn, std::vector<std::string> frames)
 }
 
 void
-FakeServer::close (guint64 conn, gushort code, const std::string &reason)
+FakeServer::close (guint64 conn, gushort code, const std::string & reason)
 {
-  Job job {Job::Close};
+  Job job{Job::Close};
   job.conn = conn;
   job.code = code;
   job.reason = reason;

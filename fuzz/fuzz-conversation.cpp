@@ -43,10 +43,10 @@ constexpr gint64 kConnectTimeoutS = 10;
 constexpr GstClockTime kMaxAudioPerInput = 200 * GST_MSECOND;
 constexpr GstClockTime kBufferDuration = 10 * GST_MSECOND;
 
-FakeServer *server;
+FakeServer * server;
 GstElement *pipeline, *bin, *src;
-GstBus *bus;
-guint64 conn;                   /* the server connection the element uses */
+GstBus * bus;
+guint64 conn; /* the server connection the element uses */
 bool restart_needed;
 GstClockTime next_pts = GST_CLOCK_TIME_NONE;
 guint64 sentinel_serial;
@@ -56,7 +56,7 @@ guint64 inputs, restarts, responses_done;
 std::atomic<guint64> audio_buffers;
 
 [[noreturn]] void
-die (const char *what, const std::string &detail = {})
+die (const char * what, const std::string & detail = {})
 {
   fprintf (stderr, "fuzz-conversation: %s%s%s\n", what,
       detail.empty () ? "" : ": ", detail.c_str ());
@@ -66,7 +66,7 @@ die (const char *what, const std::string &detail = {})
 /* The application's answer to a function call: synchronous for call_1,
  * left to send-function-result for the others (both paths run). */
 gchar *
-on_function_call (GstElement *, const gchar *call_id, const gchar *,
+on_function_call (GstElement *, const gchar * call_id, const gchar *,
     const gchar *, gpointer)
 {
   if (g_strcmp0 (call_id, "call_1") == 0)
@@ -75,7 +75,7 @@ on_function_call (GstElement *, const gchar *call_id, const gchar *,
 }
 
 void
-check_utf8 (const char *text, const char *what)
+check_utf8 (const char * text, const char * what)
 {
   if (text != nullptr && !g_utf8_validate (text, -1, nullptr))
     die ("realtimebin posted text that is not UTF-8 in", what);
@@ -84,12 +84,12 @@ check_utf8 (const char *text, const char *what)
 /* Every frame the server sent was UTF-8, so everything realtimebin posts
  * must be too (applications and bindings read it as text). */
 void
-check_posted_text (GstMessage *m)
+check_posted_text (GstMessage * m)
 {
   if (GST_MESSAGE_SRC (m) != GST_OBJECT (bin))
     return;
-  GError *err = nullptr;
-  gchar *debug = nullptr;
+  GError * err = nullptr;
+  gchar * debug = nullptr;
   switch (GST_MESSAGE_TYPE (m)) {
     case GST_MESSAGE_ERROR:
       gst_message_parse_error (m, &err, &debug);
@@ -111,16 +111,17 @@ check_posted_text (GstMessage *m)
 GstMessage *
 pop (GstClockTime timeout)
 {
-  GstMessage *m = gst_bus_timed_pop (bus, timeout);
+  GstMessage * m = gst_bus_timed_pop (bus, timeout);
   if (m == nullptr)
     return nullptr;
   check_posted_text (m);
   if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
     restart_needed = true;
-  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
-      && gst_message_has_name (m, "realtime-response")
-      && g_strcmp0 (gst_structure_get_string (gst_message_get_structure (m),
-              "event"), "done") == 0)
+  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT &&
+      gst_message_has_name (m, "realtime-response") &&
+      g_strcmp0 (gst_structure_get_string (gst_message_get_structure (m),
+                     "event"),
+          "done") == 0)
     responses_done++;
   return m;
 }
@@ -135,9 +136,9 @@ count_audio (GstPad *, GstPadProbeInfo *, gpointer)
 /* src_text is text/x-raw,format=utf8, and every frame the server sent was
  * UTF-8: text that is not is the element's doing. */
 GstPadProbeReturn
-check_text (GstPad *, GstPadProbeInfo *info, gpointer)
+check_text (GstPad *, GstPadProbeInfo * info, gpointer)
 {
-  GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstBuffer * b = GST_PAD_PROBE_INFO_BUFFER (info);
   GstMapInfo map;
   if (gst_buffer_map (b, &map, GST_MAP_READ)) {
     bool ok = g_utf8_validate_len ((const gchar *) map.data, map.size, nullptr);
@@ -151,24 +152,26 @@ check_text (GstPad *, GstPadProbeInfo *info, gpointer)
 void
 print_summary ()
 {
-  fprintf (stderr, "fuzz-conversation: %" G_GUINT64_FORMAT " inputs, %"
-      G_GUINT64_FORMAT " connections, %" G_GUINT64_FORMAT " restarts after "
+  fprintf (stderr,
+      "fuzz-conversation: %" G_GUINT64_FORMAT " inputs, %" G_GUINT64_FORMAT
+      " connections, %" G_GUINT64_FORMAT " restarts after "
       "an ERROR, %" G_GUINT64_FORMAT " responses done, %" G_GUINT64_FORMAT
-      " audio buffers out\n", inputs, server->connections (), restarts,
-      responses_done, audio_buffers.load ());
+      " audio buffers out\n",
+      inputs, server->connections (), restarts, responses_done,
+      audio_buffers.load ());
 }
 
 void
 drain_bus ()
 {
-  while (GstMessage *m = pop (0))
+  while (GstMessage * m = pop (0))
     gst_message_unref (m);
 }
 
 /* Waits until the newest open connection is one @usable accepts, and
  * makes it the one frames go to; false if the element posted an ERROR
  * instead. Aborts when neither happens in time. */
-template <typename Pred>
+template<typename Pred>
 bool
 wait_connection (Pred usable)
 {
@@ -178,7 +181,7 @@ wait_connection (Pred usable)
       return false;
     if (g_get_monotonic_time () > deadline)
       die ("realtimebin did not connect, nor post an ERROR");
-    if (GstMessage *m = pop (5 * GST_MSECOND))
+    if (GstMessage * m = pop (5 * GST_MSECOND))
       gst_message_unref (m);
   }
   conn = server->current ();
@@ -201,8 +204,8 @@ start_pipeline ()
   next_pts = GST_CLOCK_TIME_NONE;
   /* Connections of the previous run may not have closed yet. */
   guint64 before = server->connections ();
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE)
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
     die ("the pipeline did not start");
   if (!wait_connection ([before] (guint64 c) { return c > before; }))
     die ("realtimebin failed before connecting");
@@ -212,8 +215,8 @@ void
 restart_pipeline ()
 {
   restarts++;
-  if (gst_element_set_state (pipeline, GST_STATE_NULL)
-      != GST_STATE_CHANGE_SUCCESS)
+  if (gst_element_set_state (pipeline, GST_STATE_NULL) !=
+      GST_STATE_CHANGE_SUCCESS)
     die ("the pipeline did not stop");
   drain_bus ();
   start_pipeline ();
@@ -231,7 +234,7 @@ push_audio ()
     next_pts = now > kMaxAudioPerInput ? now - kMaxAudioPerInput : 0;
   while (next_pts + kBufferDuration <= now) {
     gsize samples = 240;
-    GstBuffer *b = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
+    GstBuffer * b = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
     gst_buffer_memset (b, 0, 0, samples * 2);
     GST_BUFFER_PTS (b) = next_pts;
     GST_BUFFER_DURATION (b) = kBufferDuration;
@@ -246,24 +249,26 @@ push_audio ()
 
 /* Is @m realtimebin's warning for the sentinel @id? */
 bool
-is_sentinel (GstMessage *m, const std::string &id)
+is_sentinel (GstMessage * m, const std::string & id)
 {
-  if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING
-      || GST_MESSAGE_SRC (m) != GST_OBJECT (bin))
+  if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING ||
+      GST_MESSAGE_SRC (m) != GST_OBJECT (bin))
     return false;
-  const GstStructure *details = nullptr;
+  const GstStructure * details = nullptr;
   gst_message_parse_warning_details (m, &details);
-  const char *got = details ? gst_structure_get_string (details, "event-id")
-      : nullptr;
+  const char * got =
+      details ? gst_structure_get_string (details, "event-id") : nullptr;
   return got != nullptr && id == got;
 }
 
 std::string
-sentinel_frame (const std::string &id)
+sentinel_frame (const std::string & id)
 {
-  return "{\"type\":\"error\",\"event_id\":\"event_" + id + "\",\"error\":"
+  return "{\"type\":\"error\",\"event_id\":\"event_" + id +
+      "\",\"error\":"
       "{\"type\":\"invalid_request_error\",\"code\":\"fuzz_sentinel\","
-      "\"message\":\"sentinel\",\"param\":null,\"event_id\":\"" + id + "\"}}";
+      "\"message\":\"sentinel\",\"param\":null,\"event_id\":\"" +
+      id + "\"}}";
 }
 
 /* Sends @frames and a sentinel, then waits until the element has handled
@@ -277,10 +282,11 @@ send_and_sync (std::vector<std::string> frames)
   frames.push_back (sentinel_frame (id));
   guint64 sent_on = conn;
   if (!server->send (sent_on, std::move (frames)))
-    sent_on = 0;              /* gone: resent below once there is one */
-  gint64 deadline = g_get_monotonic_time () + kSentinelTimeoutS * G_USEC_PER_SEC;
+    sent_on = 0; /* gone: resent below once there is one */
+  gint64 deadline =
+      g_get_monotonic_time () + kSentinelTimeoutS * G_USEC_PER_SEC;
   for (;;) {
-    GstMessage *m = pop (20 * GST_MSECOND);
+    GstMessage * m = pop (20 * GST_MSECOND);
     if (m != nullptr) {
       bool done = is_sentinel (m, id);
       gst_message_unref (m);
@@ -298,12 +304,13 @@ send_and_sync (std::vector<std::string> frames)
     }
     if (g_get_monotonic_time () > deadline)
       die ("realtimebin did not handle the events sent to it within 10 s "
-          "(hang)", id);
+           "(hang)",
+          id);
   }
 }
 
 void
-run (const ScriptStep &step)
+run (const ScriptStep & step)
 {
   switch (step.kind) {
     case ScriptStep::Frame:
@@ -326,8 +333,8 @@ run (const ScriptStep &step)
       g_signal_emit_by_name (bin, "send-text", step.text.c_str ());
       break;
     case ScriptStep::SendFunctionResult:
-      g_signal_emit_by_name (bin, "send-function-result",
-          step.call_id.c_str (), step.text.c_str ());
+      g_signal_emit_by_name (bin, "send-function-result", step.call_id.c_str (),
+          step.text.c_str ());
       break;
     case ScriptStep::ServerClose:
       server->close (conn, step.code, "fuzz");
@@ -341,24 +348,25 @@ run (const ScriptStep &step)
 void
 self_test ()
 {
-  std::vector<guint8> pcm (4800, 0);       /* 100 ms */
-  const std::string ids = R"("response_id":"resp_selftest","item_id":)"
+  std::vector<guint8> pcm (4800, 0); /* 100 ms */
+  const std::string ids =
+      R"("response_id":"resp_selftest","item_id":)"
       R"("item_selftest","output_index":0,"content_index":0)";
   guint64 done_before = responses_done;
   send_and_sync ({
-    R"({"type":"response.created","event_id":"st1","response":{"id":)"
-        R"("resp_selftest","object":"realtime.response","status":)"
-        R"("in_progress","output":[]}})",
-    R"({"type":"response.output_item.added","event_id":"st2","response_id":)"
-        R"("resp_selftest","output_index":0,"item":{"id":"item_selftest",)"
-        R"("object":"realtime.item","type":"message","status":"in_progress",)"
-        R"("role":"assistant","content":[]}})",
-    R"({"type":"response.output_audio.delta","event_id":"st3",)" + ids
-        + R"(,"delta":")" + realtime::base64_encode (pcm.data (), pcm.size ())
-        + "\"}",
-    R"({"type":"response.done","event_id":"st4","response":{"id":)"
-        R"("resp_selftest","object":"realtime.response","status":)"
-        R"("completed","output":[]}})",
+      R"({"type":"response.created","event_id":"st1","response":{"id":)"
+      R"("resp_selftest","object":"realtime.response","status":)"
+      R"("in_progress","output":[]}})",
+      R"({"type":"response.output_item.added","event_id":"st2","response_id":)"
+      R"("resp_selftest","output_index":0,"item":{"id":"item_selftest",)"
+      R"("object":"realtime.item","type":"message","status":"in_progress",)"
+      R"("role":"assistant","content":[]}})",
+      R"({"type":"response.output_audio.delta","event_id":"st3",)" + ids +
+          R"(,"delta":")" + realtime::base64_encode (pcm.data (), pcm.size ()) +
+          "\"}",
+      R"({"type":"response.done","event_id":"st4","response":{"id":)"
+      R"("resp_selftest","object":"realtime.response","status":)"
+      R"("completed","output":[]}})",
   });
   if (restart_needed || responses_done == done_before)
     die ("self-test: realtimebin did not handle a plain reply");
@@ -366,7 +374,7 @@ self_test ()
   while (audio_buffers.load () == 0) {
     if (g_get_monotonic_time () > deadline)
       die ("self-test: no audio reached src_audio's sink");
-    if (GstMessage *m = pop (10 * GST_MSECOND))
+    if (GstMessage * m = pop (10 * GST_MSECOND))
       gst_message_unref (m);
   }
 }
@@ -376,7 +384,7 @@ self_test ()
  * print it, then abort. (GLib's own fatal path raises SIGTRAP, which
  * libFuzzer does not catch, so the input would not be saved.) */
 GLogWriterOutput
-abort_on_warning (GLogLevelFlags level, const GLogField *fields, gsize n,
+abort_on_warning (GLogLevelFlags level, const GLogField * fields, gsize n,
     gpointer)
 {
   GLogWriterOutput out = g_log_writer_default (level, fields, n, nullptr);
@@ -385,7 +393,7 @@ abort_on_warning (GLogLevelFlags level, const GLogField *fields, gsize n,
   return out;
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int
 LLVMFuzzerInitialize (int *, char ***)
@@ -400,12 +408,12 @@ LLVMFuzzerInitialize (int *, char ***)
   g_log_set_writer_func (abort_on_warning, nullptr, nullptr);
   gst_init (nullptr, nullptr);
   gst_plugin_realtime_register ();
-  for (const char *name : {"coreelements", "app", "audioconvert",
-          "audioresample"}) {
-    g_autofree gchar *file = g_strdup_printf ("%s/libgst%s.so",
-        GST_SYSTEM_PLUGINS_DIR, name);
+  for (const char * name :
+      {"coreelements", "app", "audioconvert", "audioresample"}) {
+    g_autofree gchar * file =
+        g_strdup_printf ("%s/libgst%s.so", GST_SYSTEM_PLUGINS_DIR, name);
     g_autoptr (GError) error = nullptr;
-    GstPlugin *plugin = gst_plugin_load_file (file, &error);
+    GstPlugin * plugin = gst_plugin_load_file (file, &error);
     if (plugin == nullptr)
       die ("cannot load a system plugin", error ? error->message : file);
     gst_object_unref (plugin);
@@ -416,10 +424,13 @@ LLVMFuzzerInitialize (int *, char ***)
   if (!server->start (&error))
     die ("the fake server did not start", error->message);
 
-  std::string launch = "appsrc name=src is-live=true format=time "
+  std::string launch =
+      "appsrc name=src is-live=true format=time "
       "leaky-type=downstream max-bytes=96000 "
       "caps=audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved "
-      "! realtimebin name=rt url=" + server->url () + " text-roles=assistant+user "
+      "! realtimebin name=rt url=" +
+      server->url () +
+      " text-roles=assistant+user "
       "rt.src_audio ! fakesink name=asink sync=false async=false "
       "rt.src_text ! fakesink name=tsink sync=false async=false";
   pipeline = gst_parse_launch (launch.c_str (), &error);
@@ -430,12 +441,12 @@ LLVMFuzzerInitialize (int *, char ***)
   bus = gst_element_get_bus (pipeline);
   g_signal_connect (bin, "function-call", G_CALLBACK (on_function_call),
       nullptr);
-  for (auto [name, probe] : {std::pair<const char *, GstPadProbeCallback>
-          {"asink", count_audio}, {"tsink", check_text}}) {
-    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), name);
-    GstPad *pad = gst_element_get_static_pad (sink, "sink");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, probe, nullptr,
-        nullptr);
+  for (auto [name, probe] :
+      {std::pair<const char *, GstPadProbeCallback>{"asink", count_audio},
+          {"tsink", check_text}}) {
+    GstElement * sink = gst_bin_get_by_name (GST_BIN (pipeline), name);
+    GstPad * pad = gst_element_get_static_pad (sink, "sink");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, probe, nullptr, nullptr);
     gst_object_unref (pad);
     gst_object_unref (sink);
   }
@@ -446,10 +457,10 @@ LLVMFuzzerInitialize (int *, char ***)
 }
 
 extern "C" int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
-  std::vector<ScriptStep> script = parse_script (
-      std::string_view ((const char *) data, size), ++inputs);
+  std::vector<ScriptStep> script =
+      parse_script (std::string_view ((const char *) data, size), ++inputs);
 
   drain_bus ();
   if (restart_needed)
@@ -457,7 +468,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   push_audio ();
 
   std::vector<std::string> frames;
-  for (const ScriptStep &step : script) {
+  for (const ScriptStep & step : script) {
     if (restart_needed)
       break;
     if (step.kind == ScriptStep::Frame) {

@@ -33,7 +33,7 @@ namespace {
 bool utf8_input;
 
 [[noreturn]] void
-violated (const char *what, const std::string &detail = {})
+violated (const char * what, const std::string & detail = {})
 {
   fprintf (stderr, "fuzz-server-event: %s %s\n", what, detail.c_str ());
   abort ();
@@ -41,7 +41,7 @@ violated (const char *what, const std::string &detail = {})
 
 /* Checks @s and folds its bytes into @sum (reading all of them). */
 void
-walk (const std::string &s, const char *field, size_t &sum)
+walk (const std::string & s, const char * field, size_t & sum)
 {
   if (utf8_input && !g_utf8_validate (s.data (), (gssize) s.size (), nullptr))
     violated ("text from UTF-8 input is not UTF-8:", field);
@@ -50,7 +50,7 @@ walk (const std::string &s, const char *field, size_t &sum)
 }
 
 void
-walk_error (const realtime::ErrorInfo &e, size_t &sum)
+walk_error (const realtime::ErrorInfo & e, size_t & sum)
 {
   walk (e.type, "error.type", sum);
   walk (e.code, "error.code", sum);
@@ -60,7 +60,7 @@ walk_error (const realtime::ErrorInfo &e, size_t &sum)
 }
 
 void
-walk_part (const realtime::ContentPart &p, size_t &sum)
+walk_part (const realtime::ContentPart & p, size_t & sum)
 {
   walk (p.type, "part.type", sum);
   walk (p.text, "part.text", sum);
@@ -69,7 +69,7 @@ walk_part (const realtime::ContentPart &p, size_t &sum)
 }
 
 void
-walk_item (const realtime::Item &item, size_t &sum)
+walk_item (const realtime::Item & item, size_t & sum)
 {
   walk (item.id, "item.id", sum);
   walk (item.type, "item.type", sum);
@@ -79,12 +79,12 @@ walk_item (const realtime::Item &item, size_t &sum)
   walk (item.name, "item.name", sum);
   walk (item.arguments, "item.arguments", sum);
   walk (item.output, "item.output", sum);
-  for (const auto &p : item.content)
+  for (const auto & p : item.content)
     walk_part (p, sum);
 }
 
 size_t
-walk_event (const ServerEvent &ev)
+walk_event (const ServerEvent & ev)
 {
   size_t sum = 0;
   walk (ev.type_name, "type", sum);
@@ -105,27 +105,27 @@ walk_event (const ServerEvent &ev)
   for (guint8 b : ev.audio)
     sum += b;
   if (ev.session) {
-    const realtime::Session &s = *ev.session;
-    for (const std::string *f : {&s.id, &s.type, &s.model, &s.instructions,
-            &s.voice, &s.input_format, &s.output_format, &s.turn_detection,
-            &s.vad_eagerness, &s.transcription_model, &s.noise_reduction})
+    const realtime::Session & s = *ev.session;
+    for (const std::string * f : {&s.id, &s.type, &s.model, &s.instructions,
+             &s.voice, &s.input_format, &s.output_format, &s.turn_detection,
+             &s.vad_eagerness, &s.transcription_model, &s.noise_reduction})
       walk (*f, "a session member", sum);
-    for (const auto &m : s.output_modalities)
+    for (const auto & m : s.output_modalities)
       walk (m, "session.output_modalities", sum);
   }
   if (ev.item)
     walk_item (*ev.item, sum);
   if (ev.response) {
-    const realtime::Response &r = *ev.response;
-    for (const std::string *f : {&r.id, &r.status, &r.status_type,
-            &r.status_reason, &r.conversation_id})
+    const realtime::Response & r = *ev.response;
+    for (const std::string * f : {&r.id, &r.status, &r.status_type,
+             &r.status_reason, &r.conversation_id})
       walk (*f, "a response member", sum);
     walk_error (r.status_error, sum);
-    for (const auto &m : r.output_modalities)
+    for (const auto & m : r.output_modalities)
       walk (m, "response.output_modalities", sum);
-    for (const auto &item : r.output)
+    for (const auto & item : r.output)
       walk_item (item, sum);
-    for (const auto &kv : r.metadata) {
+    for (const auto & kv : r.metadata) {
       walk (kv.first, "response.metadata", sum);
       walk (kv.second, "response.metadata", sum);
     }
@@ -138,20 +138,20 @@ walk_event (const ServerEvent &ev)
     walk_error (*ev.error, sum);
   if (ev.transcription_usage)
     walk (ev.transcription_usage->type, "usage.type", sum);
-  for (const auto &l : ev.rate_limits)
+  for (const auto & l : ev.rate_limits)
     walk (l.name, "rate_limits.name", sum);
-  for (const auto &f : ev.unknown_fields)
+  for (const auto & f : ev.unknown_fields)
     walk (f, "unknown_fields", sum);
   return sum;
 }
 
 void
-check_event (const ServerEvent &ev)
+check_event (const ServerEvent & ev)
 {
   /* The type and its wire name agree both ways. */
   if (ev.type == ServerEventType::Unknown) {
-    if (realtime::server_event_type_from_name (ev.type_name)
-        != ServerEventType::Unknown)
+    if (realtime::server_event_type_from_name (ev.type_name) !=
+        ServerEventType::Unknown)
       violated ("a known type name parsed as Unknown:", ev.type_name);
   } else {
     if (ev.type_name != realtime::server_event_type_name (ev.type))
@@ -165,10 +165,10 @@ check_event (const ServerEvent &ev)
   if (ev.type == ServerEventType::ResponseOutputAudioDelta) {
     if (!ev.delta.empty ())
       violated ("an audio delta kept its base64 text");
-    std::string b64 = realtime::base64_encode (ev.audio.data (),
-        ev.audio.size ());
+    std::string b64 =
+        realtime::base64_encode (ev.audio.data (), ev.audio.size ());
     std::vector<guint8> again;
-    GError *err = nullptr;
+    GError * err = nullptr;
     if (!realtime::base64_decode_append (b64, again, &err) || again != ev.audio)
       violated ("base64 round trip of the audio failed");
   } else if (!ev.audio.empty ()) {
@@ -212,9 +212,9 @@ check_light_path (std::string_view text)
   std::optional<ServerEvent> scanned = realtime::scan_audio_delta (text);
   if (!scanned)
     return;
-  GError *error = nullptr;
-  std::optional<ServerEvent> tree = realtime::parse_server_event_tree (text,
-      &error);
+  GError * error = nullptr;
+  std::optional<ServerEvent> tree =
+      realtime::parse_server_event_tree (text, &error);
   if (!tree)
     violated ("the light path read a text the full parser refuses:",
         error->message);
@@ -223,17 +223,17 @@ check_light_path (std::string_view text)
     violated ("the light path and the full parser differ in", diff);
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
   std::string_view text ((const char *) data, size);
   /* Input with NUL bytes counts as not UTF-8 here: fewer checks, none
    * wrong. */
   utf8_input = g_utf8_validate_len (text.data (), text.size (), nullptr);
   check_light_path (text);
-  GError *error = nullptr;
+  GError * error = nullptr;
   std::optional<ServerEvent> ev = realtime::parse_server_event (text, &error);
   if (ev) {
     if (error != nullptr)
@@ -245,9 +245,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
    * element can put in a GStreamer warning. */
   if (error == nullptr)
     violated ("no event and no error");
-  if (error->domain != REALTIME_PROTOCOL_ERROR
-      || error->code < REALTIME_PROTOCOL_ERROR_INVALID_JSON
-      || error->code > REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL)
+  if (error->domain != REALTIME_PROTOCOL_ERROR ||
+      error->code < REALTIME_PROTOCOL_ERROR_INVALID_JSON ||
+      error->code > REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL)
     violated ("error outside the protocol domain:", error->message);
   if (error->message == nullptr)
     violated ("an error without a message");

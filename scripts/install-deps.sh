@@ -27,6 +27,8 @@ packages=(
   # The libFuzzer targets (fuzz/): clang, its fuzzer/sanitizer runtimes
   # (libclang_rt.fuzzer), llvm-symbolizer for readable stacks.
   clang-14 libclang-rt-14-dev llvm-14
+  # The formatter the test command checks the tree with (.clang-format).
+  clang-format-14
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v git >/dev/null 2>&1 || packages+=(git)

@@ -21,7 +21,7 @@ public:
   explicit Assistant (Options options);
   ~Assistant ();
   Assistant (const Assistant &) = delete;
-  Assistant &operator= (const Assistant &) = delete;
+  Assistant & operator= (const Assistant &) = delete;
 
   /* Holds the conversation until it ends; returns the exit status: 0 after
    * end of stream, 1 after an error, 130 after a second Ctrl-C. */
@@ -30,26 +30,26 @@ public:
 private:
   struct SlowCall;
 
-  void on_message (GstMessage *message);
-  void print_in_bus_order (const std::string &line);
-  void send_text (const std::string &text);
+  void on_message (GstMessage * message);
+  void print_in_bus_order (const std::string & line);
+  void send_text (const std::string & text);
   void say_next_when_idle ();
-  void start_slow_call (SlowCall *call);
-  void finish_slow_call (SlowCall *call, bool cancelled);
+  void start_slow_call (SlowCall * call);
+  void finish_slow_call (SlowCall * call, bool cancelled);
   void interrupt ();
   void quit (int exit_status);
 
-  static gboolean bus_callback (GstBus *bus, GstMessage *message,
+  static gboolean bus_callback (GstBus * bus, GstMessage * message,
       gpointer self);
-  static gchar *function_call_callback (GstElement *rt, const gchar *call_id,
-      const gchar *name, const gchar *arguments, gpointer self);
-  static GstPadProbeReturn input_file_probe (GstPad *pad,
-      GstPadProbeInfo *info, gpointer pipeline);
+  static gchar * function_call_callback (GstElement * rt, const gchar * call_id,
+      const gchar * name, const gchar * arguments, gpointer self);
+  static GstPadProbeReturn input_file_probe (GstPad * pad,
+      GstPadProbeInfo * info, gpointer pipeline);
 
   Options options_;
   Pipeline p_;
-  GMainLoop *loop_;
-  GCancellable *slow_calls_;
+  GMainLoop * loop_;
+  GCancellable * slow_calls_;
   TurnTracker turns_;
   std::deque<std::string> say_;
   std::unique_ptr<LineReader> stdin_;
@@ -58,4 +58,4 @@ private:
   guint sigint_ = 0, sigterm_ = 0, shutdown_timeout_ = 0;
 };
 
-}  // namespace assistant
+} // namespace assistant

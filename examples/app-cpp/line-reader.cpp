@@ -6,7 +6,7 @@
 namespace assistant {
 
 LineReader::LineReader (Callback on_line)
-  : on_line_ (std::move (on_line)), cancellable_ (g_cancellable_new ())
+    : on_line_ (std::move (on_line)), cancellable_ (g_cancellable_new ())
 {
   /* poll() then read(): stdin stays a blocking descriptor, as the shell
    * that started us expects to find it. */
@@ -30,12 +30,13 @@ LineReader::read_next ()
 }
 
 void
-LineReader::on_read (GObject *source, GAsyncResult *result, gpointer data)
+LineReader::on_read (GObject * source, GAsyncResult * result, gpointer data)
 {
   g_autoptr (GError) error = nullptr;
   gsize length = 0;
-  g_autofree gchar *line = g_data_input_stream_read_line_finish (
-      G_DATA_INPUT_STREAM (source), result, &length, &error);
+  g_autofree gchar * line =
+      g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source),
+          result, &length, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != nullptr) {
@@ -43,13 +44,13 @@ LineReader::on_read (GObject *source, GAsyncResult *result, gpointer data)
     return;
   }
   if (line == nullptr)
-    return;                     /* end of file: nothing more to type */
+    return; /* end of file: nothing more to type */
 
-  auto *self = static_cast<LineReader *> (data);
-  g_autofree gchar *text = g_utf8_make_valid (g_strstrip (line), -1);
+  auto * self = static_cast<LineReader *> (data);
+  g_autofree gchar * text = g_utf8_make_valid (g_strstrip (line), -1);
   if (*text != '\0')
     self->on_line_ (text);
   self->read_next ();
 }
 
-}  // namespace assistant
+} // namespace assistant

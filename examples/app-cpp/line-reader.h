@@ -12,22 +12,22 @@ namespace assistant {
 class LineReader
 {
 public:
-  using Callback = std::function<void (const std::string &line)>;
+  using Callback = std::function<void (const std::string & line)>;
 
   /* Calls @on_line on the main loop for every non-empty line of stdin
    * until end of file. */
   explicit LineReader (Callback on_line);
   ~LineReader ();
   LineReader (const LineReader &) = delete;
-  LineReader &operator= (const LineReader &) = delete;
+  LineReader & operator= (const LineReader &) = delete;
 
 private:
   void read_next ();
-  static void on_read (GObject *source, GAsyncResult *result, gpointer self);
+  static void on_read (GObject * source, GAsyncResult * result, gpointer self);
 
   Callback on_line_;
-  GDataInputStream *stream_;
-  GCancellable *cancellable_;
+  GDataInputStream * stream_;
+  GCancellable * cancellable_;
 };
 
-}  // namespace assistant
+} // namespace assistant

@@ -5,7 +5,7 @@
 #include "options.h"
 
 int
-main (int argc, char **argv)
+main (int argc, char ** argv)
 {
   assistant::Options options;
   std::string error;
@@ -15,9 +15,10 @@ main (int argc, char **argv)
   }
   gst_init (nullptr, nullptr);
 
-  const char *key = g_getenv ("OPENAI_API_KEY");
+  const char * key = g_getenv ("OPENAI_API_KEY");
   if (options.url.empty () && (key == nullptr || *key == '\0')) {
-    g_printerr ("realtime-assistant: OPENAI_API_KEY is not set. Set it to "
+    g_printerr (
+        "realtime-assistant: OPENAI_API_KEY is not set. Set it to "
         "your OpenAI API key, or give --url of another endpoint (such as "
         "gst-realtime-simulator's).\n");
     return 2;

@@ -8,14 +8,14 @@ namespace assistant {
 namespace {
 
 std::string
-field (const GstStructure *s, const char *name)
+field (const GstStructure * s, const char * name)
 {
-  const char *value = gst_structure_get_string (s, name);
+  const char * value = gst_structure_get_string (s, name);
   return value ? value : "";
 }
 
 guint64
-uint64_field (const GstStructure *s, const char *name)
+uint64_field (const GstStructure * s, const char * name)
 {
   guint64 value = 0;
   gst_structure_get_uint64 (s, name, &value);
@@ -23,7 +23,7 @@ uint64_field (const GstStructure *s, const char *name)
 }
 
 guint
-uint_field (const GstStructure *s, const char *name)
+uint_field (const GstStructure * s, const char * name)
 {
   guint value = 0;
   gst_structure_get_uint (s, name, &value);
@@ -31,7 +31,7 @@ uint_field (const GstStructure *s, const char *name)
 }
 
 void
-print_session (const GstStructure *s)
+print_session (const GstStructure * s)
 {
   std::string line = "session: " + field (s, "state");
   if (field (s, "state") == "connected")
@@ -42,26 +42,26 @@ print_session (const GstStructure *s)
 }
 
 void
-print_vad (const GstStructure *s)
+print_vad (const GstStructure * s)
 {
   if (field (s, "event") == "timeout")
     g_print ("vad: timeout\n");
   else
-    g_print ("vad: %s at %" G_GUINT64_FORMAT " ms\n", field (s,
-            "event").c_str (), uint64_field (s, "audio-ms"));
+    g_print ("vad: %s at %" G_GUINT64_FORMAT " ms\n",
+        field (s, "event").c_str (), uint64_field (s, "audio-ms"));
 }
 
 void
-print_transcript (const GstStructure *s)
+print_transcript (const GstStructure * s)
 {
   gboolean final = FALSE;
   if (gst_structure_get_boolean (s, "final", &final) && final)
-    g_print ("%s: %s\n", field (s, "role").c_str (), field (s,
-            "text").c_str ());
+    g_print ("%s: %s\n", field (s, "role").c_str (),
+        field (s, "text").c_str ());
 }
 
 void
-print_response (const GstStructure *s)
+print_response (const GstStructure * s)
 {
   if (field (s, "event") != "done") {
     g_print ("response: %s\n", field (s, "event").c_str ());
@@ -70,38 +70,39 @@ print_response (const GstStructure *s)
   std::string line = "response: " + field (s, "status");
   if (!field (s, "reason").empty ())
     line += " (" + field (s, "reason") + ")";
-  line += ", " + std::to_string (uint_field (s, "input-tokens"))
-      + " tokens in, " + std::to_string (uint_field (s, "output-tokens"))
-      + " out";
+  line += ", " + std::to_string (uint_field (s, "input-tokens")) +
+      " tokens in, " + std::to_string (uint_field (s, "output-tokens")) +
+      " out";
   guint64 latency = uint64_field (s, "first-audio-latency");
-  if (gst_structure_has_field (s, "first-audio-latency")
-      && GST_CLOCK_TIME_IS_VALID (latency))
-    line += ", first audio after "
-        + std::to_string (latency / GST_MSECOND) + " ms";
+  if (gst_structure_has_field (s, "first-audio-latency") &&
+      GST_CLOCK_TIME_IS_VALID (latency))
+    line +=
+        ", first audio after " + std::to_string (latency / GST_MSECOND) + " ms";
   g_print ("%s\n", line.c_str ());
 }
 
 void
-print_function_call (const GstStructure *s)
+print_function_call (const GstStructure * s)
 {
-  g_print ("the model calls %s(%s)\n", field (s, "name").c_str (), field (s,
-          "arguments").c_str ());
+  g_print ("the model calls %s(%s)\n", field (s, "name").c_str (),
+      field (s, "arguments").c_str ());
 }
 
 void
-print_interrupted (const GstStructure *s)
+print_interrupted (const GstStructure * s)
 {
   g_print ("interrupted: the listener heard %" G_GUINT64_FORMAT
-      " ms of %s (%s)\n", uint64_field (s, "played-ms"), field (s,
-          "item-id").c_str (), field (s, "action").c_str ());
+           " ms of %s (%s)\n",
+      uint64_field (s, "played-ms"), field (s, "item-id").c_str (),
+      field (s, "action").c_str ());
 }
 
-}  // namespace
+} // namespace
 
 void
-print_realtime_message (const GstStructure *s)
+print_realtime_message (const GstStructure * s)
 {
-  const char *name = gst_structure_get_name (s);
+  const char * name = gst_structure_get_name (s);
   if (g_str_equal (name, "realtime-session"))
     print_session (s);
   else if (g_str_equal (name, "realtime-vad"))
@@ -116,4 +117,4 @@ print_realtime_message (const GstStructure *s)
     print_interrupted (s);
 }
 
-}  // namespace assistant
+} // namespace assistant

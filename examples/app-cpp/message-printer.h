@@ -8,6 +8,6 @@ namespace assistant {
 
 /* Prints @s, the structure of a realtime-* element message, as one line on
  * stdout. Transcript deltas and rate limits are not printed. */
-void print_realtime_message (const GstStructure *s);
+void print_realtime_message (const GstStructure * s);
 
-}  // namespace assistant
+} // namespace assistant

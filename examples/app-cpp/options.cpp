@@ -11,21 +11,21 @@ namespace {
 
 /* "get_time,disk_usage" -> the names, checked; "none" -> no tools. */
 bool
-parse_tool_list (const char *list, std::vector<std::string> &names,
-    std::string &error)
+parse_tool_list (const char * list, std::vector<std::string> & names,
+    std::string & error)
 {
   names.clear ();
   if (g_strcmp0 (list, "none") == 0)
     return true;
   g_auto (GStrv) parts = g_strsplit (list, ",", -1);
-  for (gchar **part = parts; *part != nullptr; part++) {
+  for (gchar ** part = parts; *part != nullptr; part++) {
     g_strstrip (*part);
     if (**part == '\0')
       continue;
     if (find_tool (*part) == nullptr) {
-      error = std::string ("--tools: there is no tool called \"") + *part
-          + "\"; the tools are";
-      for (const Tool &tool : all_tools ())
+      error = std::string ("--tools: there is no tool called \"") + *part +
+          "\"; the tools are";
+      for (const Tool & tool : all_tools ())
         error += std::string (" ") + tool.name;
       error += " (or none)";
       return false;
@@ -35,46 +35,52 @@ parse_tool_list (const char *list, std::vector<std::string> &names,
   return true;
 }
 
-}  // namespace
+} // namespace
 
 bool
-parse_options (int &argc, char **&argv, Options &options, std::string &error)
+parse_options (int & argc, char **& argv, Options & options,
+    std::string & error)
 {
   g_autofree gchar *url = nullptr, *model = nullptr, *instructions = nullptr;
   g_autofree gchar *tools = nullptr, *input = nullptr, *output = nullptr;
-  g_autofree gchar *text_output = nullptr;
+  g_autofree gchar * text_output = nullptr;
   g_auto (GStrv) say = nullptr;
   gint shutdown_timeout = (gint) options.shutdown_timeout_s;
 
-  const GOptionEntry entries[] = {
-    {"url", 0, 0, G_OPTION_ARG_STRING, &url,
-        "Realtime endpoint (default: OpenAI's; ws://127.0.0.1:PORT/v1/realtime "
-        "for gst-realtime-simulator)", "URL"},
-    {"model", 0, 0, G_OPTION_ARG_STRING, &model,
-        "Realtime model (default: realtimebin's)", "MODEL"},
-    {"instructions", 0, 0, G_OPTION_ARG_STRING, &instructions,
-        "Instructions for the model", "TEXT"},
-    {"tools", 0, 0, G_OPTION_ARG_STRING, &tools,
-        "Tools offered to the model, comma-separated: get_time, disk_usage "
-        "(default: both), or none", "LIST"},
-    {"input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
-        "What the assistant hears: auto (the microphone, default), silence "
-        "(type only), or a WAV file, then silence", "auto|silence|FILE.wav"},
-    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-        "Where the assistant's speech goes: auto (the speakers, default) or a "
-        "WAV file", "auto|FILE.wav"},
-    {"text-output", 0, 0, G_OPTION_ARG_FILENAME, &text_output,
-        "Also write the assistant's transcripts (src_text) to FILE", "FILE"},
-    {"say", 0, 0, G_OPTION_ARG_STRING_ARRAY, &say,
-        "Send TEXT as if typed, once the conversation is idle (after the "
-        "input file, if any, was answered); repeat for more lines, each sent "
-        "once the previous one was answered", "TEXT"},
-    {"shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_timeout,
-        "On Ctrl-C, wait at most S seconds (0-3600) for the last answer "
-        "(default 30)",
-        "S"},
-    {nullptr}
-  };
+  const GOptionEntry entries[] = {{"url", 0, 0, G_OPTION_ARG_STRING, &url,
+                                      "Realtime endpoint (default: OpenAI's; "
+                                      "ws://127.0.0.1:PORT/v1/realtime "
+                                      "for gst-realtime-simulator)",
+                                      "URL"},
+      {"model", 0, 0, G_OPTION_ARG_STRING, &model,
+          "Realtime model (default: realtimebin's)", "MODEL"},
+      {"instructions", 0, 0, G_OPTION_ARG_STRING, &instructions,
+          "Instructions for the model", "TEXT"},
+      {"tools", 0, 0, G_OPTION_ARG_STRING, &tools,
+          "Tools offered to the model, comma-separated: get_time, disk_usage "
+          "(default: both), or none",
+          "LIST"},
+      {"input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+          "What the assistant hears: auto (the microphone, default), silence "
+          "(type only), or a WAV file, then silence",
+          "auto|silence|FILE.wav"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+          "Where the assistant's speech goes: auto (the speakers, default) or "
+          "a "
+          "WAV file",
+          "auto|FILE.wav"},
+      {"text-output", 0, 0, G_OPTION_ARG_FILENAME, &text_output,
+          "Also write the assistant's transcripts (src_text) to FILE", "FILE"},
+      {"say", 0, 0, G_OPTION_ARG_STRING_ARRAY, &say,
+          "Send TEXT as if typed, once the conversation is idle (after the "
+          "input file, if any, was answered); repeat for more lines, each sent "
+          "once the previous one was answered",
+          "TEXT"},
+      {"shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_timeout,
+          "On Ctrl-C, wait at most S seconds (0-3600) for the last answer "
+          "(default 30)",
+          "S"},
+      {nullptr}};
 
   g_autoptr (GOptionContext) context =
       g_option_context_new ("- talk with an OpenAI Realtime model");
@@ -92,8 +98,7 @@ parse_options (int &argc, char **&argv, Options &options, std::string &error)
     return false;
   }
   if (argc > 1) {
-    error = std::string ("unexpected argument \"") + argv[1]
-        + "\"; see --help";
+    error = std::string ("unexpected argument \"") + argv[1] + "\"; see --help";
     return false;
   }
   if (shutdown_timeout < 0 || shutdown_timeout > 3600) {
@@ -116,10 +121,10 @@ parse_options (int &argc, char **&argv, Options &options, std::string &error)
     options.output = output;
   if (text_output)
     options.text_output = text_output;
-  for (gchar **line = say; line && *line; line++)
+  for (gchar ** line = say; line && *line; line++)
     options.say.push_back (*line);
   options.shutdown_timeout_s = (guint) shutdown_timeout;
   return true;
 }
 
-}  // namespace assistant
+} // namespace assistant

@@ -15,7 +15,7 @@ struct Options
   std::string url;
   std::string model;
   std::string instructions = "You are a helpful voice assistant. "
-      "Answer briefly.";
+                             "Answer briefly.";
   /* Names of the tools offered to the model (all by default). */
   std::vector<std::string> tools;
   /* "auto" (autoaudiosrc), "silence", or a WAV file spoken into the
@@ -33,7 +33,7 @@ struct Options
 
 /* Parses the command line (GStreamer's options included) into @options.
  * Returns false with @error set to a message for the user. */
-bool parse_options (int &argc, char **&argv, Options &options,
-    std::string &error);
+bool parse_options (int & argc, char **& argv, Options & options,
+    std::string & error);
 
-}  // namespace assistant
+} // namespace assistant

@@ -13,14 +13,15 @@ namespace {
  * with a live silence: a loaded machine makes it drop the file's buffers
  * as late, and the question is never heard. */
 const char SILENCE[] = "audiotestsrc wave=silence is-live=true";
-const char FILE_THEN_SILENCE[] = "filesrc name=input-file ! "
+const char FILE_THEN_SILENCE[] =
+    "filesrc name=input-file ! "
     "wavparse name=input-file-parse ! audioconvert name=input-file-end ! "
     "file-then-silence. audiotestsrc wave=silence ! file-then-silence. "
     "concat name=file-then-silence ! audioconvert ! audioresample ! "
     "audio/x-raw,rate=24000,channels=1 ! clocksync";
 
 std::string
-describe (const Options &options)
+describe (const Options & options)
 {
   std::string d;
   if (options.input == "auto")
@@ -40,41 +41,42 @@ describe (const Options &options)
 }
 
 GstElement *
-child (const Pipeline &p, const char *name)
+child (const Pipeline & p, const char * name)
 {
   return gst_bin_get_by_name (GST_BIN (p.pipeline.get ()), name);
 }
 
 void
-set_location (const Pipeline &p, const char *name, const std::string &path)
+set_location (const Pipeline & p, const char * name, const std::string & path)
 {
   GstPtr<GstElement> sink (child (p, name));
   g_object_set (sink.get (), "location", path.c_str (), nullptr);
 }
 
-}  // namespace
+} // namespace
 
 bool
-build_pipeline (const Options &options, Pipeline &p, std::string &error)
+build_pipeline (const Options & options, Pipeline & p, std::string & error)
 {
-  const bool file_input = options.input != "auto"
-      && options.input != "silence";
-  if (file_input && !g_file_test (options.input.c_str (),
-          G_FILE_TEST_IS_REGULAR)) {
-    error = "--input: \"" + options.input + "\" is not a file (give a WAV "
+  const bool file_input = options.input != "auto" && options.input != "silence";
+  if (file_input &&
+      !g_file_test (options.input.c_str (), G_FILE_TEST_IS_REGULAR)) {
+    error = "--input: \"" + options.input +
+        "\" is not a file (give a WAV "
         "file, auto or silence)";
     return false;
   }
 
   g_autoptr (GError) parse_error = nullptr;
-  GstElement *pipeline = gst_parse_launch_full (describe (options).c_str (),
+  GstElement * pipeline = gst_parse_launch_full (describe (options).c_str (),
       nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &parse_error);
   if (pipeline == nullptr) {
-    error = std::string ("could not build the pipeline: ")
-        + parse_error->message;
+    error =
+        std::string ("could not build the pipeline: ") + parse_error->message;
     if (g_error_matches (parse_error, GST_PARSE_ERROR,
             GST_PARSE_ERROR_NO_SUCH_ELEMENT))
-      error += " (realtimebin needs the realtime plugin on "
+      error +=
+          " (realtimebin needs the realtime plugin on "
           "GST_PLUGIN_PATH: run from `meson devenv -C build`, or install it)";
     return false;
   }
@@ -91,7 +93,7 @@ build_pipeline (const Options &options, Pipeline &p, std::string &error)
   if (!options.text_output.empty ())
     set_location (p, "text-file", options.text_output);
 
-  GstElement *rt = p.realtimebin.get ();
+  GstElement * rt = p.realtimebin.get ();
   if (!options.url.empty ())
     g_object_set (rt, "url", options.url.c_str (), nullptr);
   if (!options.model.empty ())
@@ -103,4 +105,4 @@ build_pipeline (const Options &options, Pipeline &p, std::string &error)
   return true;
 }
 
-}  // namespace assistant
+} // namespace assistant

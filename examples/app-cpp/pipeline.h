@@ -15,7 +15,7 @@ struct GstObjectUnref
 {
   void operator() (gpointer object) const { gst_object_unref (object); }
 };
-template <typename T> using GstPtr = std::unique_ptr<T, GstObjectUnref>;
+template<typename T> using GstPtr = std::unique_ptr<T, GstObjectUnref>;
 
 struct Pipeline
 {
@@ -28,7 +28,7 @@ struct Pipeline
 
 /* Builds the pipeline for @options, with realtimebin configured from them.
  * Returns false with @error set to a message for the user. */
-bool build_pipeline (const Options &options, Pipeline &pipeline,
-    std::string &error);
+bool build_pipeline (const Options & options, Pipeline & pipeline,
+    std::string & error);
 
-}  // namespace assistant
+} // namespace assistant

@@ -24,28 +24,28 @@ const char DISK_USAGE[] = R"({"type": "function", "name": "disk_usage",
     "required": ["path"]}})";
 
 std::string
-to_json (JsonBuilder *builder)
+to_json (JsonBuilder * builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   json_generator_set_root (generator, root);
-  g_autofree gchar *text = json_generator_to_data (generator, nullptr);
+  g_autofree gchar * text = json_generator_to_data (generator, nullptr);
   return text;
 }
 
 /* {"tz": "Europe/Paris"} -> {"tz": "Europe/Paris", "time": "HH:MM"} */
 std::string
-get_time (JsonObject *args)
+get_time (JsonObject * args)
 {
-  const char *tz_name =
+  const char * tz_name =
       json_object_get_string_member_with_default (args, "tz", "UTC");
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier (tz_name);
   if (tz == nullptr)
-    return error_output (std::string ("unknown time zone \"") + tz_name
-        + "\"; use an IANA name such as Europe/Paris");
+    return error_output (std::string ("unknown time zone \"") + tz_name +
+        "\"; use an IANA name such as Europe/Paris");
 
   g_autoptr (GDateTime) now = g_date_time_new_now (tz);
-  g_autofree gchar *time = g_date_time_format (now, "%H:%M");
+  g_autofree gchar * time = g_date_time_format (now, "%H:%M");
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tz");
@@ -66,8 +66,8 @@ struct Usage
 /* Adds the regular files below @folder to @usage, without following
  * symbolic links. Subfolders that cannot be read are counted, not fatal. */
 bool
-add_folder (GFile *folder, Usage &usage, GCancellable *cancellable,
-    GError **error)
+add_folder (GFile * folder, Usage & usage, GCancellable * cancellable,
+    GError ** error)
 {
   g_autoptr (GFileEnumerator) children = g_file_enumerate_children (folder,
       G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
@@ -76,8 +76,8 @@ add_folder (GFile *folder, Usage &usage, GCancellable *cancellable,
     return false;
 
   for (;;) {
-    GFileInfo *info;
-    GFile *child;
+    GFileInfo * info;
+    GFile * child;
     if (!g_file_enumerator_iterate (children, &info, &child, cancellable,
             error))
       return false;
@@ -85,7 +85,7 @@ add_folder (GFile *folder, Usage &usage, GCancellable *cancellable,
       return true;
 
     switch (g_file_info_get_file_type (info)) {
-      case G_FILE_TYPE_DIRECTORY:{
+      case G_FILE_TYPE_DIRECTORY: {
         g_autoptr (GError) sub_error = nullptr;
         if (!add_folder (child, usage, cancellable, &sub_error)) {
           if (g_error_matches (sub_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -109,9 +109,9 @@ add_folder (GFile *folder, Usage &usage, GCancellable *cancellable,
 /* {"path": "."} -> {"path": ".", "bytes": N, "files": N,
  * "unreadable_folders": N} */
 std::string
-disk_usage (JsonObject *args, GCancellable *cancellable)
+disk_usage (JsonObject * args, GCancellable * cancellable)
 {
-  const char *path =
+  const char * path =
       json_object_get_string_member_with_default (args, "path", nullptr);
   if (path == nullptr || *path == '\0')
     return error_output ("the path argument is missing");
@@ -136,10 +136,10 @@ disk_usage (JsonObject *args, GCancellable *cancellable)
   return to_json (b);
 }
 
-}  // namespace
+} // namespace
 
 std::string
-error_output (const std::string &message)
+error_output (const std::string & message)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -153,27 +153,27 @@ const std::vector<Tool> &
 all_tools ()
 {
   static const std::vector<Tool> tools = {
-    {"get_time", false, GET_TIME},
-    {"disk_usage", true, DISK_USAGE},
+      {"get_time", false, GET_TIME},
+      {"disk_usage", true, DISK_USAGE},
   };
   return tools;
 }
 
 const Tool *
-find_tool (const std::string &name)
+find_tool (const std::string & name)
 {
-  for (const Tool &tool : all_tools ())
+  for (const Tool & tool : all_tools ())
     if (name == tool.name)
       return &tool;
   return nullptr;
 }
 
 std::string
-tools_json (const std::vector<std::string> &names)
+tools_json (const std::vector<std::string> & names)
 {
   std::string json = "[";
-  for (const std::string &name : names) {
-    if (const Tool *tool = find_tool (name)) {
+  for (const std::string & name : names) {
+    if (const Tool * tool = find_tool (name)) {
       if (json.size () > 1)
         json += ",";
       json += tool->declaration;
@@ -183,14 +183,14 @@ tools_json (const std::vector<std::string> &names)
 }
 
 std::string
-run_tool (const std::string &name, const char *arguments,
-    GCancellable *cancellable)
+run_tool (const std::string & name, const char * arguments,
+    GCancellable * cancellable)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, arguments, -1, nullptr)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, arguments, -1, nullptr) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return error_output ("the arguments are not a JSON object");
-  JsonObject *args = json_node_get_object (json_parser_get_root (parser));
+  JsonObject * args = json_node_get_object (json_parser_get_root (parser));
 
   if (name == "get_time")
     return get_time (args);
@@ -199,4 +199,4 @@ run_tool (const std::string &name, const char *arguments,
   return error_output ("there is no function called " + name);
 }
 
-}  // namespace assistant
+} // namespace assistant

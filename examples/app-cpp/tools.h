@@ -14,28 +14,28 @@ namespace assistant {
  * session's `tools` array. */
 struct Tool
 {
-  const char *name;
+  const char * name;
   bool slow;
-  const char *declaration;
+  const char * declaration;
 };
 
 /* Every tool the program implements. */
-const std::vector<Tool> &all_tools ();
+const std::vector<Tool> & all_tools ();
 
 /* The tool called @name, or nullptr. */
-const Tool *find_tool (const std::string &name);
+const Tool * find_tool (const std::string & name);
 
 /* A JSON array of the declarations of @names (all known tools). */
-std::string tools_json (const std::vector<std::string> &names);
+std::string tools_json (const std::vector<std::string> & names);
 
 /* {"error": @message}: how a tool tells the model what went wrong. */
-std::string error_output (const std::string &message);
+std::string error_output (const std::string & message);
 
 /* Runs tool @name with @arguments (a JSON object as text) and returns its
  * output as JSON text: the result, or {"error": "..."} that tells the model
  * what went wrong. Slow tools block: call them from a worker thread; they
  * stop early when @cancellable is cancelled. */
-std::string run_tool (const std::string &name, const char *arguments,
-    GCancellable *cancellable);
+std::string run_tool (const std::string & name, const char * arguments,
+    GCancellable * cancellable);
 
-}  // namespace assistant
+} // namespace assistant

@@ -6,15 +6,15 @@ namespace assistant {
 namespace {
 
 bool
-has_field_value (const GstStructure *s, const char *field, const char *value)
+has_field_value (const GstStructure * s, const char * field, const char * value)
 {
   return g_strcmp0 (gst_structure_get_string (s, field), value) == 0;
 }
 
-}  // namespace
+} // namespace
 
 void
-TurnTracker::on_message (const GstStructure *s)
+TurnTracker::on_message (const GstStructure * s)
 {
   if (gst_structure_has_name (s, "realtime-session")) {
     connected_ = has_field_value (s, "state", "connected");
@@ -44,8 +44,8 @@ TurnTracker::on_message (const GstStructure *s)
 bool
 TurnTracker::idle () const
 {
-  return connected_ && !input_file_playing_ && !speech_open_
-      && !response_expected_ && !response_active_ && slow_calls_ == 0;
+  return connected_ && !input_file_playing_ && !speech_open_ &&
+      !response_expected_ && !response_active_ && slow_calls_ == 0;
 }
 
-}  // namespace assistant
+} // namespace assistant

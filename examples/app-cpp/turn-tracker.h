@@ -15,7 +15,7 @@ public:
   void input_file_heard () { input_file_playing_ = false; }
 
   /* Follows a realtime-* message from realtimebin. */
-  void on_message (const GstStructure *s);
+  void on_message (const GstStructure * s);
 
   /* send-text was emitted: a response will follow. */
   void text_sent () { response_expected_ = true; }
@@ -35,4 +35,4 @@ private:
   int slow_calls_ = 0;
 };
 
-}  // namespace assistant
+} // namespace assistant

@@ -15,30 +15,30 @@
 
 static const struct
 {
-  const gchar *encoding_name;
-  const gchar *encode;          /* launch fragment: raw audio -> RTP */
+  const gchar * encoding_name;
+  const gchar * encode; /* launch fragment: raw audio -> RTP */
 } CODECS[] = {
-  {"PCMU", "mulawenc ! rtppcmupay"},
-  {"PCMA", "alawenc ! rtppcmapay"},
+    {"PCMU", "mulawenc ! rtppcmupay"},
+    {"PCMA", "alawenc ! rtppcmapay"},
 };
 
 struct _Backchannel
 {
-  GstElement *rtspsrc;
+  GstElement * rtspsrc;
   guint stream_id;
-  ReplyRelay *relay;
-  GstElement *pipeline;
-  GstAppSrc *src;
+  ReplyRelay * relay;
+  GstElement * pipeline;
+  GstAppSrc * src;
   guint bus_watch;
-  gchar *description;
-  gboolean refused;             /* the camera refused a packet: said once */
+  gchar * description;
+  gboolean refused; /* the camera refused a packet: said once */
 };
 
 static GstFlowReturn
 on_rtp_packet (GstAppSink * sink, gpointer user_data)
 {
-  Backchannel *backchannel = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  Backchannel * backchannel = user_data;
+  GstSample * sample = gst_app_sink_pull_sample (sink);
   GstFlowReturn ret = GST_FLOW_OK;
 
   if (sample == NULL)
@@ -56,7 +56,8 @@ on_rtp_packet (GstAppSink * sink, gpointer user_data)
   if (ret != GST_FLOW_OK && !backchannel->refused) {
     backchannel->refused = TRUE;
     g_printerr ("warning: the camera's backchannel did not take the reply's "
-        "audio (%s); it is still served over RTSP\n", gst_flow_get_name (ret));
+                "audio (%s); it is still served over RTSP\n",
+        gst_flow_get_name (ret));
   }
   /* A camera that stops listening must not stop the bridge. */
   return GST_FLOW_OK;
@@ -66,13 +67,14 @@ static gboolean
 on_message (G_GNUC_UNUSED GstBus * bus, GstMessage * message,
     gpointer user_data)
 {
-  Backchannel *backchannel = user_data;
+  Backchannel * backchannel = user_data;
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
-    GError *error = NULL;
+    GError * error = NULL;
     gst_message_parse_error (message, &error, NULL);
     g_printerr ("warning: the backchannel to the camera failed (%s); the "
-        "reply is still served over RTSP\n", error->message);
+                "reply is still served over RTSP\n",
+        error->message);
     g_error_free (error);
     reply_relay_remove_outlet (backchannel->relay, backchannel->src);
     backchannel->bus_watch = 0;
@@ -85,19 +87,19 @@ static gboolean
 keep_rtp_field (GQuark field, G_GNUC_UNUSED GValue * value,
     G_GNUC_UNUSED gpointer user_data)
 {
-  const gchar *name = g_quark_to_string (field);
-  return g_str_equal (name, "media") || g_str_equal (name, "payload")
-      || g_str_equal (name, "clock-rate") || g_str_equal (name, "encoding-name");
+  const gchar * name = g_quark_to_string (field);
+  return g_str_equal (name, "media") || g_str_equal (name, "payload") ||
+      g_str_equal (name, "clock-rate") || g_str_equal (name, "encoding-name");
 }
 
 Backchannel *
 backchannel_new (GstElement * rtspsrc, guint stream_id, const GstCaps * caps,
     ReplyRelay * relay, GError ** error)
 {
-  GstStructure *s = gst_structure_copy (gst_caps_get_structure (caps, 0));
-  const gchar *encoding_name = gst_structure_get_string (s, "encoding-name");
+  GstStructure * s = gst_structure_copy (gst_caps_get_structure (caps, 0));
+  const gchar * encoding_name = gst_structure_get_string (s, "encoding-name");
   gint clock_rate = 0, payload = -1;
-  const gchar *encode = NULL;
+  const gchar * encode = NULL;
 
   gst_structure_get_int (s, "clock-rate", &clock_rate);
   gst_structure_get_int (s, "payload", &payload);
@@ -112,10 +114,12 @@ backchannel_new (GstElement * rtspsrc, guint stream_id, const GstCaps * caps,
     return NULL;
   }
 
-  gchar *launch = g_strdup_printf ("appsrc name=reply ! audioconvert ! "
+  gchar * launch = g_strdup_printf (
+      "appsrc name=reply ! audioconvert ! "
       "audioresample ! audio/x-raw,rate=%d,channels=1 ! %s pt=%d ! "
-      "appsink name=rtp sync=true", clock_rate, encode, payload);
-  GstElement *pipeline = gst_parse_launch (launch, error);
+      "appsink name=rtp sync=true",
+      clock_rate, encode, payload);
+  GstElement * pipeline = gst_parse_launch (launch, error);
   g_free (launch);
   if (pipeline == NULL) {
     g_prefix_error (error, "cannot encode for the camera's backchannel: ");
@@ -123,24 +127,24 @@ backchannel_new (GstElement * rtspsrc, guint stream_id, const GstCaps * caps,
     return NULL;
   }
 
-  Backchannel *backchannel = g_new0 (Backchannel, 1);
+  Backchannel * backchannel = g_new0 (Backchannel, 1);
   backchannel->rtspsrc = gst_object_ref (rtspsrc);
   backchannel->stream_id = stream_id;
   backchannel->relay = relay;
   backchannel->pipeline = pipeline;
-  backchannel->description = g_strdup_printf ("%s %d Hz", encoding_name,
-      clock_rate);
+  backchannel->description =
+      g_strdup_printf ("%s %d Hz", encoding_name, clock_rate);
   /* The relay keeps the reply's timing only across pipelines on one clock. */
-  GstClock *clock = gst_system_clock_obtain ();
+  GstClock * clock = gst_system_clock_obtain ();
   gst_pipeline_use_clock (GST_PIPELINE (pipeline), clock);
   gst_object_unref (clock);
 
   /* The packets must have the caps the camera announced. */
   gst_structure_set_name (s, "application/x-rtp");
   gst_structure_filter_and_map_in_place (s, keep_rtp_field, NULL);
-  GstCaps *rtp_caps = gst_caps_new_full (s, NULL);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "rtp");
-  GstAppSinkCallbacks callbacks = {.new_sample = on_rtp_packet };
+  GstCaps * rtp_caps = gst_caps_new_full (s, NULL);
+  GstElement * sink = gst_bin_get_by_name (GST_BIN (pipeline), "rtp");
+  GstAppSinkCallbacks callbacks = {.new_sample = on_rtp_packet};
   gst_app_sink_set_caps (GST_APP_SINK (sink), rtp_caps);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, backchannel,
       NULL);
@@ -149,7 +153,7 @@ backchannel_new (GstElement * rtspsrc, guint stream_id, const GstCaps * caps,
 
   backchannel->src =
       GST_APP_SRC (gst_bin_get_by_name (GST_BIN (pipeline), "reply"));
-  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+  GstBus * bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
   backchannel->bus_watch = gst_bus_add_watch (bus, on_message, backchannel);
   gst_object_unref (bus);
   return backchannel;

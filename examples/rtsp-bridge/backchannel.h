@@ -14,11 +14,11 @@ typedef struct _Backchannel Backchannel;
 /* Prepares to send the audio of @relay to the backchannel stream
  * @stream_id of @rtspsrc, whose caps (from rtspsrc's select-stream) are
  * @caps. Fails when the camera wants a codec the bridge cannot encode. */
-Backchannel *backchannel_new (GstElement * rtspsrc, guint stream_id,
+Backchannel * backchannel_new (GstElement * rtspsrc, guint stream_id,
     const GstCaps * caps, ReplyRelay * relay, GError ** error);
 
 /* The codec the camera takes, e.g. "PCMU 8000 Hz". */
-const gchar *backchannel_describe (Backchannel * backchannel);
+const gchar * backchannel_describe (Backchannel * backchannel);
 
 /* Starts sending; call once the camera plays. */
 void backchannel_start (Backchannel * backchannel);

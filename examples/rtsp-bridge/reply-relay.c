@@ -23,17 +23,17 @@
 
 struct _ReplyRelay
 {
-  GstElement *sink;             /* owner of the tap, for its base time */
-  GstPad *tap;
+  GstElement * sink; /* owner of the tap, for its base time */
+  GstPad * tap;
   gulong probe;
 
   /* Streaming thread only */
   GstSegment segment;
   gboolean started;
-  guint64 next;                 /* running time of the next sample, in samples */
+  guint64 next; /* running time of the next sample, in samples */
 
   GMutex lock;
-  GList *outlets;               /* GstAppSrc, owned; protected by lock */
+  GList * outlets; /* GstAppSrc, owned; protected by lock */
 };
 
 static guint64
@@ -74,13 +74,13 @@ relay_send (ReplyRelay * relay, GstBuffer * chunk, guint64 n)
 
   g_mutex_lock (&relay->lock);
   for (GList * l = relay->outlets; l; l = l->next) {
-    GstElement *src = GST_ELEMENT (l->data);
+    GstElement * src = GST_ELEMENT (l->data);
     if (!is_playing (src))
       continue;
     GstClockTime base = gst_element_get_base_time (src);
     if (instant < base)
-      continue;                 /* from before the outlet existed */
-    GstBuffer *copy = gst_buffer_copy (chunk);  /* shares the memory */
+      continue; /* from before the outlet existed */
+    GstBuffer * copy = gst_buffer_copy (chunk); /* shares the memory */
     GST_BUFFER_PTS (copy) = instant - base;
     gst_app_src_push_buffer (GST_APP_SRC (src), copy);
   }
@@ -93,8 +93,8 @@ relay_silence_until (ReplyRelay * relay, guint64 end)
 {
   while (relay->next < end) {
     guint64 n = MIN (end - relay->next, MAX_SILENCE_SAMPLES);
-    GstBuffer *silence = gst_buffer_new_allocate (NULL, n * BYTES_PER_SAMPLE,
-        NULL);
+    GstBuffer * silence =
+        gst_buffer_new_allocate (NULL, n * BYTES_PER_SAMPLE, NULL);
     gst_buffer_memset (silence, 0, 0, n * BYTES_PER_SAMPLE);
     relay_send (relay, silence, n);
   }
@@ -127,10 +127,11 @@ relay_buffer (ReplyRelay * relay, GstBuffer * buffer)
   if (GST_CLOCK_TIME_IS_VALID (running_time))
     overlap = relay_catch_up (relay, running_time);
   else if (!relay->started)
-    return;                     /* nothing to place it by */
+    return; /* nothing to place it by */
   if (overlap >= n)
     return;
-  relay_send (relay, gst_buffer_copy_region (buffer, GST_BUFFER_COPY_MEMORY,
+  relay_send (relay,
+      gst_buffer_copy_region (buffer, GST_BUFFER_COPY_MEMORY,
           overlap * BYTES_PER_SAMPLE, (n - overlap) * BYTES_PER_SAMPLE),
       n - overlap);
 }
@@ -152,14 +153,14 @@ relay_gap (ReplyRelay * relay, GstEvent * gap)
 static GstPadProbeReturn
 on_tap (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  ReplyRelay *relay = user_data;
+  ReplyRelay * relay = user_data;
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     relay_buffer (relay, GST_PAD_PROBE_INFO_BUFFER (info));
     return GST_PAD_PROBE_OK;
   }
 
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstEvent * event = GST_PAD_PROBE_INFO_EVENT (info);
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_SEGMENT:
       gst_event_copy_segment (event, &relay->segment);
@@ -167,7 +168,7 @@ on_tap (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     case GST_EVENT_GAP:
       relay_gap (relay, event);
       break;
-    case GST_EVENT_FLUSH_STOP:{
+    case GST_EVENT_FLUSH_STOP: {
       gboolean reset_time;
       /* realtimebin flushes at a barge-in without resetting running time:
        * the stream goes on where it was. A reset starts it over. */
@@ -185,14 +186,15 @@ on_tap (G_GNUC_UNUSED GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 ReplyRelay *
 reply_relay_new (GstPad * tap)
 {
-  ReplyRelay *relay = g_new0 (ReplyRelay, 1);
+  ReplyRelay * relay = g_new0 (ReplyRelay, 1);
 
   g_mutex_init (&relay->lock);
   gst_segment_init (&relay->segment, GST_FORMAT_TIME);
   relay->tap = gst_object_ref (tap);
   relay->sink = gst_pad_get_parent_element (tap);
-  relay->probe = gst_pad_add_probe (tap, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+  relay->probe = gst_pad_add_probe (tap,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+          GST_PAD_PROBE_TYPE_EVENT_FLUSH,
       on_tap, relay, NULL);
   return relay;
 }
@@ -211,12 +213,12 @@ reply_relay_free (ReplyRelay * relay)
 void
 reply_relay_add_outlet (ReplyRelay * relay, GstAppSrc * src)
 {
-  GstCaps *caps = gst_caps_from_string (REPLY_RELAY_CAPS);
+  GstCaps * caps = gst_caps_from_string (REPLY_RELAY_CAPS);
 
-  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME,
-      "is-live", TRUE, "min-latency", (gint64) REPLY_RELAY_LATENCY,
-      "max-bytes", (guint64) 0, "max-time", (guint64) OUTLET_MAX_TIME,
-      "leaky-type", GST_APP_LEAKY_TYPE_DOWNSTREAM, NULL);
+  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, "is-live", TRUE,
+      "min-latency", (gint64) REPLY_RELAY_LATENCY, "max-bytes", (guint64) 0,
+      "max-time", (guint64) OUTLET_MAX_TIME, "leaky-type",
+      GST_APP_LEAKY_TYPE_DOWNSTREAM, NULL);
   gst_caps_unref (caps);
 
   g_mutex_lock (&relay->lock);
@@ -228,7 +230,7 @@ void
 reply_relay_remove_outlet (ReplyRelay * relay, GstAppSrc * src)
 {
   g_mutex_lock (&relay->lock);
-  GList *link = g_list_find (relay->outlets, src);
+  GList * link = g_list_find (relay->outlets, src);
   if (link) {
     relay->outlets = g_list_delete_link (relay->outlets, link);
     gst_object_unref (src);

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* What the relay carries: realtimebin's native format. */
 #define REPLY_RELAY_RATE 24000
-#define REPLY_RELAY_CAPS \
+#define REPLY_RELAY_CAPS                                                       \
   "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved"
 
 /* How late an outlet renders what it gets: covers the time between two of
@@ -24,7 +24,7 @@ typedef struct _ReplyRelay ReplyRelay;
 
 /* Taps @tap, the sink pad of a sink that receives REPLY_RELAY_CAPS from
  * realtimebin's src_audio. */
-ReplyRelay *reply_relay_new (GstPad * tap);
+ReplyRelay * reply_relay_new (GstPad * tap);
 void reply_relay_free (ReplyRelay * relay);
 
 /* Configures @src (live, timed, REPLY_RELAY_CAPS) and feeds it from now on,

@@ -14,29 +14,28 @@
 
 static const struct
 {
-  const gchar *name;
-  const gchar *encode;          /* launch fragment: raw audio -> pay0 */
-  const gchar *elements[3];     /* what it needs, with their package */
-  const gchar *packages[3];
+  const gchar * name;
+  const gchar * encode;      /* launch fragment: raw audio -> pay0 */
+  const gchar * elements[3]; /* what it needs, with their package */
+  const gchar * packages[3];
 } CODECS[] = {
-  {"opus", "opusenc ! rtpopuspay name=pay0 pt=96",
-        {"opusenc", "rtpopuspay"},
-      {"gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good"}},
-  {"pcmu", "audio/x-raw,rate=8000 ! mulawenc ! rtppcmupay name=pay0",
+    {"opus", "opusenc ! rtpopuspay name=pay0 pt=96", {"opusenc", "rtpopuspay"},
+        {"gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good"}},
+    {"pcmu", "audio/x-raw,rate=8000 ! mulawenc ! rtppcmupay name=pay0",
         {"mulawenc", "rtppcmupay"},
-      {"gstreamer1.0-plugins-good", "gstreamer1.0-plugins-good"}},
+        {"gstreamer1.0-plugins-good", "gstreamer1.0-plugins-good"}},
 };
 
 struct _ReplyServer
 {
-  ReplyRelay *relay;
-  GstRTSPServer *server;
-  GstRTSPMediaFactory *factory;
-  GSource *source;
-  gchar *url;
+  ReplyRelay * relay;
+  GstRTSPServer * server;
+  GstRTSPMediaFactory * factory;
+  GSource * source;
+  gchar * url;
 
   GMutex lock;
-  GList *medias;                /* GstRTSPMedia fed by the relay; protected by lock */
+  GList * medias; /* GstRTSPMedia fed by the relay; protected by lock */
 };
 
 /* The media's appsrc, in its object data. */
@@ -63,8 +62,8 @@ static void
 on_media_configure (G_GNUC_UNUSED GstRTSPMediaFactory * factory,
     GstRTSPMedia * media, ReplyServer * server)
 {
-  GstElement *bin = gst_rtsp_media_get_element (media);
-  GstElement *src = gst_bin_get_by_name (GST_BIN (bin), "reply");
+  GstElement * bin = gst_rtsp_media_get_element (media);
+  GstElement * src = gst_bin_get_by_name (GST_BIN (bin), "reply");
 
   gst_object_unref (bin);
   g_object_set_data_full (G_OBJECT (media), MEDIA_REPLY_SRC, src,
@@ -96,7 +95,7 @@ static void
 on_client_connected (G_GNUC_UNUSED GstRTSPServer * rtsp_server,
     GstRTSPClient * client)
 {
-  GstRTSPConnection *connection = gst_rtsp_client_get_connection (client);
+  GstRTSPConnection * connection = gst_rtsp_client_get_connection (client);
 
   g_object_set_data_full (G_OBJECT (client), "ip",
       g_strdup (gst_rtsp_connection_get_ip (connection)), g_free);
@@ -111,12 +110,13 @@ find_codec (const gchar * codec, GError ** error)
     if (g_strcmp0 (codec, CODECS[i].name) != 0)
       continue;
     for (guint e = 0; CODECS[i].elements[e]; e++) {
-      GstElementFactory *f = gst_element_factory_find (CODECS[i].elements[e]);
+      GstElementFactory * f = gst_element_factory_find (CODECS[i].elements[e]);
       if (f == NULL) {
         g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
             "Cannot serve the reply as %s: the GStreamer element %s is "
-            "missing (install %s), or choose another --codec (%s).", codec,
-            CODECS[i].elements[e], CODECS[i].packages[e], REPLY_SERVER_CODECS);
+            "missing (install %s), or choose another --codec (%s).",
+            codec, CODECS[i].elements[e], CODECS[i].packages[e],
+            REPLY_SERVER_CODECS);
         return -1;
       }
       gst_object_unref (f);
@@ -144,33 +144,36 @@ reply_server_new (ReplyRelay * relay, const gchar * address, gint port,
   if (mount[0] != '/' || strchr (mount, ' ')) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "--mount takes a path starting with '/' (e.g. /assistant), not "
-        "'%s'.", mount);
+        "'%s'.",
+        mount);
     return NULL;
   }
 
-  ReplyServer *server = g_new0 (ReplyServer, 1);
+  ReplyServer * server = g_new0 (ReplyServer, 1);
   g_mutex_init (&server->lock);
   server->relay = relay;
   server->server = gst_rtsp_server_new ();
-  gchar *service = g_strdup_printf ("%d", port);
+  gchar * service = g_strdup_printf ("%d", port);
   gst_rtsp_server_set_address (server->server, address);
   gst_rtsp_server_set_service (server->server, service);
   g_free (service);
 
-  GstRTSPMediaFactory *factory = gst_rtsp_media_factory_new ();
-  gchar *launch = g_strdup_printf ("( appsrc name=reply ! audioconvert ! "
-      "audioresample ! %s )", CODECS[c].encode);
+  GstRTSPMediaFactory * factory = gst_rtsp_media_factory_new ();
+  gchar * launch = g_strdup_printf ("( appsrc name=reply ! audioconvert ! "
+                                    "audioresample ! %s )",
+      CODECS[c].encode);
   gst_rtsp_media_factory_set_launch (factory, launch);
   g_free (launch);
   gst_rtsp_media_factory_set_shared (factory, TRUE);
   /* The relay keeps the reply's timing only across pipelines on one clock. */
-  GstClock *clock = gst_system_clock_obtain ();
+  GstClock * clock = gst_system_clock_obtain ();
   gst_rtsp_media_factory_set_clock (factory, clock);
   gst_object_unref (clock);
-  g_signal_connect (factory, "media-configure",
-      G_CALLBACK (on_media_configure), server);
+  g_signal_connect (factory, "media-configure", G_CALLBACK (on_media_configure),
+      server);
   server->factory = g_object_ref (factory);
-  GstRTSPMountPoints *mounts = gst_rtsp_server_get_mount_points (server->server);
+  GstRTSPMountPoints * mounts =
+      gst_rtsp_server_get_mount_points (server->server);
   gst_rtsp_mount_points_add_factory (mounts, mount, factory);
   g_object_unref (mounts);
   g_signal_connect (server->server, "client-connected",
@@ -183,7 +186,7 @@ reply_server_new (ReplyRelay * relay, const gchar * address, gint port,
     return NULL;
   }
   g_source_attach (server->source, NULL);
-  const gchar *host = is_any_address (address) ? "127.0.0.1" : address;
+  const gchar * host = is_any_address (address) ? "127.0.0.1" : address;
   gboolean ipv6 = strchr (host, ':') != NULL;
   server->url = g_strdup_printf ("rtsp://%s%s%s:%d%s", ipv6 ? "[" : "", host,
       ipv6 ? "]" : "", gst_rtsp_server_get_bound_port (server->server), mount);
@@ -206,8 +209,8 @@ remove_client (G_GNUC_UNUSED GstRTSPServer * rtsp_server,
 void
 reply_server_free (ReplyServer * server)
 {
-  g_list_free (gst_rtsp_server_client_filter (server->server, remove_client,
-          NULL));
+  g_list_free (
+      gst_rtsp_server_client_filter (server->server, remove_client, NULL));
   if (server->source) {
     g_source_destroy (server->source);
     g_source_unref (server->source);
@@ -217,7 +220,7 @@ reply_server_free (ReplyServer * server)
 
   /* Medias still being torn down no longer reach the relay. */
   g_mutex_lock (&server->lock);
-  GList *medias = server->medias;
+  GList * medias = server->medias;
   server->medias = NULL;
   g_mutex_unlock (&server->lock);
   for (GList * l = medias; l; l = l->next) {

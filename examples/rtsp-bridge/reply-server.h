@@ -18,11 +18,11 @@ typedef struct _ReplyServer ReplyServer;
  * a free port. Fails when the codec is unknown or its elements are
  * missing, or the port cannot be bound. The server runs on the default
  * main context. */
-ReplyServer *reply_server_new (ReplyRelay * relay, const gchar * address,
+ReplyServer * reply_server_new (ReplyRelay * relay, const gchar * address,
     gint port, const gchar * mount, const gchar * codec, GError ** error);
 
 /* The URL clients on this machine can use. */
-gchar *reply_server_get_url (ReplyServer * server);
+gchar * reply_server_get_url (ReplyServer * server);
 
 /* Disconnects every client and stops serving. */
 void reply_server_free (ReplyServer * server);

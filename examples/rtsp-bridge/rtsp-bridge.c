@@ -34,22 +34,22 @@
 
 typedef struct
 {
-  GMainLoop *loop;
-  GstElement *pipeline;
-  GstElement *camera;           /* rtspsrc */
-  GstElement *realtime;         /* realtimebin */
-  ReplyRelay *relay;
-  gchar *camera_url;            /* without the password, for messages */
+  GMainLoop * loop;
+  GstElement * pipeline;
+  GstElement * camera;   /* rtspsrc */
+  GstElement * realtime; /* realtimebin */
+  ReplyRelay * relay;
+  gchar * camera_url; /* without the password, for messages */
   int exit_status;
 
-  GMutex lock;                  /* for what rtspsrc's threads touch: */
+  GMutex lock; /* for what rtspsrc's threads touch: */
   gboolean want_backchannel;
-  Backchannel *backchannel;
-  gint audio_stream;            /* the stream selected, or -1 */
-  GString *offered;             /* what the camera offered, for errors */
-  GstElement *decoder;          /* decodebin of the camera's audio */
-  GstPad *decoded_from;         /* the rtspsrc pad feeding it */
-  gchar *audio_codec;           /* e.g. "PCMU 8000 Hz" */
+  Backchannel * backchannel;
+  gint audio_stream;     /* the stream selected, or -1 */
+  GString * offered;     /* what the camera offered, for errors */
+  GstElement * decoder;  /* decodebin of the camera's audio */
+  GstPad * decoded_from; /* the rtspsrc pad feeding it */
+  gchar * audio_codec;   /* e.g. "PCMU 8000 Hz" */
 } Bridge;
 
 static void
@@ -64,7 +64,7 @@ bridge_reset_streams (Bridge * bridge)
 static gchar *
 describe_rtp (const GstStructure * s)
 {
-  const gchar *name = gst_structure_get_string (s, "encoding-name");
+  const gchar * name = gst_structure_get_string (s, "encoding-name");
   gint rate = 0;
 
   gst_structure_get_int (s, "clock-rate", &rate);
@@ -77,9 +77,9 @@ static gboolean
 on_select_stream (GstElement * rtspsrc, guint id, GstCaps * caps,
     Bridge * bridge)
 {
-  const GstStructure *s = gst_caps_get_structure (caps, 0);
-  const gchar *media = gst_structure_get_string (s, "media");
-  const gchar *encoding = gst_structure_get_string (s, "encoding-name");
+  const GstStructure * s = gst_caps_get_structure (caps, 0);
+  const gchar * media = gst_structure_get_string (s, "media");
+  const gchar * encoding = gst_structure_get_string (s, "encoding-name");
   gboolean backchannel = gst_structure_has_field (s, "a-sendonly");
   gboolean take = FALSE;
 
@@ -89,16 +89,15 @@ on_select_stream (GstElement * rtspsrc, guint id, GstCaps * caps,
       encoding ? encoding : "?", backchannel ? " (backchannel)" : "");
   if (backchannel) {
     if (bridge->want_backchannel && bridge->backchannel == NULL) {
-      GError *error = NULL;
-      bridge->backchannel = backchannel_new (rtspsrc, id, caps, bridge->relay,
-          &error);
+      GError * error = NULL;
+      bridge->backchannel =
+          backchannel_new (rtspsrc, id, caps, bridge->relay, &error);
       if (bridge->backchannel) {
         g_print ("backchannel: %s\n",
             backchannel_describe (bridge->backchannel));
         take = TRUE;
       } else {
-        g_printerr ("warning: not using the backchannel: %s\n",
-            error->message);
+        g_printerr ("warning: not using the backchannel: %s\n", error->message);
         g_error_free (error);
       }
     }
@@ -114,13 +113,15 @@ static void
 on_decoded_pad (G_GNUC_UNUSED GstElement * decoder, GstPad * pad,
     Bridge * bridge)
 {
-  GstCaps *caps = gst_pad_get_current_caps (pad);
-  gboolean raw_audio = caps && g_str_has_prefix (gst_structure_get_name
-      (gst_caps_get_structure (caps, 0)), "audio/x-raw");
-  GstPad *sink = gst_element_get_static_pad (bridge->realtime, "sink_audio");
+  GstCaps * caps = gst_pad_get_current_caps (pad);
+  gboolean raw_audio = caps &&
+      g_str_has_prefix (gst_structure_get_name (
+                            gst_caps_get_structure (caps, 0)),
+          "audio/x-raw");
+  GstPad * sink = gst_element_get_static_pad (bridge->realtime, "sink_audio");
 
-  if (raw_audio && !gst_pad_is_linked (sink)
-      && GST_PAD_LINK_FAILED (gst_pad_link (pad, sink)))
+  if (raw_audio && !gst_pad_is_linked (sink) &&
+      GST_PAD_LINK_FAILED (gst_pad_link (pad, sink)))
     g_printerr ("warning: cannot feed the camera's audio to realtimebin\n");
   gst_object_unref (sink);
   if (caps)
@@ -132,19 +133,20 @@ static void
 on_camera_pad (G_GNUC_UNUSED GstElement * rtspsrc, GstPad * pad,
     Bridge * bridge)
 {
-  GstCaps *caps = gst_pad_get_current_caps (pad);
-  GstElement *decoder;
+  GstCaps * caps = gst_pad_get_current_caps (pad);
+  GstElement * decoder;
 
   if (caps == NULL)
     return;
-  gchar *codec = describe_rtp (gst_caps_get_structure (caps, 0));
+  gchar * codec = describe_rtp (gst_caps_get_structure (caps, 0));
   gst_caps_unref (caps);
 
   g_mutex_lock (&bridge->lock);
   if (bridge->decoder) {
     g_mutex_unlock (&bridge->lock);
     g_printerr ("warning: the camera sent a second audio stream (%s); only "
-        "the first one is heard\n", codec);
+                "the first one is heard\n",
+        codec);
     g_free (codec);
     return;
   }
@@ -157,7 +159,7 @@ on_camera_pad (G_GNUC_UNUSED GstElement * rtspsrc, GstPad * pad,
   g_signal_connect (decoder, "pad-added", G_CALLBACK (on_decoded_pad), bridge);
   gst_bin_add (GST_BIN (bridge->pipeline), decoder);
   gst_element_sync_state_with_parent (decoder);
-  GstPad *decoder_sink = gst_element_get_static_pad (decoder, "sink");
+  GstPad * decoder_sink = gst_element_get_static_pad (decoder, "sink");
   gst_pad_link (pad, decoder_sink);
   gst_object_unref (decoder_sink);
   g_print ("camera audio: %s\n", codec);
@@ -167,7 +169,7 @@ on_camera_pad (G_GNUC_UNUSED GstElement * rtspsrc, GstPad * pad,
     backchannel_start (bridge->backchannel);
   else if (bridge->want_backchannel)
     g_print ("backchannel: the camera offers none; the reply is only served "
-        "over RTSP\n");
+             "over RTSP\n");
   g_mutex_unlock (&bridge->lock);
 }
 
@@ -177,7 +179,7 @@ static void
 on_camera_pad_removed (G_GNUC_UNUSED GstElement * rtspsrc, GstPad * pad,
     Bridge * bridge)
 {
-  GstElement *decoder = NULL;
+  GstElement * decoder = NULL;
 
   g_mutex_lock (&bridge->lock);
   if (pad == bridge->decoded_from) {
@@ -205,9 +207,8 @@ static gboolean
 retry_without_backchannel (Bridge * bridge, GstMessage * message,
     const GError * error)
 {
-  if (GST_MESSAGE_SRC (message) != GST_OBJECT (bridge->camera)
-      || !g_error_matches (error, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_SETTINGS))
+  if (GST_MESSAGE_SRC (message) != GST_OBJECT (bridge->camera) ||
+      !g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS))
     return FALSE;
   g_mutex_lock (&bridge->lock);
   gboolean retry = bridge->want_backchannel && bridge->backchannel == NULL;
@@ -217,7 +218,7 @@ retry_without_backchannel (Bridge * bridge, GstMessage * message,
     return FALSE;
 
   g_print ("backchannel: the camera offers none (it refused the ONVIF "
-      "backchannel request); the reply is only served over RTSP\n");
+           "backchannel request); the reply is only served over RTSP\n");
   gst_element_set_state (bridge->camera, GST_STATE_NULL);
   gst_util_set_object_arg (G_OBJECT (bridge->camera), "backchannel", "none");
   bridge_reset_streams (bridge);
@@ -231,31 +232,35 @@ report_camera_error (Bridge * bridge, const GError * error)
   g_mutex_lock (&bridge->lock);
   gboolean no_audio = bridge->audio_stream < 0 && bridge->offered->len > 0;
   gboolean had_audio = bridge->audio_codec != NULL;
-  gchar *offered = g_strdup (bridge->offered->str);
+  gchar * offered = g_strdup (bridge->offered->str);
   g_mutex_unlock (&bridge->lock);
 
   if (had_audio)
     g_printerr ("error: lost the camera at %s (%s). The bridge does not "
-        "reconnect: start it again.\n", bridge->camera_url, error->message);
+                "reconnect: start it again.\n",
+        bridge->camera_url, error->message);
   else if (no_audio)
-    g_printerr ("error: the camera at %s offers no audio stream (it offers: "
+    g_printerr (
+        "error: the camera at %s offers no audio stream (it offers: "
         "%s). Turn on its audio (microphone) in its settings, or use the URL "
-        "of a stream with audio.\n", bridge->camera_url, offered);
+        "of a stream with audio.\n",
+        bridge->camera_url, offered);
   else if (g_error_matches (error, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_AUTHORIZED))
+               GST_RESOURCE_ERROR_NOT_AUTHORIZED))
     g_printerr ("error: the camera at %s refused the credentials (%s). "
-        "Give the camera's user and password in the URL: "
-        "rtsp://USER:PASSWORD@HOST/PATH.\n", bridge->camera_url,
-        error->message);
+                "Give the camera's user and password in the URL: "
+                "rtsp://USER:PASSWORD@HOST/PATH.\n",
+        bridge->camera_url, error->message);
   else if (g_error_matches (error, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_FOUND))
+               GST_RESOURCE_ERROR_NOT_FOUND))
     g_printerr ("error: the camera has no stream at %s (%s). Check the "
-        "path in the URL.\n", bridge->camera_url, error->message);
+                "path in the URL.\n",
+        bridge->camera_url, error->message);
   else if (g_error_matches (error, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_OPEN_READ_WRITE))
+               GST_RESOURCE_ERROR_OPEN_READ_WRITE))
     g_printerr ("error: cannot reach the camera at %s (%s). Check the "
-        "address and port, and that the camera is on.\n", bridge->camera_url,
-        error->message);
+                "address and port, and that the camera is on.\n",
+        bridge->camera_url, error->message);
   else
     g_printerr ("error: the camera at %s failed: %s\n", bridge->camera_url,
         error->message);
@@ -267,22 +272,23 @@ report_camera_error (Bridge * bridge, const GError * error)
 static const gchar *
 debug_reason (const gchar * debug)
 {
-  const gchar *last_line = debug ? strrchr (debug, '\n') : NULL;
+  const gchar * last_line = debug ? strrchr (debug, '\n') : NULL;
   return last_line ? last_line + 1 : debug;
 }
 
 static gboolean
 is_from (GstMessage * message, GstElement * element)
 {
-  return element && gst_object_has_as_ancestor (GST_MESSAGE_SRC (message),
-      GST_OBJECT (element));
+  return element &&
+      gst_object_has_as_ancestor (GST_MESSAGE_SRC (message),
+          GST_OBJECT (element));
 }
 
 static void
 on_error (Bridge * bridge, GstMessage * message)
 {
-  GError *error = NULL;
-  gchar *debug = NULL;
+  GError * error = NULL;
+  gchar * debug = NULL;
 
   gst_message_parse_error (message, &error, &debug);
   if (retry_without_backchannel (bridge, message, error))
@@ -295,11 +301,11 @@ on_error (Bridge * bridge, GstMessage * message)
   } else {
     g_mutex_lock (&bridge->lock);
     gboolean decoding = is_from (message, bridge->decoder);
-    gchar *codec = g_strdup (bridge->audio_codec);
+    gchar * codec = g_strdup (bridge->audio_codec);
     g_mutex_unlock (&bridge->lock);
     if (decoding)
-      g_printerr ("error: cannot decode the camera's audio (%s): %s\n",
-          codec, error->message);
+      g_printerr ("error: cannot decode the camera's audio (%s): %s\n", codec,
+          error->message);
     else
       g_printerr ("error: %s: %s (%s)\n", GST_MESSAGE_SRC_NAME (message),
           error->message, debug ? debug_reason (debug) : "");
@@ -314,16 +320,16 @@ done:
 static void
 on_element_message (GstMessage * message)
 {
-  const GstStructure *s = gst_message_get_structure (message);
+  const GstStructure * s = gst_message_get_structure (message);
   gboolean final = FALSE;
 
-  if (gst_structure_has_name (s, "realtime-transcript")
-      && gst_structure_get_boolean (s, "final", &final) && final) {
+  if (gst_structure_has_name (s, "realtime-transcript") &&
+      gst_structure_get_boolean (s, "final", &final) && final) {
     g_print ("%s: %s\n", gst_structure_get_string (s, "role"),
         gst_structure_get_string (s, "text"));
   } else if (gst_structure_has_name (s, "realtime-session")) {
-    const gchar *state = gst_structure_get_string (s, "state");
-    const gchar *reason = gst_structure_get_string (s, "reason");
+    const gchar * state = gst_structure_get_string (s, "state");
+    const gchar * reason = gst_structure_get_string (s, "reason");
     if (g_strcmp0 (state, "connecting") != 0)
       g_print ("realtime: %s%s%s%s\n", state, reason ? " (" : "",
           reason ? reason : "", reason ? ")" : "");
@@ -333,15 +339,15 @@ on_element_message (GstMessage * message)
 static gboolean
 on_message (G_GNUC_UNUSED GstBus * bus, GstMessage * message, gpointer data)
 {
-  Bridge *bridge = data;
+  Bridge * bridge = data;
 
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_ERROR:
       on_error (bridge, message);
       break;
-    case GST_MESSAGE_WARNING:{
-      GError *error = NULL;
-      gchar *debug = NULL;
+    case GST_MESSAGE_WARNING: {
+      GError * error = NULL;
+      gchar * debug = NULL;
       gst_message_parse_warning (message, &error, &debug);
       g_printerr ("warning: %s: %s (%s)\n", GST_MESSAGE_SRC_NAME (message),
           error->message, debug ? debug_reason (debug) : "");
@@ -351,7 +357,8 @@ on_message (G_GNUC_UNUSED GstBus * bus, GstMessage * message, gpointer data)
     }
     case GST_MESSAGE_EOS:
       g_printerr ("error: the camera at %s ended its stream. The bridge does "
-          "not reconnect: start it again.\n", bridge->camera_url);
+                  "not reconnect: start it again.\n",
+          bridge->camera_url);
       bridge_quit (bridge, EXIT_FAILED);
       break;
     case GST_MESSAGE_ELEMENT:
@@ -377,34 +384,34 @@ on_stop_signal (gpointer data)
 static gchar *
 set_camera_url (GstElement * rtspsrc, const gchar * url, GError ** error)
 {
-  GUri *uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD |
-      G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, error);
+  GUri * uri = g_uri_parse (url,
+      G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS,
+      error);
 
-  if (uri == NULL || !g_str_has_prefix (g_uri_get_scheme (uri), "rtsp")
-      || g_uri_get_host (uri) == NULL) {
+  if (uri == NULL || !g_str_has_prefix (g_uri_get_scheme (uri), "rtsp") ||
+      g_uri_get_host (uri) == NULL) {
     g_clear_error (error);
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-        "'%s' is not a camera URL: it looks like rtsp://HOST[:PORT]/PATH",
-        url);
+        "'%s' is not a camera URL: it looks like rtsp://HOST[:PORT]/PATH", url);
     if (uri)
       g_uri_unref (uri);
     return NULL;
   }
-  const gchar *user = g_uri_get_user (uri);
-  const gchar *password = g_uri_get_password (uri);
+  const gchar * user = g_uri_get_user (uri);
+  const gchar * password = g_uri_get_password (uri);
   if (user) {
-    gchar *plain_user = g_uri_unescape_string (user, NULL);
-    gchar *plain_password =
+    gchar * plain_user = g_uri_unescape_string (user, NULL);
+    gchar * plain_password =
         password ? g_uri_unescape_string (password, NULL) : NULL;
     g_object_set (rtspsrc, "user-id", plain_user, "user-pw", plain_password,
         NULL);
     g_free (plain_user);
     g_free (plain_password);
   }
-  gchar *location = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
+  gchar * location = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
   g_object_set (rtspsrc, "location", location, NULL);
   g_free (location);
-  gchar *shown = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
+  gchar * shown = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
   g_uri_unref (uri);
   return shown;
 }
@@ -415,10 +422,11 @@ static gboolean
 set_realtime_property (GstElement * realtime, const gchar * assignment,
     GError ** error)
 {
-  const gchar *equals = strchr (assignment, '=');
-  gchar *name = equals ? g_strndup (assignment, equals - assignment) : NULL;
-  GParamSpec *pspec = name ?
-      g_object_class_find_property (G_OBJECT_GET_CLASS (realtime), name) : NULL;
+  const gchar * equals = strchr (assignment, '=');
+  gchar * name = equals ? g_strndup (assignment, equals - assignment) : NULL;
+  GParamSpec * pspec = name
+      ? g_object_class_find_property (G_OBJECT_GET_CLASS (realtime), name)
+      : NULL;
   GValue value = G_VALUE_INIT;
   gboolean ok = FALSE;
 
@@ -432,17 +440,19 @@ set_realtime_property (GstElement * realtime, const gchar * assignment,
   else if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE))
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "realtimebin has no property '%s' to set (gst-inspect-1.0 "
-        "realtimebin lists them)", name);
+        "realtimebin lists them)",
+        name);
   else {
     g_value_init (&value, pspec->value_type);
-    if (gst_value_deserialize_with_pspec (&value, equals + 1, pspec)
-        && !g_param_value_validate (pspec, &value)) {
+    if (gst_value_deserialize_with_pspec (&value, equals + 1, pspec) &&
+        !g_param_value_validate (pspec, &value)) {
       g_object_set_property (G_OBJECT (realtime), name, &value);
       ok = TRUE;
     } else {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
           "'%s' is not a valid value of realtimebin's %s (gst-inspect-1.0 "
-          "realtimebin shows its type and range)", equals + 1, name);
+          "realtimebin shows its type and range)",
+          equals + 1, name);
     }
     g_value_unset (&value);
   }
@@ -455,21 +465,23 @@ build_pipeline (Bridge * bridge, GError ** error)
 {
   /* realtimebin's voice in its native format into the relay's tap; the
    * camera's audio is linked when rtspsrc has it. */
-  GstElement *pipeline = gst_parse_launch ("rtspsrc name=camera "
+  GstElement * pipeline = gst_parse_launch (
+      "rtspsrc name=camera "
       "realtimebin name=realtime realtime.src_audio ! " REPLY_RELAY_CAPS
-      " ! fakesink name=tap sync=false async=false", error);
+      " ! fakesink name=tap sync=false async=false",
+      error);
   if (pipeline == NULL)
     return NULL;
 
   bridge->camera = gst_bin_get_by_name (GST_BIN (pipeline), "camera");
   bridge->realtime = gst_bin_get_by_name (GST_BIN (pipeline), "realtime");
-  GstElement *tap = gst_bin_get_by_name (GST_BIN (pipeline), "tap");
-  GstPad *tap_pad = gst_element_get_static_pad (tap, "sink");
+  GstElement * tap = gst_bin_get_by_name (GST_BIN (pipeline), "tap");
+  GstPad * tap_pad = gst_element_get_static_pad (tap, "sink");
   bridge->relay = reply_relay_new (tap_pad);
   gst_object_unref (tap_pad);
   gst_object_unref (tap);
 
-  GstClock *clock = gst_system_clock_obtain ();
+  GstClock * clock = gst_system_clock_obtain ();
   gst_pipeline_use_clock (GST_PIPELINE (pipeline), clock);
   gst_object_unref (clock);
 
@@ -483,45 +495,48 @@ build_pipeline (Bridge * bridge, GError ** error)
 }
 
 int
-main (int argc, char **argv)
+main (int argc, char ** argv)
 {
   gchar *realtime_url = NULL, *address = NULL, *mount = NULL, *codec = NULL;
   gchar **settings = NULL, **rest = NULL;
   gint port = DEFAULT_PORT, camera_latency = DEFAULT_CAMERA_LATENCY_MS;
   gboolean backchannel = FALSE, tcp = FALSE;
   GOptionEntry entries[] = {
-    {"url", 0, 0, G_OPTION_ARG_STRING, &realtime_url,
-        "Realtime API endpoint (default: OpenAI's, with the key in "
-          "OPENAI_API_KEY)", "URL"},
-    {"address", 0, 0, G_OPTION_ARG_STRING, &address,
-        "Address to serve the reply on (default 0.0.0.0: every interface)",
-        "ADDR"},
-    {"port", 0, 0, G_OPTION_ARG_INT, &port,
-        "RTSP port to serve the reply on (default 8554; 0 picks a free one)",
-        "PORT"},
-    {"mount", 0, 0, G_OPTION_ARG_STRING, &mount,
-        "Path of the reply stream (default " DEFAULT_MOUNT ")", "PATH"},
-    {"codec", 0, 0, G_OPTION_ARG_STRING, &codec,
-        "Codec of the reply stream: " REPLY_SERVER_CODECS " (default "
-          DEFAULT_CODEC ")", "CODEC"},
-    {"backchannel", 0, 0, G_OPTION_ARG_NONE, &backchannel,
+      {"url", 0, 0, G_OPTION_ARG_STRING, &realtime_url,
+          "Realtime API endpoint (default: OpenAI's, with the key in "
+          "OPENAI_API_KEY)",
+          "URL"},
+      {"address", 0, 0, G_OPTION_ARG_STRING, &address,
+          "Address to serve the reply on (default 0.0.0.0: every interface)",
+          "ADDR"},
+      {"port", 0, 0, G_OPTION_ARG_INT, &port,
+          "RTSP port to serve the reply on (default 8554; 0 picks a free one)",
+          "PORT"},
+      {"mount", 0, 0, G_OPTION_ARG_STRING, &mount,
+          "Path of the reply stream (default " DEFAULT_MOUNT ")", "PATH"},
+      {"codec", 0, 0, G_OPTION_ARG_STRING, &codec,
+          "Codec of the reply stream: " REPLY_SERVER_CODECS
+          " (default " DEFAULT_CODEC ")",
+          "CODEC"},
+      {"backchannel", 0, 0, G_OPTION_ARG_NONE, &backchannel,
           "Also send the reply to the camera's speaker, over its ONVIF "
-          "backchannel (PCMU or PCMA)", NULL},
-    {"tcp", 0, 0, G_OPTION_ARG_NONE, &tcp,
-        "Take the camera's audio over the RTSP connection (TCP) instead of "
-          "UDP: for cameras behind NAT or firewalls", NULL},
-    {"camera-latency", 0, 0, G_OPTION_ARG_INT, &camera_latency,
-        "Jitter buffer for the camera's audio in ms (default 200)", "MS"},
-    {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &settings,
+          "backchannel (PCMU or PCMA)",
+          NULL},
+      {"tcp", 0, 0, G_OPTION_ARG_NONE, &tcp,
+          "Take the camera's audio over the RTSP connection (TCP) instead of "
+          "UDP: for cameras behind NAT or firewalls",
+          NULL},
+      {"camera-latency", 0, 0, G_OPTION_ARG_INT, &camera_latency,
+          "Jitter buffer for the camera's audio in ms (default 200)", "MS"},
+      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &settings,
           "Set a realtimebin property, e.g. --set instructions=\"Be brief.\" "
           "(repeatable; gst-inspect-1.0 realtimebin lists them)",
-        "PROPERTY=VALUE"},
-    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL},
-    {NULL}
-  };
-  GOptionContext *context = g_option_context_new ("CAMERA-URL");
-  GError *error = NULL;
-  Bridge bridge = { 0 };
+          "PROPERTY=VALUE"},
+      {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL},
+      {NULL}};
+  GOptionContext * context = g_option_context_new ("CAMERA-URL");
+  GError * error = NULL;
+  Bridge bridge = {0};
   int status = EXIT_FAILED;
 
   /* Our output is read line by line by people and scripts. */
@@ -570,7 +585,8 @@ main (int argc, char **argv)
   bridge.pipeline = build_pipeline (&bridge, &error);
   if (bridge.pipeline == NULL) {
     g_printerr ("error: %s (is the realtime plugin installed? "
-        "gst-inspect-1.0 realtimebin)\n", error->message);
+                "gst-inspect-1.0 realtimebin)\n",
+        error->message);
     return EXIT_FAILED;
   }
 
@@ -588,9 +604,9 @@ main (int argc, char **argv)
     if (!set_realtime_property (bridge.realtime, settings[i], &error))
       goto usage_error;
 
-  ReplyServer *server = reply_server_new (bridge.relay,
-      address ? address : "0.0.0.0", port, mount ? mount : DEFAULT_MOUNT,
-      codec ? codec : DEFAULT_CODEC, &error);
+  ReplyServer * server =
+      reply_server_new (bridge.relay, address ? address : "0.0.0.0", port,
+          mount ? mount : DEFAULT_MOUNT, codec ? codec : DEFAULT_CODEC, &error);
   if (server == NULL) {
     if (error->domain == G_OPTION_ERROR)
       goto usage_error;
@@ -598,12 +614,12 @@ main (int argc, char **argv)
     g_clear_error (&error);
     goto done;
   }
-  gchar *served = reply_server_get_url (server);
+  gchar * served = reply_server_get_url (server);
   g_print ("camera %s\nserving %s\n", bridge.camera_url, served);
   g_free (served);
 
   bridge.loop = g_main_loop_new (NULL, FALSE);
-  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (bridge.pipeline));
+  GstBus * bus = gst_pipeline_get_bus (GST_PIPELINE (bridge.pipeline));
   guint bus_watch = gst_bus_add_watch (bus, on_message, &bridge);
   gst_object_unref (bus);
   guint sigint = g_unix_signal_add (SIGINT, on_stop_signal, &bridge);

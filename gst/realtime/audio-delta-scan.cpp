@@ -26,26 +26,27 @@ enum Member : unsigned {
   M_CONTENT_INDEX = 1u << 5,
   M_DELTA = 1u << 6,
 };
-constexpr unsigned kAllMembers = M_TYPE | M_EVENT_ID | M_RESPONSE_ID
-    | M_ITEM_ID | M_OUTPUT_INDEX | M_CONTENT_INDEX | M_DELTA;
+constexpr unsigned kAllMembers = M_TYPE | M_EVENT_ID | M_RESPONSE_ID |
+    M_ITEM_ID | M_OUTPUT_INDEX | M_CONTENT_INDEX | M_DELTA;
 
-const struct {
+const struct
+{
   std::string_view name;
   Member member;
 } kMembers[] = {
-  {"type", M_TYPE},
-  {"event_id", M_EVENT_ID},
-  {"response_id", M_RESPONSE_ID},
-  {"item_id", M_ITEM_ID},
-  {"output_index", M_OUTPUT_INDEX},
-  {"content_index", M_CONTENT_INDEX},
-  {"delta", M_DELTA},
+    {"type", M_TYPE},
+    {"event_id", M_EVENT_ID},
+    {"response_id", M_RESPONSE_ID},
+    {"item_id", M_ITEM_ID},
+    {"output_index", M_OUTPUT_INDEX},
+    {"content_index", M_CONTENT_INDEX},
+    {"delta", M_DELTA},
 };
 
 Member
 member_named (std::string_view name)
 {
-  for (const auto &m : kMembers)
+  for (const auto & m : kMembers)
     if (name == m.name)
       return m.member;
   return M_UNKNOWN;
@@ -53,20 +54,20 @@ member_named (std::string_view name)
 
 /* A read position in the text. Each read returns false at the first byte
  * outside the common form; the caller then gives up on the whole text. */
-class Scanner {
+class Scanner
+{
 public:
   explicit Scanner (std::string_view text)
       : p_ (text.data ()), end_ (text.data () + text.size ())
-  {
-  }
+  {}
 
   bool at_end () const { return p_ == end_; }
 
   /* JSON's four whitespace characters. */
   void skip_whitespace ()
   {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r'
-            || *p_ == '\t'))
+    while (
+        p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
       p_++;
   }
 
@@ -83,11 +84,11 @@ public:
   /* A string of printable ASCII without escapes, as @out (pointing into the
    * text). Escapes and other bytes are the full parser's: it decodes and
    * repairs them. */
-  bool plain_string (std::string_view &out)
+  bool plain_string (std::string_view & out)
   {
     if (!expect ('"'))
       return false;
-    for (const char *start = p_; p_ < end_; p_++) {
+    for (const char * start = p_; p_ < end_; p_++) {
       const unsigned char c = (unsigned char) *p_;
       if (c == '"') {
         out = std::string_view (start, p_ - start);
@@ -103,11 +104,11 @@ public:
   /* The text up to the next quote, unchecked, for the base64 `delta`: the
    * decoder refuses every byte outside its alphabet (a backslash, a control
    * character, non-ASCII), so checking here would read it twice. */
-  bool base64_string (std::string_view &out)
+  bool base64_string (std::string_view & out)
   {
     if (!expect ('"'))
       return false;
-    const void *quote = memchr (p_, '"', end_ - p_);
+    const void * quote = memchr (p_, '"', end_ - p_);
     if (quote == nullptr)
       return false;
     out = std::string_view (p_, (const char *) quote - p_);
@@ -117,13 +118,13 @@ public:
 
   /* A plain JSON integer, -?(0|[1-9][0-9]*): no fraction or exponent (1.0
    * is an integer to the full parser, which reads it as such). */
-  bool integer (gint64 &out)
+  bool integer (gint64 & out)
   {
     skip_whitespace ();
     const bool negative = p_ < end_ && *p_ == '-';
     if (negative)
       p_++;
-    const char *digits = p_;
+    const char * digits = p_;
     gint64 value = 0;
     while (p_ < end_ && *p_ >= '0' && *p_ <= '9') {
       if (p_ - digits == kMaxIndexDigits)
@@ -141,11 +142,11 @@ public:
   }
 
 private:
-  const char *p_;
-  const char *end_;
+  const char * p_;
+  const char * end_;
 };
 
-}  // namespace
+} // namespace
 
 std::optional<ServerEvent>
 scan_audio_delta (std::string_view text)
@@ -216,4 +217,4 @@ scan_audio_delta (std::string_view text)
   return ev;
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -25,4 +25,4 @@ namespace realtime {
  * never an error; the full parser decides. */
 std::optional<ServerEvent> scan_audio_delta (std::string_view text);
 
-}  // namespace realtime
+} // namespace realtime

@@ -11,7 +11,8 @@ constexpr char kAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* 0..63 for alphabet characters, 64 for '=', 255 for everything else. */
-struct DecodeTable {
+struct DecodeTable
+{
   guint8 value[256];
   constexpr DecodeTable () : value ()
   {
@@ -24,14 +25,14 @@ struct DecodeTable {
 };
 constexpr DecodeTable kDecode;
 
-}  // namespace
+} // namespace
 
 void
-base64_encode_append (std::string &out, const guint8 *data, gsize size)
+base64_encode_append (std::string & out, const guint8 * data, gsize size)
 {
   gsize start = out.size ();
   out.resize (start + (size + 2) / 3 * 4);
-  char *p = &out[start];
+  char * p = &out[start];
   gsize i = 0;
 
   for (; i + 3 <= size; i += 3) {
@@ -57,7 +58,7 @@ base64_encode_append (std::string &out, const guint8 *data, gsize size)
 }
 
 std::string
-base64_encode (const guint8 *data, gsize size)
+base64_encode (const guint8 * data, gsize size)
 {
   std::string out;
   base64_encode_append (out, data, size);
@@ -65,7 +66,7 @@ base64_encode (const guint8 *data, gsize size)
 }
 
 static gboolean
-fail (GError **error, const char *what, gsize position)
+fail (GError ** error, const char * what, gsize position)
 {
   g_set_error (error, REALTIME_PROTOCOL_ERROR,
       REALTIME_PROTOCOL_ERROR_INVALID_BASE64,
@@ -75,8 +76,8 @@ fail (GError **error, const char *what, gsize position)
 }
 
 gboolean
-base64_decode_append (std::string_view text, std::vector<guint8> &out,
-    GError **error)
+base64_decode_append (std::string_view text, std::vector<guint8> & out,
+    GError ** error)
 {
   const gsize n = text.size ();
   if (n % 4 != 0)
@@ -84,8 +85,8 @@ base64_decode_append (std::string_view text, std::vector<guint8> &out,
 
   const gsize start = out.size ();
   out.resize (start + n / 4 * 3);
-  guint8 *p = out.data () + start;
-  const unsigned char *s = (const unsigned char *) text.data ();
+  guint8 * p = out.data () + start;
+  const unsigned char * s = (const unsigned char *) text.data ();
 
   for (gsize i = 0; i < n; i += 4) {
     guint8 a = kDecode.value[s[i]], b = kDecode.value[s[i + 1]];
@@ -101,7 +102,7 @@ base64_decode_append (std::string_view text, std::vector<guint8> &out,
 
     /* Padding is only allowed in the last quantum, as "xx==" or "xxx=". */
     gsize bad = i;
-    const char *what = "character outside the base64 alphabet";
+    const char * what = "character outside the base64 alphabet";
     if (a > 63)
       bad = i;
     else if (b > 63)
@@ -148,4 +149,4 @@ base64_decode_append (std::string_view text, std::vector<guint8> &out,
   return TRUE;
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -13,17 +13,18 @@ event_id_is_valid (std::string_view event_id)
 {
   if (event_id.size () > MAX_EVENT_ID_LENGTH) {
     g_critical ("event_id of %" G_GSIZE_FORMAT " characters is longer than "
-        "the protocol's %" G_GSIZE_FORMAT "; not sent", event_id.size (),
-        MAX_EVENT_ID_LENGTH);
+                "the protocol's %" G_GSIZE_FORMAT "; not sent",
+        event_id.size (), MAX_EVENT_ID_LENGTH);
     return false;
   }
   return !event_id.empty ();
 }
 
 /* A client event under construction: `type`, then `event_id` if given. */
-class EventBuilder {
+class EventBuilder
+{
 public:
-  EventBuilder (const char *type, std::string_view event_id)
+  EventBuilder (const char * type, std::string_view event_id)
       : object_ (json_object_new ())
   {
     json_object_set_string_member (object_.get (), "type", type);
@@ -31,9 +32,9 @@ public:
       set_string ("event_id", event_id);
   }
 
-  JsonObject *get () { return object_.get (); }
+  JsonObject * get () { return object_.get (); }
 
-  void set_string (const char *name, std::string_view value)
+  void set_string (const char * name, std::string_view value)
   {
     std::string copy (value);
     json_object_set_string_member (object_.get (), name, copy.c_str ());
@@ -46,13 +47,13 @@ private:
 };
 
 std::string
-simple_event (const char *type, std::string_view event_id)
+simple_event (const char * type, std::string_view event_id)
 {
   return EventBuilder (type, event_id).to_string ();
 }
 
 std::string
-item_id_event (const char *type, std::string_view item_id,
+item_id_event (const char * type, std::string_view item_id,
     std::string_view event_id)
 {
   EventBuilder event (type, event_id);
@@ -61,14 +62,14 @@ item_id_event (const char *type, std::string_view item_id,
 }
 
 JsonObjectPtr
-message_item (const char *role, const char *part_type, std::string_view text)
+message_item (const char * role, const char * part_type, std::string_view text)
 {
   std::string copy (text);
-  JsonObject *part = json_object_new ();
+  JsonObject * part = json_object_new ();
   json_object_set_string_member (part, "type", part_type);
   json_object_set_string_member (part, "text", copy.c_str ());
 
-  JsonArray *content = json_array_new ();
+  JsonArray * content = json_array_new ();
   json_array_add_object_element (content, part);
 
   JsonObjectPtr item (json_object_new ());
@@ -78,10 +79,10 @@ message_item (const char *role, const char *part_type, std::string_view text)
   return item;
 }
 
-}  // namespace
+} // namespace
 
 std::string
-build_session_update (JsonObject *session, std::string_view event_id)
+build_session_update (JsonObject * session, std::string_view event_id)
 {
   EventBuilder event ("session.update", event_id);
   json_object_set_object_member (event.get (), "session",
@@ -90,8 +91,8 @@ build_session_update (JsonObject *session, std::string_view event_id)
 }
 
 std::string
-build_session_update (const SessionSettings &settings,
-    std::string_view event_id, GError **error)
+build_session_update (const SessionSettings & settings,
+    std::string_view event_id, GError ** error)
 {
   JsonObjectPtr session = build_session_object (settings, error);
   if (!session)
@@ -100,7 +101,7 @@ build_session_update (const SessionSettings &settings,
 }
 
 std::string
-build_input_audio_buffer_append (const guint8 *pcm, gsize size,
+build_input_audio_buffer_append (const guint8 * pcm, gsize size,
     std::string_view event_id)
 {
   static constexpr std::string_view head =
@@ -138,7 +139,7 @@ build_output_audio_buffer_clear (std::string_view event_id)
 }
 
 std::string
-build_conversation_item_create (JsonObject *item,
+build_conversation_item_create (JsonObject * item,
     std::string_view previous_item_id, std::string_view event_id)
 {
   EventBuilder event ("conversation.item.create", event_id);
@@ -193,8 +194,8 @@ build_conversation_item_delete (std::string_view item_id,
 }
 
 std::string
-build_conversation_item_truncate (std::string_view item_id,
-    guint content_index, guint64 audio_end_ms, std::string_view event_id)
+build_conversation_item_truncate (std::string_view item_id, guint content_index,
+    guint64 audio_end_ms, std::string_view event_id)
 {
   EventBuilder event ("conversation.item.truncate", event_id);
   event.set_string ("item_id", item_id);
@@ -205,11 +206,11 @@ build_conversation_item_truncate (std::string_view item_id,
 }
 
 std::string
-build_response_create (const ResponseOptions &options,
+build_response_create (const ResponseOptions & options,
     std::string_view event_id)
 {
   EventBuilder event ("response.create", event_id);
-  JsonObject *response = json_object_new ();
+  JsonObject * response = json_object_new ();
 
   if (options.out_of_band)
     json_object_set_string_member (response, "conversation", "none");
@@ -217,7 +218,7 @@ build_response_create (const ResponseOptions &options,
     json_object_set_string_member (response, "instructions",
         options.instructions.c_str ());
   if (options.output_modality) {
-    JsonArray *modalities = json_array_new ();
+    JsonArray * modalities = json_array_new ();
     json_array_add_string_element (modalities,
         *options.output_modality == OutputModality::Text ? "text" : "audio");
     json_object_set_array_member (response, "output_modalities", modalities);
@@ -228,8 +229,8 @@ build_response_create (const ResponseOptions &options,
     json_object_set_int_member (response, "max_output_tokens",
         MIN (options.max_output_tokens, MAX_OUTPUT_TOKENS_LIMIT));
   if (!options.metadata.empty ()) {
-    JsonObject *metadata = json_object_new ();
-    for (const auto &[key, value] : options.metadata)
+    JsonObject * metadata = json_object_new ();
+    for (const auto & [key, value] : options.metadata)
       json_object_set_string_member (metadata, key.c_str (), value.c_str ());
     json_object_set_object_member (response, "metadata", metadata);
   }
@@ -250,4 +251,4 @@ build_response_cancel (std::string_view response_id, std::string_view event_id)
   return event.to_string ();
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -19,17 +19,17 @@ namespace realtime {
 inline constexpr gsize MAX_EVENT_ID_LENGTH = 512;
 
 /* session.update with a session object built elsewhere (e.g. a partial one). */
-std::string build_session_update (JsonObject *session,
+std::string build_session_update (JsonObject * session,
     std::string_view event_id = {});
 
 /* session.update from settings; returns "" and sets @error when the settings
  * do not make a valid session (see build_session_object()). */
-std::string build_session_update (const SessionSettings &settings,
-    std::string_view event_id, GError **error);
+std::string build_session_update (const SessionSettings & settings,
+    std::string_view event_id, GError ** error);
 
 /* input_audio_buffer.append of @size bytes of PCM16 24 kHz mono. Built
  * without a JSON tree: this runs for every input chunk. */
-std::string build_input_audio_buffer_append (const guint8 *pcm, gsize size,
+std::string build_input_audio_buffer_append (const guint8 * pcm, gsize size,
     std::string_view event_id = {});
 
 std::string build_input_audio_buffer_commit (std::string_view event_id = {});
@@ -41,7 +41,7 @@ std::string build_output_audio_buffer_clear (std::string_view event_id = {});
 
 /* conversation.item.create. @previous_item_id: empty appends, "root" inserts
  * at the start. */
-std::string build_conversation_item_create (JsonObject *item,
+std::string build_conversation_item_create (JsonObject * item,
     std::string_view previous_item_id = {}, std::string_view event_id = {});
 
 /* Items for conversation.item.create. */
@@ -63,7 +63,8 @@ std::string build_conversation_item_truncate (std::string_view item_id,
     guint content_index, guint64 audio_end_ms, std::string_view event_id = {});
 
 /* Per-response overrides for response.create; all optional. */
-struct ResponseOptions {
+struct ResponseOptions
+{
   std::string instructions;                      /* empty: session's */
   std::optional<OutputModality> output_modality; /* unset: session's */
   bool out_of_band = false;                      /* conversation: "none" */
@@ -71,10 +72,10 @@ struct ResponseOptions {
   std::vector<std::pair<std::string, std::string>> metadata;
 };
 
-std::string build_response_create (const ResponseOptions &options = {},
+std::string build_response_create (const ResponseOptions & options = {},
     std::string_view event_id = {});
 /* @response_id: empty cancels the active response. */
 std::string build_response_cancel (std::string_view response_id = {},
     std::string_view event_id = {});
 
-}  // namespace realtime
+} // namespace realtime

@@ -15,20 +15,20 @@ ConversationHistory::set_max_turns (guint max_turns)
 }
 
 ConversationHistory::Item *
-ConversationHistory::find (const std::string &item_id)
+ConversationHistory::find (const std::string & item_id)
 {
   if (item_id.empty ())
     return nullptr;
-  for (Item &item : items_)
+  for (Item & item : items_)
     if (item.item_id == item_id)
       return &item;
   return nullptr;
 }
 
 guint64
-ConversationHistory::add (Role role, const std::string &item_id)
+ConversationHistory::add (Role role, const std::string & item_id)
 {
-  if (Item *item = find (item_id))
+  if (Item * item = find (item_id))
     return item->serial;
   items_.push_back ({serial_, role, item_id, {}});
   trim ();
@@ -36,12 +36,12 @@ ConversationHistory::add (Role role, const std::string &item_id)
 }
 
 void
-ConversationHistory::set_text (Role role, const std::string &item_id,
+ConversationHistory::set_text (Role role, const std::string & item_id,
     std::string_view text)
 {
   /* No slot: the item was removed (interrupted) or has aged out; a late
    * transcript must not bring it back, out of order. */
-  if (Item *item = find (item_id))
+  if (Item * item = find (item_id))
     item->text = std::string (text);
 }
 
@@ -54,12 +54,13 @@ ConversationHistory::add_text (Role role, std::string_view text)
 }
 
 void
-ConversationHistory::remove (const std::string &item_id)
+ConversationHistory::remove (const std::string & item_id)
 {
   if (item_id.empty ())
     return;
   items_.erase (std::remove_if (items_.begin (), items_.end (),
-          [&] (const Item &item) { return item.item_id == item_id; }),
+                    [&] (
+                        const Item & item) { return item.item_id == item_id; }),
       items_.end ());
 }
 
@@ -75,14 +76,15 @@ std::vector<std::string>
 ConversationHistory::replay_events (guint64 from, guint64 to) const
 {
   std::vector<std::string> events;
-  for (const Item &item : items_) {
+  for (const Item & item : items_) {
     if (item.serial < from || item.serial >= to || item.text.empty ())
       continue;
     JsonObjectPtr obj = item.role == Role::User
-        ? make_user_text_item (item.text) : make_assistant_text_item (item.text);
+        ? make_user_text_item (item.text)
+        : make_assistant_text_item (item.text);
     events.push_back (build_conversation_item_create (obj.get ()));
   }
   return events;
 }
 
-}  // namespace realtime
+} // namespace realtime

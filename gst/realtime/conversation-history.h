@@ -17,11 +17,16 @@ namespace realtime {
  * committed, an assistant item added) and its text filled in when the
  * transcript is final, which may be later. Bounded to the last
  * @max_turns user/assistant pairs. Not thread-safe: one owner. */
-class ConversationHistory {
+class ConversationHistory
+{
 public:
-  enum class Role { User, Assistant };
+  enum class Role {
+    User,
+    Assistant
+  };
 
-  explicit ConversationHistory (guint max_turns = 20) : max_turns_ (max_turns) {}
+  explicit ConversationHistory (guint max_turns = 20) : max_turns_ (max_turns)
+  {}
 
   void set_max_turns (guint max_turns);
 
@@ -29,8 +34,7 @@ public:
   guint64 add (Role role, const std::string & item_id);
   /* The final text of @item_id; ignored when it has no slot (removed, or
    * aged out). */
-  void set_text (Role role, const std::string & item_id,
-      std::string_view text);
+  void set_text (Role role, const std::string & item_id, std::string_view text);
   /* A user text item whose text is known at once (send-text). */
   guint64 add_text (Role role, std::string_view text);
   /* @item_id is no longer part of the conversation (deleted, or truncated
@@ -49,14 +53,15 @@ public:
   gsize size () const { return items_.size (); }
 
 private:
-  struct Item {
+  struct Item
+  {
     guint64 serial;
     Role role;
-    std::string item_id;        /* empty for text we sent ourselves */
+    std::string item_id; /* empty for text we sent ourselves */
     std::string text;
   };
 
-  Item *find (const std::string & item_id);
+  Item * find (const std::string & item_id);
   void trim ();
 
   guint max_turns_;
@@ -64,4 +69,4 @@ private:
   std::deque<Item> items_;
 };
 
-}  // namespace realtime
+} // namespace realtime

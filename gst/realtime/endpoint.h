@@ -24,6 +24,6 @@ std::string redact_url (std::string_view url);
  * plain http only to this machine (127.0.0.0/8, ::1, localhost), since the
  * device's credential and the secret travel in the clear. Else false, with
  * why in @problem. */
-bool check_client_secret_url (std::string_view url, std::string &problem);
+bool check_client_secret_url (std::string_view url, std::string & problem);
 
-}  // namespace realtime
+} // namespace realtime

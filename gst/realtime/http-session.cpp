@@ -4,13 +4,13 @@
 namespace realtime {
 
 SoupSession *
-http_session_new (const std::string &ca_file, guint timeout_s, GError **error)
+http_session_new (const std::string & ca_file, guint timeout_s, GError ** error)
 {
-  SoupSession *session = soup_session_new ();
+  SoupSession * session = soup_session_new ();
   if (timeout_s != 0)
     soup_session_set_timeout (session, timeout_s);
   if (!ca_file.empty ()) {
-    GTlsDatabase *db = g_tls_file_database_new (ca_file.c_str (), error);
+    GTlsDatabase * db = g_tls_file_database_new (ca_file.c_str (), error);
     if (db == nullptr) {
       g_object_unref (session);
       return nullptr;
@@ -21,4 +21,4 @@ http_session_new (const std::string &ca_file, guint timeout_s, GError **error)
   return session;
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -11,7 +11,7 @@ namespace realtime {
  * the system's CAs when it is not empty, with an I/O timeout of
  * @timeout_s (0: libsoup's default). Null (and @error) when the file
  * cannot be used. Internal: not installed. */
-SoupSession *http_session_new (const std::string &ca_file, guint timeout_s,
-    GError **error);
+SoupSession * http_session_new (const std::string & ca_file, guint timeout_s,
+    GError ** error);
 
-}  // namespace realtime
+} // namespace realtime

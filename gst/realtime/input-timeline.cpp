@@ -8,7 +8,7 @@ namespace realtime {
 static constexpr guint64 kSecond = 1000000000;
 
 guint64
-InputTimeline::time_of (const Segment &s, guint64 sample) const
+InputTimeline::time_of (const Segment & s, guint64 sample) const
 {
   if (s.running_time == NO_TIME)
     return NO_TIME;
@@ -33,7 +33,7 @@ InputTimeline::append (guint64 running_time, guint64 samples)
     guint64 expected = time_of (segments_.back (), appended_);
     guint64 half_sample = kSecond / rate_ / 2;
     guint64 diff = running_time > expected ? running_time - expected
-        : expected - running_time;
+                                           : expected - running_time;
     if (diff <= half_sample) {
       appended_ += samples;
       return;
@@ -54,7 +54,7 @@ InputTimeline::running_time_at_ms (gint64 ms) const
 
   /* The last segment that starts at or before the sample. */
   auto it = std::upper_bound (segments_.begin (), segments_.end (), sample,
-      [] (guint64 s, const Segment &seg) { return s < seg.first_sample; });
+      [] (guint64 s, const Segment & seg) { return s < seg.first_sample; });
   if (it == segments_.begin ())
     return NO_TIME;
   return time_of (*(it - 1), sample);
@@ -68,7 +68,7 @@ InputTimeline::forget_before_ms (gint64 ms)
   guint64 sample = MIN ((guint64) ms * rate_ / 1000, appended_);
   /* Keep the segment that contains @sample: it is still needed. */
   auto keep = std::upper_bound (segments_.begin (), segments_.end (), sample,
-      [] (guint64 s, const Segment &seg) { return s < seg.first_sample; });
+      [] (guint64 s, const Segment & seg) { return s < seg.first_sample; });
   if (keep != segments_.begin ())
     --keep;
   segments_.erase (segments_.begin (), keep);
@@ -83,4 +83,4 @@ InputTimeline::reset ()
   segments_.clear ();
 }
 
-}  // namespace realtime
+} // namespace realtime

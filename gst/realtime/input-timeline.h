@@ -14,7 +14,8 @@ namespace realtime {
  * time, so a plain "start + ms" would drift; each contiguous run of
  * appended audio is a segment here. Times are nanoseconds, as GstClockTime;
  * NO_TIME is GST_CLOCK_TIME_NONE. Not thread-safe: one owner. */
-class InputTimeline {
+class InputTimeline
+{
 public:
   static constexpr guint64 NO_TIME = G_MAXUINT64;
 
@@ -43,17 +44,18 @@ public:
   void reset ();
 
 private:
-  struct Segment {
-    guint64 first_sample;     /* offset on the timeline */
-    guint64 running_time;     /* of that sample */
+  struct Segment
+  {
+    guint64 first_sample; /* offset on the timeline */
+    guint64 running_time; /* of that sample */
   };
 
-  guint64 time_of (const Segment &s, guint64 sample) const;
+  guint64 time_of (const Segment & s, guint64 sample) const;
 
   guint rate_;
   guint64 appended_ = 0;
-  guint64 forgotten_ = 0;     /* timeline samples before the first segment */
+  guint64 forgotten_ = 0; /* timeline samples before the first segment */
   std::vector<Segment> segments_;
 };
 
-}  // namespace realtime
+} // namespace realtime

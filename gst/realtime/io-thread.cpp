@@ -12,16 +12,17 @@ std::mutex shared_lock;
 std::weak_ptr<IoThread> shared_thread;
 
 /* The tasks' and the timers' sources. */
-struct ThreadSource {
+struct ThreadSource
+{
   GSource source;
-  IoThread *thread;
+  IoThread * thread;
 };
 
 GSource *
-thread_source_new (IoThread *thread, GSourceFuncs *funcs, const char *name,
-    GMainContext *context)
+thread_source_new (IoThread * thread, GSourceFuncs * funcs, const char * name,
+    GMainContext * context)
 {
-  GSource *source = g_source_new (funcs, sizeof (ThreadSource));
+  GSource * source = g_source_new (funcs, sizeof (ThreadSource));
   reinterpret_cast<ThreadSource *> (source)->thread = thread;
   g_source_set_name (source, name);
   g_source_set_ready_time (source, -1);
@@ -31,16 +32,17 @@ thread_source_new (IoThread *thread, GSourceFuncs *funcs, const char *name,
 
 /* The thread polling (only the I/O thread polls), and when its previous
  * poll returned. */
-thread_local std::atomic<gint> *polling_connections = nullptr;
+thread_local std::atomic<gint> * polling_connections = nullptr;
 thread_local gint64 last_poll_end = 0;
 
 /* The context's poll: sleeps off the rest of the batch interval first, so
  * everything that arrives meanwhile is handled by one iteration. */
 gint
-batched_poll (GPollFD *fds, guint n_fds, gint timeout_ms)
+batched_poll (GPollFD * fds, guint n_fds, gint timeout_ms)
 {
-  gint64 batch = IoThread::batch_us (polling_connections ?
-      polling_connections->load (std::memory_order_relaxed) : 0);
+  gint64 batch = IoThread::batch_us (polling_connections
+          ? polling_connections->load (std::memory_order_relaxed)
+          : 0);
   gint64 since = g_get_monotonic_time () - last_poll_end;
   if (since >= 0 && since < batch) {
     gint64 wait = batch - since;
@@ -53,7 +55,7 @@ batched_poll (GPollFD *fds, guint n_fds, gint timeout_ms)
   return ready;
 }
 
-}  // namespace
+} // namespace
 
 std::shared_ptr<IoThread>
 IoThread::acquire ()
@@ -71,23 +73,23 @@ IoThread::IoThread ()
     : context_ (g_main_context_new ()),
       loop_ (g_main_loop_new (context_, FALSE))
 {
-  static GSourceFuncs tasks_funcs = {nullptr, nullptr, dispatch_tasks,
-    nullptr, nullptr, nullptr};
+  static GSourceFuncs tasks_funcs = {nullptr, nullptr, dispatch_tasks, nullptr,
+      nullptr, nullptr};
   static GSourceFuncs timers_funcs = {nullptr, nullptr, dispatch_timers,
-    nullptr, nullptr, nullptr};
-  tasks_source_ = thread_source_new (this, &tasks_funcs, "realtime-io tasks",
-      context_);
-  timers_source_ = thread_source_new (this, &timers_funcs,
-      "realtime-io timers", context_);
+      nullptr, nullptr, nullptr};
+  tasks_source_ =
+      thread_source_new (this, &tasks_funcs, "realtime-io tasks", context_);
+  timers_source_ =
+      thread_source_new (this, &timers_funcs, "realtime-io timers", context_);
   g_main_context_set_poll_func (context_, batched_poll);
   thread_ = g_thread_new ("realtime-io", run, this);
 }
 
 /* Runs the queued tasks, in order; tasks they invoke run next time. */
 gboolean
-IoThread::dispatch_tasks (GSource *source, GSourceFunc, gpointer)
+IoThread::dispatch_tasks (GSource * source, GSourceFunc, gpointer)
 {
-  IoThread *self = reinterpret_cast<ThreadSource *> (source)->thread;
+  IoThread * self = reinterpret_cast<ThreadSource *> (source)->thread;
   /* Disarmed before taking the queue: a task queued after this re-arms. */
   g_source_set_ready_time (source, -1);
   std::vector<std::function<void ()>> batch;
@@ -95,7 +97,7 @@ IoThread::dispatch_tasks (GSource *source, GSourceFunc, gpointer)
     std::lock_guard<std::mutex> lk (self->tasks_lock_);
     batch.swap (self->tasks_);
   }
-  for (auto &fn : batch)
+  for (auto & fn : batch)
     fn ();
   return G_SOURCE_CONTINUE;
 }
@@ -103,9 +105,9 @@ IoThread::dispatch_tasks (GSource *source, GSourceFunc, gpointer)
 /* Runs the timers that are due, in deadline order, then waits for the
  * next one. */
 gboolean
-IoThread::dispatch_timers (GSource *source, GSourceFunc, gpointer)
+IoThread::dispatch_timers (GSource * source, GSourceFunc, gpointer)
 {
-  IoThread *self = reinterpret_cast<ThreadSource *> (source)->thread;
+  IoThread * self = reinterpret_cast<ThreadSource *> (source)->thread;
   gint64 now = g_get_monotonic_time ();
   std::vector<std::function<void ()>> due;
   {
@@ -116,10 +118,10 @@ IoThread::dispatch_timers (GSource *source, GSourceFunc, gpointer)
       due.push_back (std::move (it->second.second));
     }
     self->timers_.erase (self->timers_.begin (), end);
-    g_source_set_ready_time (source, self->timers_.empty () ? -1
-        : self->timers_.begin ()->first);
+    g_source_set_ready_time (source,
+        self->timers_.empty () ? -1 : self->timers_.begin ()->first);
   }
-  for (auto &fn : due)
+  for (auto & fn : due)
     fn ();
   return G_SOURCE_CONTINUE;
 }
@@ -163,7 +165,7 @@ IoThread::batch_us (gint connections)
 gpointer
 IoThread::run (gpointer data)
 {
-  auto *self = static_cast<IoThread *> (data);
+  auto * self = static_cast<IoThread *> (data);
   polling_connections = &self->connections_;
   g_main_context_push_thread_default (self->context_);
   g_main_loop_run (self->loop_);
@@ -208,7 +210,7 @@ IoThread::invoke (std::function<void ()> fn)
 }
 
 void
-IoThread::invoke_sync (const std::function<void ()> &fn)
+IoThread::invoke_sync (const std::function<void ()> & fn)
 {
   if (is_current ()) {
     fn ();
@@ -218,13 +220,13 @@ IoThread::invoke_sync (const std::function<void ()> &fn)
   std::condition_variable cond;
   bool done = false;
   invoke ([&] {
-        fn ();
-        std::lock_guard<std::mutex> lk (lock);
-        done = true;
-        cond.notify_one ();
-      });
+    fn ();
+    std::lock_guard<std::mutex> lk (lock);
+    done = true;
+    cond.notify_one ();
+  });
   std::unique_lock<std::mutex> lk (lock);
   cond.wait (lk, [&] { return done; });
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -27,7 +27,8 @@ namespace realtime {
  * interval. The interval is 10 µs per connection, so walking costs about a
  * tenth of a core whatever their number, within 1 ms (the least, up to 100
  * connections) and 4 ms (the most, from 400). */
-class IoThread {
+class IoThread
+{
 public:
   /* The shared thread, started on first use; it stops when the last
    * holder lets go. Never drop the last reference from the I/O thread. */
@@ -46,16 +47,16 @@ public:
 
   ~IoThread ();
   IoThread (const IoThread &) = delete;
-  IoThread &operator= (const IoThread &) = delete;
+  IoThread & operator= (const IoThread &) = delete;
 
-  GMainContext *context () const { return context_; }
+  GMainContext * context () const { return context_; }
   bool is_current () const;
 
   /* Runs @fn on the I/O thread, later (also when called from it). */
   void invoke (std::function<void ()> fn);
   /* Runs @fn on the I/O thread and waits for it; runs it at once when
    * already there. */
-  void invoke_sync (const std::function<void ()> &fn);
+  void invoke_sync (const std::function<void ()> & fn);
 
   /* Runs @fn on the I/O thread once, @ms from now, unless cancelled first.
    * Every timer of the process shares one source, so sessions' timers add
@@ -73,23 +74,24 @@ private:
   static gboolean dispatch_tasks (GSource * source, GSourceFunc, gpointer);
   static gboolean dispatch_timers (GSource * source, GSourceFunc, gpointer);
 
-  GMainContext *context_;
-  GMainLoop *loop_;
-  std::atomic<gint> connections_ {0};
-  GThread *thread_;
+  GMainContext * context_;
+  GMainLoop * loop_;
+  std::atomic<gint> connections_{0};
+  GThread * thread_;
   /* invoke()'s queue, run in order by one source: one wakeup for many
    * tasks, and no source made and attached per task. */
-  GSource *tasks_source_;
+  GSource * tasks_source_;
   std::mutex tasks_lock_;
   std::vector<std::function<void ()>> tasks_;
   /* add_timer()'s timers by deadline (monotonic µs), and where each id
    * is; one source, ready at the earliest deadline. */
-  using Timers = std::multimap<gint64, std::pair<guint64, std::function<void ()>>>;
-  GSource *timers_source_;
+  using Timers =
+      std::multimap<gint64, std::pair<guint64, std::function<void ()>>>;
+  GSource * timers_source_;
   std::mutex timers_lock_;
   Timers timers_;
   std::unordered_map<guint64, Timers::iterator> timer_ids_;
   guint64 timer_serial_ = 0;
 };
 
-}  // namespace realtime
+} // namespace realtime

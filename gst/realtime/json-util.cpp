@@ -6,17 +6,17 @@
 namespace realtime {
 
 std::string
-json_to_string (JsonNode *node)
+json_to_string (JsonNode * node)
 {
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   json_generator_set_root (generator, node);
   gsize length = 0;
-  g_autofree gchar *text = json_generator_to_data (generator, &length);
+  g_autofree gchar * text = json_generator_to_data (generator, &length);
   return std::string (text, length);
 }
 
 std::string
-json_object_to_string (JsonObject *object)
+json_object_to_string (JsonObject * object)
 {
   JsonNodePtr node (json_node_alloc ());
   json_node_init_object (node.get (), object);
@@ -24,7 +24,7 @@ json_object_to_string (JsonObject *object)
 }
 
 JsonNodePtr
-json_parse (std::string_view text, GError **error)
+json_parse (std::string_view text, GError ** error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = nullptr;
@@ -37,7 +37,7 @@ json_parse (std::string_view text, GError **error)
         utf8_string (parse_error->message).c_str ());
     return nullptr;
   }
-  JsonNode *root = json_parser_get_root (parser);
+  JsonNode * root = json_parser_get_root (parser);
   if (root == nullptr) {
     g_set_error_literal (error, REALTIME_PROTOCOL_ERROR,
         REALTIME_PROTOCOL_ERROR_INVALID_JSON, "Empty JSON document");
@@ -47,20 +47,20 @@ json_parse (std::string_view text, GError **error)
 }
 
 std::string
-utf8_string (const char *text)
+utf8_string (const char * text)
 {
   if (text == nullptr)
     return {};
   if (g_utf8_validate (text, -1, nullptr))
     return text;
-  gchar *valid = g_utf8_make_valid (text, -1);
+  gchar * valid = g_utf8_make_valid (text, -1);
   std::string out (valid);
   g_free (valid);
   return out;
 }
 
 void
-json_append_quoted (std::string &out, std::string_view text)
+json_append_quoted (std::string & out, std::string_view text)
 {
   static const char hex[] = "0123456789abcdef";
 
@@ -96,17 +96,17 @@ json_append_quoted (std::string &out, std::string_view text)
 }
 
 void
-json_object_merge (JsonObject *base, JsonObject *overlay)
+json_object_merge (JsonObject * base, JsonObject * overlay)
 {
   JsonObjectIter iter;
-  const gchar *name;
-  JsonNode *value;
+  const gchar * name;
+  JsonNode * value;
 
   json_object_iter_init (&iter, overlay);
   while (json_object_iter_next (&iter, &name, &value)) {
-    JsonNode *existing = json_object_get_member (base, name);
-    if (existing != nullptr && JSON_NODE_HOLDS_OBJECT (existing)
-        && JSON_NODE_HOLDS_OBJECT (value)) {
+    JsonNode * existing = json_object_get_member (base, name);
+    if (existing != nullptr && JSON_NODE_HOLDS_OBJECT (existing) &&
+        JSON_NODE_HOLDS_OBJECT (value)) {
       json_object_merge (json_node_get_object (existing),
           json_node_get_object (value));
     } else {
@@ -115,4 +115,4 @@ json_object_merge (JsonObject *base, JsonObject *overlay)
   }
 }
 
-}  // namespace realtime
+} // namespace realtime

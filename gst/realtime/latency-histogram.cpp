@@ -69,7 +69,7 @@ LatencyHistogram::count () const
 void
 LatencyHistogram::reset ()
 {
-  for (auto &b : buckets_)
+  for (auto & b : buckets_)
     b.store (0, std::memory_order_relaxed);
   count_.store (0, std::memory_order_relaxed);
 }
@@ -88,4 +88,4 @@ LatencyHistogram::process_output ()
   return histogram;
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -11,7 +11,8 @@ namespace realtime {
 /* Delays in microseconds, counted in buckets about 6 % wide (16 to each
  * power of two; exact below 32 µs), so any thread can record one with a
  * few instructions and no lock, and percentiles come out of 2 KB. */
-class LatencyHistogram {
+class LatencyHistogram
+{
 public:
   void record (gint64 us);
 
@@ -25,19 +26,19 @@ public:
    * with hundreds of sessions, the benchmark): input is a buffer entering
    * sink_audio → its append frame written to the socket; output is a frame
    * arriving → its audio leaving on src_audio. */
-  static LatencyHistogram &process_input ();
-  static LatencyHistogram &process_output ();
+  static LatencyHistogram & process_input ();
+  static LatencyHistogram & process_output ();
 
   static constexpr int SUB_BUCKETS = 16;
-  static constexpr int OCTAVES = 28;   /* up to 2^31 µs, about 36 minutes */
+  static constexpr int OCTAVES = 28; /* up to 2^31 µs, about 36 minutes */
   static constexpr int BUCKETS = (OCTAVES + 1) * SUB_BUCKETS;
 
   static int bucket_of (gint64 us);
   static gint64 bucket_upper (int bucket);
 
 private:
-  std::array<std::atomic<guint32>, BUCKETS> buckets_ {};
-  std::atomic<guint64> count_ {0};
+  std::array<std::atomic<guint32>, BUCKETS> buckets_{};
+  std::atomic<guint64> count_{0};
 };
 
-}  // namespace realtime
+} // namespace realtime

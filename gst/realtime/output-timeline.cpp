@@ -12,22 +12,23 @@ OutputTimeline::time_of (guint64 samples) const
 }
 
 const OutputTimeline::Item *
-OutputTimeline::find (const std::string &item_id, gint64 content_index) const
+OutputTimeline::find (const std::string & item_id, gint64 content_index) const
 {
-  for (const Item &i : items_)
+  for (const Item & i : items_)
     if (i.item_id == item_id && i.content_index == content_index)
       return &i;
   return nullptr;
 }
 
 OutputTimeline::Placement
-OutputTimeline::place (const std::string &response_id,
-    const std::string &item_id, gint64 content_index, guint64 samples,
+OutputTimeline::place (const std::string & response_id,
+    const std::string & item_id, gint64 content_index, guint64 samples,
     guint64 earliest)
 {
   /* A new response, or the first audio after a flush, starts a new run. */
   if (response_id != response_ || run_start_ == NO_TIME) {
-    guint64 start = earliest == NO_TIME ? (end_ == NO_TIME ? 0 : end_)
+    guint64 start = earliest == NO_TIME
+        ? (end_ == NO_TIME ? 0 : end_)
         : (end_ == NO_TIME ? earliest : MAX (earliest, end_));
     response_ = response_id;
     run_start_ = start;
@@ -47,7 +48,7 @@ OutputTimeline::place (const std::string &response_id,
   end_ = next;
   discont_ = false;
 
-  for (Item &i : items_) {
+  for (Item & i : items_) {
     if (i.item_id == item_id && i.content_index == content_index) {
       i.samples += samples;
       return p;
@@ -68,10 +69,10 @@ OutputTimeline::flush (guint64 at)
 }
 
 gint64
-OutputTimeline::heard_ms (const std::string &item_id, gint64 content_index,
+OutputTimeline::heard_ms (const std::string & item_id, gint64 content_index,
     guint64 now_running_time, guint64 downstream_latency) const
 {
-  const Item *item = find (item_id, content_index);
+  const Item * item = find (item_id, content_index);
   if (item == nullptr)
     return -1;
   if (now_running_time == NO_TIME || now_running_time < downstream_latency)
@@ -84,34 +85,34 @@ OutputTimeline::heard_ms (const std::string &item_id, gint64 content_index,
 }
 
 guint64
-OutputTimeline::first_pts (const std::string &item_id,
+OutputTimeline::first_pts (const std::string & item_id,
     gint64 content_index) const
 {
-  const Item *item = find (item_id, content_index);
+  const Item * item = find (item_id, content_index);
   return item ? item->first_pts : NO_TIME;
 }
 
 guint64
-OutputTimeline::received_duration (const std::string &item_id,
+OutputTimeline::received_duration (const std::string & item_id,
     gint64 content_index) const
 {
-  const Item *item = find (item_id, content_index);
+  const Item * item = find (item_id, content_index);
   return item ? time_of (item->samples) : NO_TIME;
 }
 
 gint64
-OutputTimeline::received_ms (const std::string &item_id,
+OutputTimeline::received_ms (const std::string & item_id,
     gint64 content_index) const
 {
-  const Item *item = find (item_id, content_index);
+  const Item * item = find (item_id, content_index);
   return item ? (gint64) (item->samples * 1000 / rate_) : -1;
 }
 
 std::vector<std::pair<std::string, gint64>>
-OutputTimeline::items_of (const std::string &response_id) const
+OutputTimeline::items_of (const std::string & response_id) const
 {
   std::vector<std::pair<std::string, gint64>> out;
-  for (const Item &i : items_)
+  for (const Item & i : items_)
     if (i.response_id == response_id)
       out.emplace_back (i.item_id, i.content_index);
   return out;
@@ -123,4 +124,4 @@ OutputTimeline::forget_items ()
   items_.clear ();
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -40,17 +40,18 @@ ReconnectPolicy::is_retryable_http (guint status)
 }
 
 bool
-ReconnectPolicy::is_retryable_failure (guint http_status, const GError *error)
+ReconnectPolicy::is_retryable_failure (guint http_status, const GError * error)
 {
   if (http_status != 0)
     return is_retryable_http (http_status);
   /* Settings, not the network: trying again gives the same answer. */
-  if (error != nullptr && (error->domain == G_TLS_ERROR
-          || error->domain == G_URI_ERROR || error->domain == G_FILE_ERROR
-          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)))
+  if (error != nullptr &&
+      (error->domain == G_TLS_ERROR || error->domain == G_URI_ERROR ||
+          error->domain == G_FILE_ERROR ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)))
     return false;
-  if (error != nullptr && g_error_matches (error, G_IO_ERROR,
-          G_IO_ERROR_CANCELLED))
+  if (error != nullptr &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return false;
   return true;
 }
@@ -59,9 +60,13 @@ bool
 ReconnectPolicy::is_fatal_error_code (std::string_view code)
 {
   static constexpr std::string_view fatal[] = {
-    "invalid_api_key", "insufficient_quota", "account_deactivated",
-    "billing_hard_limit_reached", "beta_api_shape_disabled",
-    "model_not_found", "unsupported_country_region_territory",
+      "invalid_api_key",
+      "insufficient_quota",
+      "account_deactivated",
+      "billing_hard_limit_reached",
+      "beta_api_shape_disabled",
+      "model_not_found",
+      "unsupported_country_region_territory",
   };
   for (std::string_view f : fatal)
     if (code == f)
@@ -74,11 +79,11 @@ ReconnectPolicy::delay_ms (guint attempt, double random01) const
 {
   if (attempt == 0)
     return 0;
-  double delay = initial_delay_ms * std::ldexp (1.0, (int) MIN (attempt - 1,
-          30u));
+  double delay =
+      initial_delay_ms * std::ldexp (1.0, (int) MIN (attempt - 1, 30u));
   delay = MIN (delay, (double) max_delay_ms);
   double spread = jitter * (2.0 * CLAMP (random01, 0.0, 1.0) - 1.0);
   return (guint) MAX (0.0, std::round (delay * (1.0 + spread)));
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -12,11 +12,12 @@ namespace realtime {
  * a refused key or permission (401/403), close 4000 (the retired beta
  * interface), quota/billing/key error codes, TLS failures — those need a
  * person, not another attempt. */
-struct ReconnectPolicy {
-  guint max_attempts = 5;           /* per outage */
+struct ReconnectPolicy
+{
+  guint max_attempts = 5; /* per outage */
   guint initial_delay_ms = 500;
   guint max_delay_ms = 8000;
-  double jitter = 0.2;              /* ± this fraction of the delay */
+  double jitter = 0.2; /* ± this fraction of the delay */
 
   /* 1001 going away (incl. the 60-minute cap), 1005 no status, 1006
    * dropped, 1011 server error, 1012 restart, 1013 try again later. */
@@ -25,7 +26,7 @@ struct ReconnectPolicy {
   static bool is_retryable_http (guint status);
   /* A handshake that got no HTTP answer (@http_status 0): retried unless
    * TLS refused the peer (a certificate problem does not go away). */
-  static bool is_retryable_failure (guint http_status, const GError *error);
+  static bool is_retryable_failure (guint http_status, const GError * error);
   /* `error.code`s that end the conversation for good. */
   static bool is_fatal_error_code (std::string_view code);
 
@@ -37,4 +38,4 @@ struct ReconnectPolicy {
   bool may_retry (guint attempt) const { return attempt <= max_attempts; }
 };
 
-}  // namespace realtime
+} // namespace realtime

@@ -50,174 +50,181 @@ enum Field : guint64 {
 };
 
 /* Shapes shared by many response events. */
-constexpr guint64 kPartIds = F_RESPONSE_ID | F_ITEM_ID | F_OUTPUT_INDEX
-    | F_CONTENT_INDEX | F_EVENT_ID;
-constexpr guint64 kItemIds = F_RESPONSE_ID | F_ITEM_ID | F_OUTPUT_INDEX
-    | F_EVENT_ID;
+constexpr guint64 kPartIds =
+    F_RESPONSE_ID | F_ITEM_ID | F_OUTPUT_INDEX | F_CONTENT_INDEX | F_EVENT_ID;
+constexpr guint64 kItemIds =
+    F_RESPONSE_ID | F_ITEM_ID | F_OUTPUT_INDEX | F_EVENT_ID;
 
-struct EventSpec {
-  const char *name;
+struct EventSpec
+{
+  const char * name;
   ServerEventType type;
-  guint64 allowed;    /* members the GA schema lists */
-  guint64 required;   /* members the GA schema requires */
+  guint64 allowed;  /* members the GA schema lists */
+  guint64 required; /* members the GA schema requires */
 };
 
 /* From realtime-server-events.schema.json (required / properties per type). */
 const EventSpec kEvents[] = {
-  {"session.created", ServerEventType::SessionCreated,
-      F_SESSION | F_EVENT_ID, F_SESSION | F_EVENT_ID},
-  {"session.updated", ServerEventType::SessionUpdated,
-      F_SESSION | F_EVENT_ID, F_SESSION | F_EVENT_ID},
-  {"conversation.created", ServerEventType::ConversationCreated,
-      F_CONVERSATION | F_EVENT_ID, F_CONVERSATION | F_EVENT_ID},
-  {"conversation.item.added", ServerEventType::ConversationItemAdded,
-      F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
-  {"conversation.item.done", ServerEventType::ConversationItemDone,
-      F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
-  {"conversation.item.created", ServerEventType::ConversationItemCreated,
-      F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
-  {"conversation.item.retrieved", ServerEventType::ConversationItemRetrieved,
-      F_ITEM | F_EVENT_ID, F_ITEM | F_EVENT_ID},
-  {"conversation.item.truncated", ServerEventType::ConversationItemTruncated,
-      F_ITEM_ID | F_CONTENT_INDEX | F_AUDIO_END_MS | F_EVENT_ID,
-      F_ITEM_ID | F_CONTENT_INDEX | F_AUDIO_END_MS | F_EVENT_ID},
-  {"conversation.item.deleted", ServerEventType::ConversationItemDeleted,
-      F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"input_audio_buffer.committed", ServerEventType::InputAudioBufferCommitted,
-      F_ITEM_ID | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"input_audio_buffer.cleared", ServerEventType::InputAudioBufferCleared,
-      F_EVENT_ID, F_EVENT_ID},
-  {"input_audio_buffer.speech_started",
-      ServerEventType::InputAudioBufferSpeechStarted,
-      F_AUDIO_START_MS | F_ITEM_ID | F_EVENT_ID,
-      F_AUDIO_START_MS | F_ITEM_ID | F_EVENT_ID},
-  {"input_audio_buffer.speech_stopped",
-      ServerEventType::InputAudioBufferSpeechStopped,
-      F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID,
-      F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID},
-  {"input_audio_buffer.timeout_triggered",
-      ServerEventType::InputAudioBufferTimeoutTriggered,
-      F_AUDIO_START_MS | F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID,
-      F_AUDIO_START_MS | F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID},
-  /* The only event without event_id (SIP). */
-  {"input_audio_buffer.dtmf_event_received",
-      ServerEventType::InputAudioBufferDtmfEventReceived,
-      F_DTMF_EVENT | F_RECEIVED_AT | F_EVENT_ID, F_DTMF_EVENT | F_RECEIVED_AT},
-  {"conversation.item.input_audio_transcription.delta",
-      ServerEventType::InputAudioTranscriptionDelta,
-      F_ITEM_ID | F_CONTENT_INDEX | F_DELTA | F_LOGPROBS | F_OBFUSCATION
-          | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"conversation.item.input_audio_transcription.completed",
-      ServerEventType::InputAudioTranscriptionCompleted,
-      F_ITEM_ID | F_CONTENT_INDEX | F_TRANSCRIPT | F_USAGE | F_LOGPROBS
-          | F_LANGUAGES | F_EVENT_ID,
-      F_ITEM_ID | F_CONTENT_INDEX | F_TRANSCRIPT | F_USAGE | F_EVENT_ID},
-  {"conversation.item.input_audio_transcription.failed",
-      ServerEventType::InputAudioTranscriptionFailed,
-      F_ITEM_ID | F_CONTENT_INDEX | F_ERROR | F_EVENT_ID,
-      F_ITEM_ID | F_CONTENT_INDEX | F_ERROR | F_EVENT_ID},
-  {"conversation.item.input_audio_transcription.segment",
-      ServerEventType::InputAudioTranscriptionSegment,
-      F_ITEM_ID | F_CONTENT_INDEX | F_TEXT | F_SEGMENT_ID | F_SPEAKER | F_START
-          | F_END | F_EVENT_ID,
-      F_ITEM_ID | F_CONTENT_INDEX | F_TEXT | F_SEGMENT_ID | F_SPEAKER | F_START
-          | F_END | F_EVENT_ID},
-  {"response.created", ServerEventType::ResponseCreated,
-      F_RESPONSE | F_EVENT_ID, F_RESPONSE | F_EVENT_ID},
-  {"response.done", ServerEventType::ResponseDone,
-      F_RESPONSE | F_EVENT_ID, F_RESPONSE | F_EVENT_ID},
-  {"response.output_item.added", ServerEventType::ResponseOutputItemAdded,
-      F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID,
-      F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID},
-  {"response.output_item.done", ServerEventType::ResponseOutputItemDone,
-      F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID,
-      F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID},
-  {"response.content_part.added", ServerEventType::ResponseContentPartAdded,
-      kPartIds | F_PART, kPartIds | F_PART},
-  {"response.content_part.done", ServerEventType::ResponseContentPartDone,
-      kPartIds | F_PART, kPartIds | F_PART},
-  {"response.output_text.delta", ServerEventType::ResponseOutputTextDelta,
-      kPartIds | F_DELTA | F_OBFUSCATION, kPartIds | F_DELTA},
-  {"response.output_text.done", ServerEventType::ResponseOutputTextDone,
-      kPartIds | F_TEXT, kPartIds | F_TEXT},
-  {"response.output_audio.delta", ServerEventType::ResponseOutputAudioDelta,
-      kPartIds | F_DELTA, kPartIds | F_DELTA},
-  {"response.output_audio.done", ServerEventType::ResponseOutputAudioDone,
-      kPartIds, kPartIds},
-  {"response.output_audio_transcript.delta",
-      ServerEventType::ResponseOutputAudioTranscriptDelta,
-      kPartIds | F_DELTA | F_OBFUSCATION, kPartIds | F_DELTA},
-  {"response.output_audio_transcript.done",
-      ServerEventType::ResponseOutputAudioTranscriptDone,
-      kPartIds | F_TRANSCRIPT, kPartIds | F_TRANSCRIPT},
-  {"response.function_call_arguments.delta",
-      ServerEventType::ResponseFunctionCallArgumentsDelta,
-      kItemIds | F_CALL_ID | F_DELTA | F_OBFUSCATION,
-      kItemIds | F_CALL_ID | F_DELTA},
-  {"response.function_call_arguments.done",
-      ServerEventType::ResponseFunctionCallArgumentsDone,
-      kItemIds | F_CALL_ID | F_NAME | F_ARGUMENTS,
-      kItemIds | F_CALL_ID | F_NAME | F_ARGUMENTS},
-  {"response.mcp_call_arguments.delta",
-      ServerEventType::ResponseMcpCallArgumentsDelta,
-      kItemIds | F_DELTA | F_OBFUSCATION, kItemIds | F_DELTA},
-  {"response.mcp_call_arguments.done",
-      ServerEventType::ResponseMcpCallArgumentsDone,
-      kItemIds | F_ARGUMENTS, kItemIds | F_ARGUMENTS},
-  {"response.mcp_call.in_progress", ServerEventType::ResponseMcpCallInProgress,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
-  {"response.mcp_call.completed", ServerEventType::ResponseMcpCallCompleted,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
-  {"response.mcp_call.failed", ServerEventType::ResponseMcpCallFailed,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
-      F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
-  {"mcp_list_tools.in_progress", ServerEventType::McpListToolsInProgress,
-      F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"mcp_list_tools.completed", ServerEventType::McpListToolsCompleted,
-      F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"mcp_list_tools.failed", ServerEventType::McpListToolsFailed,
-      F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
-  {"rate_limits.updated", ServerEventType::RateLimitsUpdated,
-      F_RATE_LIMITS | F_EVENT_ID, F_RATE_LIMITS | F_EVENT_ID},
-  {"output_audio_buffer.started", ServerEventType::OutputAudioBufferStarted,
-      F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
-  {"output_audio_buffer.stopped", ServerEventType::OutputAudioBufferStopped,
-      F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
-  {"output_audio_buffer.cleared", ServerEventType::OutputAudioBufferCleared,
-      F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
-  {"error", ServerEventType::Error, F_ERROR | F_EVENT_ID, F_ERROR | F_EVENT_ID},
+    {"session.created", ServerEventType::SessionCreated, F_SESSION | F_EVENT_ID,
+        F_SESSION | F_EVENT_ID},
+    {"session.updated", ServerEventType::SessionUpdated, F_SESSION | F_EVENT_ID,
+        F_SESSION | F_EVENT_ID},
+    {"conversation.created", ServerEventType::ConversationCreated,
+        F_CONVERSATION | F_EVENT_ID, F_CONVERSATION | F_EVENT_ID},
+    {"conversation.item.added", ServerEventType::ConversationItemAdded,
+        F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
+    {"conversation.item.done", ServerEventType::ConversationItemDone,
+        F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
+    {"conversation.item.created", ServerEventType::ConversationItemCreated,
+        F_ITEM | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM | F_EVENT_ID},
+    {"conversation.item.retrieved", ServerEventType::ConversationItemRetrieved,
+        F_ITEM | F_EVENT_ID, F_ITEM | F_EVENT_ID},
+    {"conversation.item.truncated", ServerEventType::ConversationItemTruncated,
+        F_ITEM_ID | F_CONTENT_INDEX | F_AUDIO_END_MS | F_EVENT_ID,
+        F_ITEM_ID | F_CONTENT_INDEX | F_AUDIO_END_MS | F_EVENT_ID},
+    {"conversation.item.deleted", ServerEventType::ConversationItemDeleted,
+        F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
+    {"input_audio_buffer.committed", ServerEventType::InputAudioBufferCommitted,
+        F_ITEM_ID | F_PREVIOUS_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
+    {"input_audio_buffer.cleared", ServerEventType::InputAudioBufferCleared,
+        F_EVENT_ID, F_EVENT_ID},
+    {"input_audio_buffer.speech_started",
+        ServerEventType::InputAudioBufferSpeechStarted,
+        F_AUDIO_START_MS | F_ITEM_ID | F_EVENT_ID,
+        F_AUDIO_START_MS | F_ITEM_ID | F_EVENT_ID},
+    {"input_audio_buffer.speech_stopped",
+        ServerEventType::InputAudioBufferSpeechStopped,
+        F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID,
+        F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID},
+    {"input_audio_buffer.timeout_triggered",
+        ServerEventType::InputAudioBufferTimeoutTriggered,
+        F_AUDIO_START_MS | F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID,
+        F_AUDIO_START_MS | F_AUDIO_END_MS | F_ITEM_ID | F_EVENT_ID},
+    /* The only event without event_id (SIP). */
+    {"input_audio_buffer.dtmf_event_received",
+        ServerEventType::InputAudioBufferDtmfEventReceived,
+        F_DTMF_EVENT | F_RECEIVED_AT | F_EVENT_ID,
+        F_DTMF_EVENT | F_RECEIVED_AT},
+    {"conversation.item.input_audio_transcription.delta",
+        ServerEventType::InputAudioTranscriptionDelta,
+        F_ITEM_ID | F_CONTENT_INDEX | F_DELTA | F_LOGPROBS | F_OBFUSCATION |
+            F_EVENT_ID,
+        F_ITEM_ID | F_EVENT_ID},
+    {"conversation.item.input_audio_transcription.completed",
+        ServerEventType::InputAudioTranscriptionCompleted,
+        F_ITEM_ID | F_CONTENT_INDEX | F_TRANSCRIPT | F_USAGE | F_LOGPROBS |
+            F_LANGUAGES | F_EVENT_ID,
+        F_ITEM_ID | F_CONTENT_INDEX | F_TRANSCRIPT | F_USAGE | F_EVENT_ID},
+    {"conversation.item.input_audio_transcription.failed",
+        ServerEventType::InputAudioTranscriptionFailed,
+        F_ITEM_ID | F_CONTENT_INDEX | F_ERROR | F_EVENT_ID,
+        F_ITEM_ID | F_CONTENT_INDEX | F_ERROR | F_EVENT_ID},
+    {"conversation.item.input_audio_transcription.segment",
+        ServerEventType::InputAudioTranscriptionSegment,
+        F_ITEM_ID | F_CONTENT_INDEX | F_TEXT | F_SEGMENT_ID | F_SPEAKER |
+            F_START | F_END | F_EVENT_ID,
+        F_ITEM_ID | F_CONTENT_INDEX | F_TEXT | F_SEGMENT_ID | F_SPEAKER |
+            F_START | F_END | F_EVENT_ID},
+    {"response.created", ServerEventType::ResponseCreated,
+        F_RESPONSE | F_EVENT_ID, F_RESPONSE | F_EVENT_ID},
+    {"response.done", ServerEventType::ResponseDone, F_RESPONSE | F_EVENT_ID,
+        F_RESPONSE | F_EVENT_ID},
+    {"response.output_item.added", ServerEventType::ResponseOutputItemAdded,
+        F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID,
+        F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID},
+    {"response.output_item.done", ServerEventType::ResponseOutputItemDone,
+        F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID,
+        F_RESPONSE_ID | F_OUTPUT_INDEX | F_ITEM | F_EVENT_ID},
+    {"response.content_part.added", ServerEventType::ResponseContentPartAdded,
+        kPartIds | F_PART, kPartIds | F_PART},
+    {"response.content_part.done", ServerEventType::ResponseContentPartDone,
+        kPartIds | F_PART, kPartIds | F_PART},
+    {"response.output_text.delta", ServerEventType::ResponseOutputTextDelta,
+        kPartIds | F_DELTA | F_OBFUSCATION, kPartIds | F_DELTA},
+    {"response.output_text.done", ServerEventType::ResponseOutputTextDone,
+        kPartIds | F_TEXT, kPartIds | F_TEXT},
+    {"response.output_audio.delta", ServerEventType::ResponseOutputAudioDelta,
+        kPartIds | F_DELTA, kPartIds | F_DELTA},
+    {"response.output_audio.done", ServerEventType::ResponseOutputAudioDone,
+        kPartIds, kPartIds},
+    {"response.output_audio_transcript.delta",
+        ServerEventType::ResponseOutputAudioTranscriptDelta,
+        kPartIds | F_DELTA | F_OBFUSCATION, kPartIds | F_DELTA},
+    {"response.output_audio_transcript.done",
+        ServerEventType::ResponseOutputAudioTranscriptDone,
+        kPartIds | F_TRANSCRIPT, kPartIds | F_TRANSCRIPT},
+    {"response.function_call_arguments.delta",
+        ServerEventType::ResponseFunctionCallArgumentsDelta,
+        kItemIds | F_CALL_ID | F_DELTA | F_OBFUSCATION,
+        kItemIds | F_CALL_ID | F_DELTA},
+    {"response.function_call_arguments.done",
+        ServerEventType::ResponseFunctionCallArgumentsDone,
+        kItemIds | F_CALL_ID | F_NAME | F_ARGUMENTS,
+        kItemIds | F_CALL_ID | F_NAME | F_ARGUMENTS},
+    {"response.mcp_call_arguments.delta",
+        ServerEventType::ResponseMcpCallArgumentsDelta,
+        kItemIds | F_DELTA | F_OBFUSCATION, kItemIds | F_DELTA},
+    {"response.mcp_call_arguments.done",
+        ServerEventType::ResponseMcpCallArgumentsDone, kItemIds | F_ARGUMENTS,
+        kItemIds | F_ARGUMENTS},
+    {"response.mcp_call.in_progress",
+        ServerEventType::ResponseMcpCallInProgress,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
+    {"response.mcp_call.completed", ServerEventType::ResponseMcpCallCompleted,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
+    {"response.mcp_call.failed", ServerEventType::ResponseMcpCallFailed,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID,
+        F_OUTPUT_INDEX | F_ITEM_ID | F_EVENT_ID},
+    {"mcp_list_tools.in_progress", ServerEventType::McpListToolsInProgress,
+        F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
+    {"mcp_list_tools.completed", ServerEventType::McpListToolsCompleted,
+        F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
+    {"mcp_list_tools.failed", ServerEventType::McpListToolsFailed,
+        F_ITEM_ID | F_EVENT_ID, F_ITEM_ID | F_EVENT_ID},
+    {"rate_limits.updated", ServerEventType::RateLimitsUpdated,
+        F_RATE_LIMITS | F_EVENT_ID, F_RATE_LIMITS | F_EVENT_ID},
+    {"output_audio_buffer.started", ServerEventType::OutputAudioBufferStarted,
+        F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
+    {"output_audio_buffer.stopped", ServerEventType::OutputAudioBufferStopped,
+        F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
+    {"output_audio_buffer.cleared", ServerEventType::OutputAudioBufferCleared,
+        F_RESPONSE_ID | F_EVENT_ID, F_RESPONSE_ID | F_EVENT_ID},
+    {"error", ServerEventType::Error, F_ERROR | F_EVENT_ID,
+        F_ERROR | F_EVENT_ID},
 };
 static_assert (G_N_ELEMENTS (kEvents) == SERVER_EVENT_TYPE_COUNT,
     "one spec per GA server event type");
 
 /* Event names of the retired beta protocol, with their GA replacement. */
-const struct {
-  const char *beta;
-  const char *ga;
+const struct
+{
+  const char * beta;
+  const char * ga;
 } kBetaEvents[] = {
-  {"response.audio.delta", "response.output_audio.delta"},
-  {"response.audio.done", "response.output_audio.done"},
-  {"response.audio_transcript.delta", "response.output_audio_transcript.delta"},
-  {"response.audio_transcript.done", "response.output_audio_transcript.done"},
-  {"response.text.delta", "response.output_text.delta"},
-  {"response.text.done", "response.output_text.done"},
-  {"transcription_session.created", "session.created"},
-  {"transcription_session.updated", "session.updated"},
+    {"response.audio.delta", "response.output_audio.delta"},
+    {"response.audio.done", "response.output_audio.done"},
+    {"response.audio_transcript.delta",
+        "response.output_audio_transcript.delta"},
+    {"response.audio_transcript.done", "response.output_audio_transcript.done"},
+    {"response.text.delta", "response.output_text.delta"},
+    {"response.text.done", "response.output_text.done"},
+    {"transcription_session.created", "session.created"},
+    {"transcription_session.updated", "session.updated"},
 };
 
 const EventSpec *
 find_spec (std::string_view name)
 {
-  for (const auto &spec : kEvents)
+  for (const auto & spec : kEvents)
     if (name == spec.name)
       return &spec;
   return nullptr;
 }
 
 const char *
-json_kind (JsonNode *node)
+json_kind (JsonNode * node)
 {
   switch (JSON_NODE_TYPE (node)) {
     case JSON_NODE_OBJECT:
@@ -240,45 +247,45 @@ json_kind (JsonNode *node)
 /* Reads the members of one JSON object with type checks. The first problem
  * sets the error; later reads are then no-ops. finish() reports members
  * that were neither read nor declared known. */
-class Reader {
+class Reader
+{
 public:
-  Reader (JsonObject *object, std::string path, ServerEvent &event,
-      GError **error)
+  Reader (JsonObject * object, std::string path, ServerEvent & event,
+      GError ** error)
       : object_ (object), path_ (std::move (path)), event_ (event),
         error_ (error)
-  {
-  }
+  {}
 
   bool ok () const { return !failed_; }
 
   void known (std::initializer_list<const char *> names)
   {
-    for (const char *n : names)
+    for (const char * n : names)
       seen_.push_back (n);
   }
 
-  bool has (const char *name)
+  bool has (const char * name)
   {
-    JsonNode *node = json_object_get_member (object_, name);
+    JsonNode * node = json_object_get_member (object_, name);
     return node != nullptr && !JSON_NODE_HOLDS_NULL (node);
   }
 
-  void string (const char *name, std::string &out, bool required = false)
+  void string (const char * name, std::string & out, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return;
-    if (!JSON_NODE_HOLDS_VALUE (node)
-        || json_node_get_value_type (node) != G_TYPE_STRING) {
+    if (!JSON_NODE_HOLDS_VALUE (node) ||
+        json_node_get_value_type (node) != G_TYPE_STRING) {
       wrong_type (name, "a string", node);
       return;
     }
     out = utf8_string (json_node_get_string (node));
   }
 
-  void integer (const char *name, gint64 &out, bool required = false)
+  void integer (const char * name, gint64 & out, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return;
     if (JSON_NODE_HOLDS_VALUE (node)) {
@@ -290,7 +297,8 @@ public:
       /* 1500.0 is an integer to JSON Schema, so it is one here too. */
       if (t == G_TYPE_DOUBLE) {
         double d = json_node_get_double (node);
-        if (std::isfinite (d) && d == std::floor (d) && std::fabs (d) < 9.0e15) {
+        if (std::isfinite (d) && d == std::floor (d) &&
+            std::fabs (d) < 9.0e15) {
           out = (gint64) d;
           return;
         }
@@ -299,9 +307,9 @@ public:
     wrong_type (name, "an integer", node);
   }
 
-  void number (const char *name, double &out, bool required = false)
+  void number (const char * name, double & out, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return;
     if (JSON_NODE_HOLDS_VALUE (node)) {
@@ -314,22 +322,22 @@ public:
     wrong_type (name, "a number", node);
   }
 
-  void boolean (const char *name, bool &out, bool required = false)
+  void boolean (const char * name, bool & out, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return;
-    if (!JSON_NODE_HOLDS_VALUE (node)
-        || json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
+    if (!JSON_NODE_HOLDS_VALUE (node) ||
+        json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
       wrong_type (name, "a boolean", node);
       return;
     }
     out = json_node_get_boolean (node);
   }
 
-  JsonObject *object (const char *name, bool required = false)
+  JsonObject * object (const char * name, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return nullptr;
     if (!JSON_NODE_HOLDS_OBJECT (node)) {
@@ -339,9 +347,9 @@ public:
     return json_node_get_object (node);
   }
 
-  JsonArray *array (const char *name, bool required = false)
+  JsonArray * array (const char * name, bool required = false)
   {
-    JsonNode *node = member (name, required);
+    JsonNode * node = member (name, required);
     if (node == nullptr)
       return nullptr;
     if (!JSON_NODE_HOLDS_ARRAY (node)) {
@@ -352,15 +360,15 @@ public:
   }
 
   /* A string array, e.g. output_modalities. */
-  void strings (const char *name, std::vector<std::string> &out)
+  void strings (const char * name, std::vector<std::string> & out)
   {
-    JsonArray *a = array (name);
+    JsonArray * a = array (name);
     if (a == nullptr)
       return;
     for (guint i = 0; i < json_array_get_length (a); i++) {
-      JsonNode *node = json_array_get_element (a, i);
-      if (!JSON_NODE_HOLDS_VALUE (node)
-          || json_node_get_value_type (node) != G_TYPE_STRING) {
+      JsonNode * node = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_VALUE (node) ||
+          json_node_get_value_type (node) != G_TYPE_STRING) {
         wrong_type (name, "an array of strings", node);
         return;
       }
@@ -368,22 +376,22 @@ public:
     }
   }
 
-  std::string child_path (const char *name) const
+  std::string child_path (const char * name) const
   {
     return path_.empty () ? std::string (name) : path_ + "." + name;
   }
 
-  ServerEvent &event () { return event_; }
-  GError **error () { return error_; }
+  ServerEvent & event () { return event_; }
+  GError ** error () { return error_; }
 
   /* Adopts the failure of a nested reader. */
-  void take (const Reader &child)
+  void take (const Reader & child)
   {
     if (!child.ok ())
       failed_ = true;
   }
 
-  void fail (RealtimeProtocolError code, const std::string &message)
+  void fail (RealtimeProtocolError code, const std::string & message)
   {
     if (failed_)
       return;
@@ -397,29 +405,29 @@ public:
     if (failed_)
       return;
     JsonObjectIter iter;
-    const gchar *name;
-    JsonNode *value;
+    const gchar * name;
+    JsonNode * value;
     json_object_iter_init (&iter, object_);
     while (json_object_iter_next (&iter, &name, &value)) {
       bool seen = false;
-      for (const char *s : seen_)
+      for (const char * s : seen_)
         if (strcmp (s, name) == 0) {
           seen = true;
           break;
         }
       if (!seen)
-        event_.unknown_fields.push_back (child_path (
-              utf8_string (name).c_str ()));
+        event_.unknown_fields.push_back (
+            child_path (utf8_string (name).c_str ()));
     }
   }
 
 private:
-  JsonNode *member (const char *name, bool required)
+  JsonNode * member (const char * name, bool required)
   {
     if (failed_)
       return nullptr;
     seen_.push_back (name);
-    JsonNode *node = json_object_get_member (object_, name);
+    JsonNode * node = json_object_get_member (object_, name);
     if (node == nullptr && required) {
       fail (REALTIME_PROTOCOL_ERROR_MISSING_FIELD,
           "missing required field \"" + child_path (name) + "\"");
@@ -433,16 +441,17 @@ private:
     return node;
   }
 
-  void wrong_type (const char *name, const char *expected, JsonNode *node)
+  void wrong_type (const char * name, const char * expected, JsonNode * node)
   {
-    fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE, "field \"" + child_path (name)
-        + "\" must be " + expected + ", not " + json_kind (node));
+    fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE,
+        "field \"" + child_path (name) + "\" must be " + expected + ", not " +
+            json_kind (node));
   }
 
-  JsonObject *object_;
+  JsonObject * object_;
   std::string path_;
-  ServerEvent &event_;
-  GError **error_;
+  ServerEvent & event_;
+  GError ** error_;
   bool failed_ = false;
   std::vector<const char *> seen_;
 };
@@ -450,8 +459,8 @@ private:
 /* Nested objects: each returns through the parent reader's error state. */
 
 void
-read_error_info (Reader &parent, JsonObject *obj, const char *name,
-    ErrorInfo &out, bool strict)
+read_error_info (Reader & parent, JsonObject * obj, const char * name,
+    ErrorInfo & out, bool strict)
 {
   Reader r (obj, parent.child_path (name), parent.event (), parent.error ());
   r.string ("type", out.type, strict);
@@ -464,8 +473,8 @@ read_error_info (Reader &parent, JsonObject *obj, const char *name,
 }
 
 void
-read_part (Reader &parent, JsonObject *obj, const std::string &path,
-    ContentPart &out)
+read_part (Reader & parent, JsonObject * obj, const std::string & path,
+    ContentPart & out)
 {
   Reader r (obj, path, parent.event (), parent.error ());
   r.string ("type", out.type);
@@ -478,7 +487,8 @@ read_part (Reader &parent, JsonObject *obj, const std::string &path,
 }
 
 void
-read_item (Reader &parent, JsonObject *obj, const std::string &path, Item &out)
+read_item (Reader & parent, JsonObject * obj, const std::string & path,
+    Item & out)
 {
   Reader r (obj, path, parent.event (), parent.error ());
   r.string ("id", out.id);
@@ -491,7 +501,7 @@ read_item (Reader &parent, JsonObject *obj, const std::string &path, Item &out)
   const bool call = out.type == "function_call";
   const bool call_output = out.type == "function_call_output";
   r.string ("role", out.role, message);
-  JsonArray *content = r.array ("content", message);
+  JsonArray * content = r.array ("content", message);
   r.string ("call_id", out.call_id, call_output);
   r.string ("name", out.name, call);
   r.string ("arguments", out.arguments, call);
@@ -499,17 +509,18 @@ read_item (Reader &parent, JsonObject *obj, const std::string &path, Item &out)
 
   if (r.ok () && content != nullptr) {
     for (guint i = 0; i < json_array_get_length (content) && r.ok (); i++) {
-      std::string part_path = r.child_path ("content") + "["
-          + std::to_string (i) + "]";
-      JsonNode *node = json_array_get_element (content, i);
+      std::string part_path =
+          r.child_path ("content") + "[" + std::to_string (i) + "]";
+      JsonNode * node = json_array_get_element (content, i);
       if (!JSON_NODE_HOLDS_OBJECT (node)) {
         r.fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE,
-            "field \"" + part_path + "\" must be an object, not "
-            + json_kind (node));
+            "field \"" + part_path + "\" must be an object, not " +
+                json_kind (node));
         break;
       }
       out.content.emplace_back ();
-      read_part (r, json_node_get_object (node), part_path, out.content.back ());
+      read_part (r, json_node_get_object (node), part_path,
+          out.content.back ());
     }
   }
   r.finish ();
@@ -517,19 +528,19 @@ read_item (Reader &parent, JsonObject *obj, const std::string &path, Item &out)
 }
 
 void
-read_usage (Reader &parent, JsonObject *obj, Usage &out)
+read_usage (Reader & parent, JsonObject * obj, Usage & out)
 {
   Reader r (obj, parent.child_path ("usage"), parent.event (), parent.error ());
   r.integer ("total_tokens", out.total_tokens);
   r.integer ("input_tokens", out.input_tokens);
   r.integer ("output_tokens", out.output_tokens);
-  if (JsonObject *in = r.object ("input_token_details")) {
+  if (JsonObject * in = r.object ("input_token_details")) {
     Reader d (in, r.child_path ("input_token_details"), r.event (), r.error ());
     d.integer ("text_tokens", out.input_text_tokens);
     d.integer ("audio_tokens", out.input_audio_tokens);
     d.integer ("image_tokens", out.input_image_tokens);
     d.integer ("cached_tokens", out.input_cached_tokens);
-    if (JsonObject *c = d.object ("cached_tokens_details")) {
+    if (JsonObject * c = d.object ("cached_tokens_details")) {
       Reader cd (c, d.child_path ("cached_tokens_details"), d.event (),
           d.error ());
       out.has_cached_details = true;
@@ -542,7 +553,7 @@ read_usage (Reader &parent, JsonObject *obj, Usage &out)
     d.finish ();
     r.take (d);
   }
-  if (JsonObject *o = r.object ("output_token_details")) {
+  if (JsonObject * o = r.object ("output_token_details")) {
     Reader d (o, r.child_path ("output_token_details"), r.event (), r.error ());
     d.integer ("text_tokens", out.output_text_tokens);
     d.integer ("audio_tokens", out.output_audio_tokens);
@@ -554,7 +565,7 @@ read_usage (Reader &parent, JsonObject *obj, Usage &out)
 }
 
 void
-read_response (Reader &parent, JsonObject *obj, Response &out)
+read_response (Reader & parent, JsonObject * obj, Response & out)
 {
   Reader r (obj, "response", parent.event (), parent.error ());
   r.string ("id", out.id);
@@ -563,40 +574,41 @@ read_response (Reader &parent, JsonObject *obj, Response &out)
   r.strings ("output_modalities", out.output_modalities);
   r.known ({"object", "audio", "max_output_tokens"});
 
-  if (JsonObject *details = r.object ("status_details")) {
+  if (JsonObject * details = r.object ("status_details")) {
     Reader d (details, "response.status_details", r.event (), r.error ());
     d.string ("type", out.status_type);
     d.string ("reason", out.status_reason);
-    if (JsonObject *err = d.object ("error"))
+    if (JsonObject * err = d.object ("error"))
       read_error_info (d, err, "error", out.status_error, false);
     d.finish ();
     r.take (d);
   }
-  if (JsonArray *output = r.array ("output")) {
+  if (JsonArray * output = r.array ("output")) {
     for (guint i = 0; i < json_array_get_length (output) && r.ok (); i++) {
       std::string path = "response.output[" + std::to_string (i) + "]";
-      JsonNode *node = json_array_get_element (output, i);
+      JsonNode * node = json_array_get_element (output, i);
       if (!JSON_NODE_HOLDS_OBJECT (node)) {
-        r.fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE, "field \"" + path
-            + "\" must be an object, not " + json_kind (node));
+        r.fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE,
+            "field \"" + path + "\" must be an object, not " +
+                json_kind (node));
         break;
       }
       out.output.emplace_back ();
       read_item (r, json_node_get_object (node), path, out.output.back ());
     }
   }
-  if (JsonObject *usage = r.object ("usage")) {
+  if (JsonObject * usage = r.object ("usage")) {
     out.usage.emplace ();
     read_usage (r, usage, *out.usage);
   }
-  if (JsonObject *metadata = r.object ("metadata")) {
+  if (JsonObject * metadata = r.object ("metadata")) {
     JsonObjectIter iter;
-    const gchar *key;
-    JsonNode *value;
+    const gchar * key;
+    JsonNode * value;
     json_object_iter_init (&iter, metadata);
     while (json_object_iter_next (&iter, &key, &value)) {
-      if (JSON_NODE_HOLDS_VALUE (value)
-          && json_node_get_value_type (value) == G_TYPE_STRING)
+      if (JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
         out.metadata.emplace_back (utf8_string (key),
             utf8_string (json_node_get_string (value)));
     }
@@ -606,9 +618,11 @@ read_response (Reader &parent, JsonObject *obj, Response &out)
 }
 
 void
-read_format (Reader &parent, JsonObject *obj, std::string &type, gint64 &rate)
+read_format (Reader & parent, JsonObject * obj, std::string & type,
+    gint64 & rate)
 {
-  Reader r (obj, parent.child_path ("format"), parent.event (), parent.error ());
+  Reader r (obj, parent.child_path ("format"), parent.event (),
+      parent.error ());
   r.string ("type", type);
   r.integer ("rate", rate);
   r.finish ();
@@ -616,12 +630,12 @@ read_format (Reader &parent, JsonObject *obj, std::string &type, gint64 &rate)
 }
 
 void
-read_session (Reader &parent, JsonObject *obj, Session &out)
+read_session (Reader & parent, JsonObject * obj, Session & out)
 {
   /* A beta session has no `type` but flat audio fields: say so plainly. */
-  if (!json_object_has_member (obj, "type")
-      && (json_object_has_member (obj, "modalities")
-          || json_object_has_member (obj, "input_audio_format"))) {
+  if (!json_object_has_member (obj, "type") &&
+      (json_object_has_member (obj, "modalities") ||
+          json_object_has_member (obj, "input_audio_format"))) {
     parent.fail (REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL,
         "session object has the shape of the retired beta protocol "
         "(no \"type\"; flat fields such as \"modalities\" or "
@@ -632,21 +646,20 @@ read_session (Reader &parent, JsonObject *obj, Session &out)
   Reader r (obj, "session", parent.event (), parent.error ());
   r.string ("type", out.type, true);
   r.string ("id", out.id, true);
-  r.known ({"object", "include", "tracing", "tools", "tool_choice",
-      "reasoning", "max_output_tokens", "truncation", "prompt",
-      "parallel_tool_calls"});
+  r.known ({"object", "include", "tracing", "tools", "tool_choice", "reasoning",
+      "max_output_tokens", "truncation", "prompt", "parallel_tool_calls"});
   r.string ("model", out.model);
   r.integer ("expires_at", out.expires_at);
   r.string ("instructions", out.instructions);
   r.strings ("output_modalities", out.output_modalities);
 
-  if (JsonObject *audio = r.object ("audio")) {
+  if (JsonObject * audio = r.object ("audio")) {
     Reader a (audio, "session.audio", r.event (), r.error ());
-    if (JsonObject *input = a.object ("input")) {
+    if (JsonObject * input = a.object ("input")) {
       Reader in (input, "session.audio.input", a.event (), a.error ());
-      if (JsonObject *f = in.object ("format"))
+      if (JsonObject * f = in.object ("format"))
         read_format (in, f, out.input_format, out.input_rate);
-      if (JsonObject *td = in.object ("turn_detection")) {
+      if (JsonObject * td = in.object ("turn_detection")) {
         Reader t (td, "session.audio.input.turn_detection", in.event (),
             in.error ());
         t.string ("type", out.turn_detection, true);
@@ -660,7 +673,7 @@ read_session (Reader &parent, JsonObject *obj, Session &out)
         t.finish ();
         in.take (t);
       }
-      if (JsonObject *tr = in.object ("transcription")) {
+      if (JsonObject * tr = in.object ("transcription")) {
         Reader t (tr, "session.audio.input.transcription", in.event (),
             in.error ());
         t.string ("model", out.transcription_model);
@@ -668,7 +681,7 @@ read_session (Reader &parent, JsonObject *obj, Session &out)
         t.finish ();
         in.take (t);
       }
-      if (JsonObject *nr = in.object ("noise_reduction")) {
+      if (JsonObject * nr = in.object ("noise_reduction")) {
         Reader n (nr, "session.audio.input.noise_reduction", in.event (),
             in.error ());
         n.string ("type", out.noise_reduction);
@@ -679,13 +692,13 @@ read_session (Reader &parent, JsonObject *obj, Session &out)
       in.finish ();
       a.take (in);
     }
-    if (JsonObject *output = a.object ("output")) {
+    if (JsonObject * output = a.object ("output")) {
       Reader o (output, "session.audio.output", a.event (), a.error ());
-      if (JsonObject *f = o.object ("format"))
+      if (JsonObject * f = o.object ("format"))
         read_format (o, f, out.output_format, out.output_rate);
       /* A custom voice is {id: "voice_…"}; keep its id. */
       if (o.has ("voice")) {
-        JsonNode *voice = json_object_get_member (output, "voice");
+        JsonNode * voice = json_object_get_member (output, "voice");
         if (JSON_NODE_HOLDS_OBJECT (voice)) {
           Reader v (json_node_get_object (voice), "session.audio.output.voice",
               o.event (), o.error ());
@@ -709,8 +722,8 @@ read_session (Reader &parent, JsonObject *obj, Session &out)
 }
 
 void
-read_transcription_usage (Reader &parent, JsonObject *obj,
-    TranscriptionUsage &out)
+read_transcription_usage (Reader & parent, JsonObject * obj,
+    TranscriptionUsage & out)
 {
   Reader r (obj, "usage", parent.event (), parent.error ());
   r.string ("type", out.type, true);
@@ -724,14 +737,15 @@ read_transcription_usage (Reader &parent, JsonObject *obj,
 }
 
 void
-read_rate_limits (Reader &parent, JsonArray *array, std::vector<RateLimit> &out)
+read_rate_limits (Reader & parent, JsonArray * array,
+    std::vector<RateLimit> & out)
 {
   for (guint i = 0; i < json_array_get_length (array) && parent.ok (); i++) {
     std::string path = "rate_limits[" + std::to_string (i) + "]";
-    JsonNode *node = json_array_get_element (array, i);
+    JsonNode * node = json_array_get_element (array, i);
     if (!JSON_NODE_HOLDS_OBJECT (node)) {
-      parent.fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE, "field \"" + path
-          + "\" must be an object, not " + json_kind (node));
+      parent.fail (REALTIME_PROTOCOL_ERROR_WRONG_TYPE,
+          "field \"" + path + "\" must be an object, not " + json_kind (node));
       return;
     }
     RateLimit limit;
@@ -749,7 +763,7 @@ read_rate_limits (Reader &parent, JsonArray *array, std::vector<RateLimit> &out)
 
 /* Reads the top-level members @spec allows into @event. */
 void
-read_fields (Reader &r, const EventSpec &spec, ServerEvent &ev)
+read_fields (Reader & r, const EventSpec & spec, ServerEvent & ev)
 {
   const guint64 a = spec.allowed;
   auto req = [&spec] (guint64 f) { return (spec.required & f) != 0; };
@@ -761,7 +775,8 @@ read_fields (Reader &r, const EventSpec &spec, ServerEvent &ev)
   if (a & F_ITEM_ID)
     r.string ("item_id", ev.item_id, req (F_ITEM_ID));
   if (a & F_PREVIOUS_ITEM_ID)
-    r.string ("previous_item_id", ev.previous_item_id, req (F_PREVIOUS_ITEM_ID));
+    r.string ("previous_item_id", ev.previous_item_id,
+        req (F_PREVIOUS_ITEM_ID));
   if (a & F_OUTPUT_INDEX)
     r.integer ("output_index", ev.output_index, req (F_OUTPUT_INDEX));
   if (a & F_CONTENT_INDEX)
@@ -798,13 +813,13 @@ read_fields (Reader &r, const EventSpec &spec, ServerEvent &ev)
     r.known ({"logprobs", "languages", "obfuscation"});
 
   if (a & F_SESSION) {
-    if (JsonObject *o = r.object ("session", req (F_SESSION))) {
+    if (JsonObject * o = r.object ("session", req (F_SESSION))) {
       ev.session.emplace ();
       read_session (r, o, *ev.session);
     }
   }
   if (a & F_CONVERSATION) {
-    if (JsonObject *o = r.object ("conversation", req (F_CONVERSATION))) {
+    if (JsonObject * o = r.object ("conversation", req (F_CONVERSATION))) {
       Reader c (o, "conversation", ev, r.error ());
       c.string ("id", ev.conversation_id);
       c.known ({"object"});
@@ -813,49 +828,49 @@ read_fields (Reader &r, const EventSpec &spec, ServerEvent &ev)
     }
   }
   if (a & F_ITEM) {
-    if (JsonObject *o = r.object ("item", req (F_ITEM))) {
+    if (JsonObject * o = r.object ("item", req (F_ITEM))) {
       ev.item.emplace ();
       read_item (r, o, "item", *ev.item);
     }
   }
   if (a & F_RESPONSE) {
-    if (JsonObject *o = r.object ("response", req (F_RESPONSE))) {
+    if (JsonObject * o = r.object ("response", req (F_RESPONSE))) {
       ev.response.emplace ();
       read_response (r, o, *ev.response);
     }
   }
   if (a & F_PART) {
-    if (JsonObject *o = r.object ("part", req (F_PART))) {
+    if (JsonObject * o = r.object ("part", req (F_PART))) {
       ev.part.emplace ();
       read_part (r, o, "part", *ev.part);
     }
   }
   if (a & F_ERROR) {
     /* Only the top-level error event requires type and message. */
-    if (JsonObject *o = r.object ("error", req (F_ERROR))) {
+    if (JsonObject * o = r.object ("error", req (F_ERROR))) {
       ev.error.emplace ();
       read_error_info (r, o, "error", *ev.error,
           spec.type == ServerEventType::Error);
     }
   }
   if (a & F_USAGE) {
-    if (JsonObject *o = r.object ("usage", req (F_USAGE))) {
+    if (JsonObject * o = r.object ("usage", req (F_USAGE))) {
       ev.transcription_usage.emplace ();
       read_transcription_usage (r, o, *ev.transcription_usage);
     }
   }
   if (a & F_RATE_LIMITS) {
-    if (JsonArray *arr = r.array ("rate_limits", req (F_RATE_LIMITS)))
+    if (JsonArray * arr = r.array ("rate_limits", req (F_RATE_LIMITS)))
       read_rate_limits (r, arr, ev.rate_limits);
   }
 }
 
-}  // namespace
+} // namespace
 
 const char *
 server_event_type_name (ServerEventType type)
 {
-  for (const auto &spec : kEvents)
+  for (const auto & spec : kEvents)
     if (spec.type == type)
       return spec.name;
   return "";
@@ -864,12 +879,12 @@ server_event_type_name (ServerEventType type)
 ServerEventType
 server_event_type_from_name (std::string_view name)
 {
-  const EventSpec *spec = find_spec (name);
+  const EventSpec * spec = find_spec (name);
   return spec ? spec->type : ServerEventType::Unknown;
 }
 
 std::optional<ServerEvent>
-parse_server_event_tree (std::string_view text, GError **error)
+parse_server_event_tree (std::string_view text, GError ** error)
 {
   JsonNodePtr root = json_parse (text, error);
   if (!root)
@@ -877,7 +892,8 @@ parse_server_event_tree (std::string_view text, GError **error)
   if (!JSON_NODE_HOLDS_OBJECT (root.get ())) {
     g_set_error (error, REALTIME_PROTOCOL_ERROR,
         REALTIME_PROTOCOL_ERROR_INVALID_JSON,
-        "A server event must be a JSON object, not %s", json_kind (root.get ()));
+        "A server event must be a JSON object, not %s",
+        json_kind (root.get ()));
     return std::nullopt;
   }
 
@@ -887,18 +903,18 @@ parse_server_event_tree (std::string_view text, GError **error)
   if (!r.ok ())
     return std::nullopt;
 
-  for (const auto &beta : kBetaEvents) {
+  for (const auto & beta : kBetaEvents) {
     if (ev.type_name == beta.beta) {
       g_set_error (error, REALTIME_PROTOCOL_ERROR,
           REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL,
           "\"%s\" is an event of the retired beta protocol (the GA event is "
-          "\"%s\"): the server does not speak the GA protocol", beta.beta,
-          beta.ga);
+          "\"%s\"): the server does not speak the GA protocol",
+          beta.beta, beta.ga);
       return std::nullopt;
     }
   }
 
-  const EventSpec *spec = find_spec (ev.type_name);
+  const EventSpec * spec = find_spec (ev.type_name);
   if (spec == nullptr) {
     /* Unknown types are tolerated; keep what every event has. */
     r.string ("event_id", ev.event_id);
@@ -921,7 +937,7 @@ parse_server_event_tree (std::string_view text, GError **error)
 }
 
 std::optional<ServerEvent>
-parse_server_event (std::string_view text, GError **error)
+parse_server_event (std::string_view text, GError ** error)
 {
   /* Audio deltas are most of what arrives; their common form skips the
    * JSON tree. */
@@ -930,4 +946,4 @@ parse_server_event (std::string_view text, GError **error)
   return parse_server_event_tree (text, error);
 }
 
-}  // namespace realtime
+} // namespace realtime

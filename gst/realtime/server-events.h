@@ -66,45 +66,49 @@ enum class ServerEventType {
 inline constexpr int SERVER_EVENT_TYPE_COUNT = 46;
 
 /* Wire name of @type ("response.output_audio.delta"); "" for Unknown. */
-const char *server_event_type_name (ServerEventType type);
+const char * server_event_type_name (ServerEventType type);
 /* Type of a wire name; Unknown for names not in the GA union. */
 ServerEventType server_event_type_from_name (std::string_view name);
 
 /* `error` of an error event, of a failed response, or of a failed
  * transcription. Fields the server left out or set to null are empty. */
-struct ErrorInfo {
+struct ErrorInfo
+{
   std::string type;
   std::string code;
   std::string message;
   std::string param;
-  std::string event_id;   /* the client event that failed */
+  std::string event_id; /* the client event that failed */
 };
 
 /* A content part of an item, or `part` of response.content_part.*.
  * Types: input_text, input_audio, input_image, output_text, output_audio,
  * and the spellings text / audio that servers also use. */
-struct ContentPart {
+struct ContentPart
+{
   std::string type;
   std::string text;
   std::string transcript;
-  std::string audio;      /* base64, only in conversation.item.retrieved */
+  std::string audio; /* base64, only in conversation.item.retrieved */
 };
 
 /* A conversation item (REFERENCE.md §5). */
-struct Item {
+struct Item
+{
   std::string id;
-  std::string type;       /* message, function_call, function_call_output, mcp_… */
+  std::string type; /* message, function_call, function_call_output, mcp_… */
   std::string status;
-  std::string role;       /* message: user, assistant, system */
+  std::string role; /* message: user, assistant, system */
   std::vector<ContentPart> content;
-  std::string call_id;    /* function_call, function_call_output */
-  std::string name;       /* function_call, mcp_call */
-  std::string arguments;  /* function_call, mcp_call (JSON text) */
-  std::string output;     /* function_call_output, mcp_call */
+  std::string call_id;   /* function_call, function_call_output */
+  std::string name;      /* function_call, mcp_call */
+  std::string arguments; /* function_call, mcp_call (JSON text) */
+  std::string output;    /* function_call_output, mcp_call */
 };
 
 /* Token usage of a response (REFERENCE.md §6.3). */
-struct Usage {
+struct Usage
+{
   gint64 total_tokens = 0;
   gint64 input_tokens = 0;
   gint64 output_tokens = 0;
@@ -122,21 +126,25 @@ struct Usage {
 };
 
 /* Usage of an input transcription: billed by tokens or by duration. */
-struct TranscriptionUsage {
-  std::string type;       /* "tokens" or "duration" */
+struct TranscriptionUsage
+{
+  std::string type; /* "tokens" or "duration" */
   gint64 input_tokens = 0;
   gint64 output_tokens = 0;
   gint64 total_tokens = 0;
   double seconds = 0;
 };
 
-struct Response {
+struct Response
+{
   std::string id;
-  std::string status;           /* in_progress, completed, cancelled, incomplete, failed */
-  std::string status_type;      /* status_details.type */
-  std::string status_reason;    /* turn_detected, client_cancelled, max_output_tokens, content_filter */
-  ErrorInfo status_error;       /* status_details.error, when failed */
-  std::string conversation_id;  /* empty for out-of-band responses */
+  std::string
+      status; /* in_progress, completed, cancelled, incomplete, failed */
+  std::string status_type; /* status_details.type */
+  std::string
+      status_reason; /* turn_detected, client_cancelled, max_output_tokens, content_filter */
+  ErrorInfo status_error;      /* status_details.error, when failed */
+  std::string conversation_id; /* empty for out-of-band responses */
   std::vector<std::string> output_modalities;
   std::vector<Item> output;
   std::optional<Usage> usage;
@@ -144,31 +152,33 @@ struct Response {
 };
 
 /* The effective session, as session.created / session.updated echo it. */
-struct Session {
+struct Session
+{
   std::string id;
-  std::string type;             /* realtime or transcription */
+  std::string type; /* realtime or transcription */
   std::string model;
-  gint64 expires_at = 0;        /* unix seconds; 0 when not given */
+  gint64 expires_at = 0; /* unix seconds; 0 when not given */
   std::string instructions;
   std::vector<std::string> output_modalities;
   std::string voice;
-  std::string input_format;     /* audio/pcm, audio/pcmu, audio/pcma */
+  std::string input_format; /* audio/pcm, audio/pcmu, audio/pcma */
   gint64 input_rate = 0;
   std::string output_format;
   gint64 output_rate = 0;
-  std::string turn_detection;   /* server_vad, semantic_vad; empty when null */
+  std::string turn_detection; /* server_vad, semantic_vad; empty when null */
   double vad_threshold = 0;
   gint64 vad_prefix_padding_ms = 0;
   gint64 vad_silence_duration_ms = 0;
   std::string vad_eagerness;
   bool create_response = false;
   bool interrupt_response = false;
-  std::string transcription_model;  /* empty when transcription is off */
-  std::string noise_reduction;      /* near_field, far_field; empty when off */
+  std::string transcription_model; /* empty when transcription is off */
+  std::string noise_reduction;     /* near_field, far_field; empty when off */
 };
 
-struct RateLimit {
-  std::string name;             /* requests, tokens */
+struct RateLimit
+{
+  std::string name; /* requests, tokens */
   double limit = 0;
   double remaining = 0;
   double reset_seconds = 0;
@@ -177,9 +187,10 @@ struct RateLimit {
 /* One parsed server event. Which members are filled depends on `type`; they
  * are named as on the wire, so `item_id` is the `item_id` field of whatever
  * event carried it. Absent and null fields are left empty / -1. */
-struct ServerEvent {
+struct ServerEvent
+{
   ServerEventType type = ServerEventType::Unknown;
-  std::string type_name;        /* as received (useful for Unknown) */
+  std::string type_name; /* as received (useful for Unknown) */
   std::string event_id;
 
   std::string response_id;
@@ -212,7 +223,7 @@ struct ServerEvent {
   std::optional<ErrorInfo> error;
   std::optional<TranscriptionUsage> transcription_usage;
   std::vector<RateLimit> rate_limits;
-  std::string conversation_id;  /* conversation.created */
+  std::string conversation_id; /* conversation.created */
 
   /* conversation.item.input_audio_transcription.segment */
   std::string segment_id;
@@ -241,13 +252,13 @@ struct ServerEvent {
  * field that is missing, a field of the wrong JSON type, and an audio delta
  * that is not valid base64. Never crashes on any input. */
 std::optional<ServerEvent> parse_server_event (std::string_view text,
-    GError **error);
+    GError ** error);
 
 /* The full parser: reads @text into a JSON tree and every event type from
  * it, with the results and errors described for parse_server_event(). Use
  * parse_server_event(); this one is public so that tests and fuzzers can
  * hold the light path to it. */
 std::optional<ServerEvent> parse_server_event_tree (std::string_view text,
-    GError **error);
+    GError ** error);
 
-}  // namespace realtime
+} // namespace realtime

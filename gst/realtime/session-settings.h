@@ -8,11 +8,11 @@
 namespace realtime {
 
 /* Defaults of the realtimebin properties (INTERFACE.md §3). */
-inline constexpr const char *DEFAULT_URL = "wss://api.openai.com/v1/realtime";
-inline constexpr const char *DEFAULT_MODEL = "gpt-realtime-2.1";
-inline constexpr const char *DEFAULT_VOICE = "marin";
-inline constexpr const char *DEFAULT_TRANSCRIPTION_MODEL = "gpt-transcribe";
-inline constexpr const char *DEFAULT_TOOL_CHOICE = "auto";
+inline constexpr const char * DEFAULT_URL = "wss://api.openai.com/v1/realtime";
+inline constexpr const char * DEFAULT_MODEL = "gpt-realtime-2.1";
+inline constexpr const char * DEFAULT_VOICE = "marin";
+inline constexpr const char * DEFAULT_TRANSCRIPTION_MODEL = "gpt-transcribe";
+inline constexpr const char * DEFAULT_TOOL_CHOICE = "auto";
 
 /* PCM16 mono at 24 kHz is the only PCM format of the GA protocol. */
 inline constexpr int AUDIO_RATE = 24000;
@@ -22,16 +22,33 @@ inline constexpr int MAX_OUTPUT_TOKENS_LIMIT = 4096;
 inline constexpr double SPEED_MIN = 0.25;
 inline constexpr double SPEED_MAX = 1.5;
 
-enum class TurnDetection { ServerVad, SemanticVad, None };
-enum class VadEagerness { Auto, Low, Medium, High };
-enum class NoiseReduction { None, NearField, FarField };
-enum class OutputModality { Audio, Text };
+enum class TurnDetection {
+  ServerVad,
+  SemanticVad,
+  None
+};
+enum class VadEagerness {
+  Auto,
+  Low,
+  Medium,
+  High
+};
+enum class NoiseReduction {
+  None,
+  NearField,
+  FarField
+};
+enum class OutputModality {
+  Audio,
+  Text
+};
 
 /* Everything the user can set about a session, flat, as properties set it.
  * build_session_object() turns it into the nested GA `session` object. */
-struct SessionSettings {
+struct SessionSettings
+{
   std::string voice = DEFAULT_VOICE;
-  std::string instructions;                 /* empty: server default */
+  std::string instructions; /* empty: server default */
   TurnDetection turn_detection = TurnDetection::ServerVad;
   double vad_threshold = 0.5;
   unsigned vad_prefix_padding_ms = 300;
@@ -39,15 +56,16 @@ struct SessionSettings {
   VadEagerness vad_eagerness = VadEagerness::Auto;
   bool create_response = true;
   bool interrupt_response = true;
-  std::string input_transcription_model = DEFAULT_TRANSCRIPTION_MODEL; /* empty: off */
-  std::string transcription_language;       /* empty: not sent */
+  std::string input_transcription_model =
+      DEFAULT_TRANSCRIPTION_MODEL;    /* empty: off */
+  std::string transcription_language; /* empty: not sent */
   NoiseReduction noise_reduction = NoiseReduction::None;
   OutputModality output_modality = OutputModality::Audio;
-  int max_output_tokens = 0;                /* 0: "inf" */
+  int max_output_tokens = 0; /* 0: "inf" */
   double speed = 1.0;
-  std::string tools;                        /* JSON array; empty: [] */
+  std::string tools; /* JSON array; empty: [] */
   std::string tool_choice = DEFAULT_TOOL_CHOICE;
-  std::string session_config;               /* JSON object merged over the result */
+  std::string session_config; /* JSON object merged over the result */
 };
 
 /* Builds the GA `session` object for session.update: `type` is always
@@ -60,7 +78,7 @@ struct SessionSettings {
  * Returns null and sets @error when a value is out of range or a JSON
  * setting (tools, tool_choice, session_config) does not parse to the right
  * kind of value. */
-JsonObjectPtr build_session_object (const SessionSettings &settings,
-    GError **error);
+JsonObjectPtr build_session_object (const SessionSettings & settings,
+    GError ** error);
 
-}  // namespace realtime
+} // namespace realtime

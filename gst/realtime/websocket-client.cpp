@@ -11,29 +11,30 @@ namespace realtime {
 
 /* Everything the I/O thread touches. `alive` goes false when the owner is
  * destroyed, so late async completions do nothing. */
-struct WebSocketClient::State {
+struct WebSocketClient::State
+{
   WebSocketClient::Callbacks callbacks;
-  bool alive = true;                   /* I/O thread */
-  SoupSession *session = nullptr;      /* I/O thread */
-  SoupMessage *message = nullptr;      /* I/O thread, during the handshake */
-  SoupWebsocketConnection *ws = nullptr;   /* I/O thread */
-  GCancellable *cancellable = g_cancellable_new ();
+  bool alive = true;                      /* I/O thread */
+  SoupSession * session = nullptr;        /* I/O thread */
+  SoupMessage * message = nullptr;        /* I/O thread, during the handshake */
+  SoupWebsocketConnection * ws = nullptr; /* I/O thread */
+  GCancellable * cancellable = g_cancellable_new ();
   gsize max_payload = 0;
 
-  mutable std::mutex lock;             /* guards the fields below */
-  std::deque<std::pair<std::string, gint64>> outbox;   /* text, since_us */
+  mutable std::mutex lock; /* guards the fields below */
+  std::deque<std::pair<std::string, gint64>> outbox; /* text, since_us */
   bool flush_scheduled = false;
   bool open = false;
-  bool finished = false;               /* closed or failed: drop new frames */
+  bool finished = false; /* closed or failed: drop new frames */
   guint64 dropped = 0;
 
   /* Keepalive pings only while the connection is quiet (I/O thread):
    * libsoup's keepalive is a source of its own on the shared context,
    * which every iteration walks, and a connection carrying audio needs no
    * pings. A shared timer looks every keepalive_check_ms. */
-  IoThread *thread = nullptr;
+  IoThread * thread = nullptr;
   gint64 last_activity_us = 0;
-  std::atomic<bool> keepalive_on {false};
+  std::atomic<bool> keepalive_on{false};
   guint64 keepalive_timer = 0;
   guint keepalive_check_ms = 10000;
 
@@ -51,29 +52,27 @@ namespace {
  * open). */
 constexpr guint KEEPALIVE_S = 20;
 
-void check_keepalive (const std::weak_ptr<WebSocketClient::State> &weak);
+void check_keepalive (const std::weak_ptr<WebSocketClient::State> & weak);
 
 void
-schedule_keepalive_check (const std::shared_ptr<WebSocketClient::State> &s)
+schedule_keepalive_check (const std::shared_ptr<WebSocketClient::State> & s)
 {
   std::weak_ptr<WebSocketClient::State> weak = s;
-  s->keepalive_timer = s->thread->add_timer (s->keepalive_check_ms, [weak] {
-        check_keepalive (weak);
-      });
+  s->keepalive_timer = s->thread->add_timer (s->keepalive_check_ms,
+      [weak] { check_keepalive (weak); });
 }
 
 void
-check_keepalive (const std::weak_ptr<WebSocketClient::State> &weak)
+check_keepalive (const std::weak_ptr<WebSocketClient::State> & weak)
 {
   auto s = weak.lock ();
   if (!s || !s->alive || s->ws == nullptr)
     return;
   s->keepalive_timer = 0;
-  if (soup_websocket_connection_get_state (s->ws)
-      != SOUP_WEBSOCKET_STATE_OPEN)
+  if (soup_websocket_connection_get_state (s->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
-  bool quiet = g_get_monotonic_time () - s->last_activity_us
-      >= (gint64) s->keepalive_check_ms * 1000;
+  bool quiet = g_get_monotonic_time () - s->last_activity_us >=
+      (gint64) s->keepalive_check_ms * 1000;
   if (quiet != s->keepalive_on) {
     s->keepalive_on = quiet;
     soup_websocket_connection_set_keepalive_interval (s->ws,
@@ -82,20 +81,21 @@ check_keepalive (const std::weak_ptr<WebSocketClient::State> &weak)
   schedule_keepalive_check (s);
 }
 
-struct Holder {
+struct Holder
+{
   std::shared_ptr<WebSocketClient::State> state;
 };
 
 void
 on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
-    GBytes *bytes, gpointer data)
+    GBytes * bytes, gpointer data)
 {
-  auto &s = static_cast<Holder *> (data)->state;
+  auto & s = static_cast<Holder *> (data)->state;
   if (!s->alive || type != SOUP_WEBSOCKET_DATA_TEXT || !s->callbacks.message)
     return;
   s->last_activity_us = g_get_monotonic_time ();
   gsize size = 0;
-  const char *text = (const char *) g_bytes_get_data (bytes, &size);
+  const char * text = (const char *) g_bytes_get_data (bytes, &size);
   s->callbacks.message (std::string_view (text, size));
 }
 
@@ -103,9 +103,9 @@ on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
  * over max-incoming-payload-size: SOUP_WEBSOCKET_CLOSE_TOO_BIG); the code
  * is reported as the close code, which the peer never sent. */
 void
-on_ws_error (SoupWebsocketConnection *, GError *error, gpointer data)
+on_ws_error (SoupWebsocketConnection *, GError * error, gpointer data)
 {
-  auto &s = static_cast<Holder *> (data)->state;
+  auto & s = static_cast<Holder *> (data)->state;
   if (error->domain == SOUP_WEBSOCKET_ERROR && s->error_code == 0) {
     s->error_code = (gushort) error->code;
     s->error_message = error->message;
@@ -113,9 +113,9 @@ on_ws_error (SoupWebsocketConnection *, GError *error, gpointer data)
 }
 
 void
-on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
+on_ws_closed (SoupWebsocketConnection * ws, gpointer data)
 {
-  auto &s = static_cast<Holder *> (data)->state;
+  auto & s = static_cast<Holder *> (data)->state;
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->open = false;
@@ -126,7 +126,7 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
   if (!s->alive || !s->callbacks.closed)
     return;
   gushort code = soup_websocket_connection_get_close_code (ws);
-  const char *reason = soup_websocket_connection_get_close_data (ws);
+  const char * reason = soup_websocket_connection_get_close_data (ws);
   if (code == 0 && s->error_code != 0) {
     s->callbacks.closed (s->error_code, s->error_message);
     return;
@@ -137,8 +137,8 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
 
 /* The connection will not open: drop what was queued and tell the owner. */
 void
-report_failure (const std::shared_ptr<WebSocketClient::State> &s,
-    guint http_status, const GError *error)
+report_failure (const std::shared_ptr<WebSocketClient::State> & s,
+    guint http_status, const GError * error)
 {
   {
     std::lock_guard<std::mutex> lk (s->lock);
@@ -157,13 +157,14 @@ free_holder (gpointer data, GClosure *)
 }
 
 void
-on_connected (GObject *source, GAsyncResult *result, gpointer data)
+on_connected (GObject * source, GAsyncResult * result, gpointer data)
 {
   std::unique_ptr<Holder> holder (static_cast<Holder *> (data));
-  auto &s = holder->state;
-  GError *error = nullptr;
-  SoupWebsocketConnection *ws = soup_session_websocket_connect_finish
-      (SOUP_SESSION (source), result, &error);
+  auto & s = holder->state;
+  GError * error = nullptr;
+  SoupWebsocketConnection * ws =
+      soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
+          &error);
   guint status = s->message ? soup_message_get_status (s->message) : 0;
   g_clear_object (&s->message);
 
@@ -176,8 +177,12 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
     return;
   }
   if (ws == nullptr) {
-    report_failure (s, SOUP_STATUS_IS_SUCCESSFUL (status)
-        || status == SOUP_STATUS_SWITCHING_PROTOCOLS ? 0 : status, error);
+    report_failure (s,
+        SOUP_STATUS_IS_SUCCESSFUL (status) ||
+                status == SOUP_STATUS_SWITCHING_PROTOCOLS
+            ? 0
+            : status,
+        error);
     g_clear_error (&error);
     return;
   }
@@ -191,11 +196,11 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
   s->last_activity_us = g_get_monotonic_time ();
   schedule_keepalive_check (s);
   g_signal_connect_data (ws, "message", G_CALLBACK (on_ws_message),
-      new Holder {s}, free_holder, (GConnectFlags) 0);
-  g_signal_connect_data (ws, "closed", G_CALLBACK (on_ws_closed),
-      new Holder {s}, free_holder, (GConnectFlags) 0);
-  g_signal_connect_data (ws, "error", G_CALLBACK (on_ws_error),
-      new Holder {s}, free_holder, (GConnectFlags) 0);
+      new Holder{s}, free_holder, (GConnectFlags) 0);
+  g_signal_connect_data (ws, "closed", G_CALLBACK (on_ws_closed), new Holder{s},
+      free_holder, (GConnectFlags) 0);
+  g_signal_connect_data (ws, "error", G_CALLBACK (on_ws_error), new Holder{s},
+      free_holder, (GConnectFlags) 0);
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->open = true;
@@ -206,19 +211,20 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 
 /* Writes everything queued, on the I/O thread. */
 void
-flush_state (const std::shared_ptr<WebSocketClient::State> &s)
+flush_state (const std::shared_ptr<WebSocketClient::State> & s)
 {
   std::deque<std::pair<std::string, gint64>> frames;
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->flush_scheduled = false;
     if (!s->open)
-      return;                          /* opened() will flush */
+      return; /* opened() will flush */
     frames.swap (s->outbox);
   }
-  for (const auto &[text, since_us] : frames) {
-    if (s->ws == nullptr || soup_websocket_connection_get_state (s->ws)
-        != SOUP_WEBSOCKET_STATE_OPEN)
+  for (const auto & [text, since_us] : frames) {
+    if (s->ws == nullptr ||
+        soup_websocket_connection_get_state (s->ws) !=
+            SOUP_WEBSOCKET_STATE_OPEN)
       continue;
     soup_websocket_connection_send_text (s->ws, text.c_str ());
     s->last_activity_us = g_get_monotonic_time ();
@@ -227,7 +233,7 @@ flush_state (const std::shared_ptr<WebSocketClient::State> &s)
   }
 }
 
-}  // namespace
+} // namespace
 
 WebSocketClient::WebSocketClient (std::shared_ptr<IoThread> thread,
     Callbacks callbacks)
@@ -253,27 +259,27 @@ WebSocketClient::~WebSocketClient ()
   thread_->connection_removed ();
   auto s = state_;
   thread_->invoke_sync ([s] {
-        s->alive = false;
-        if (s->keepalive_timer)
-          s->thread->cancel_timer (s->keepalive_timer);
-        g_cancellable_cancel (s->cancellable);
-        if (s->ws != nullptr) {
-          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
-              0, nullptr, (gpointer) on_ws_message, nullptr);
-          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
-              0, nullptr, (gpointer) on_ws_closed, nullptr);
-          g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0,
-              0, nullptr, (gpointer) on_ws_error, nullptr);
-          if (soup_websocket_connection_get_state (s->ws)
-              == SOUP_WEBSOCKET_STATE_OPEN)
-            soup_websocket_connection_close (s->ws, 1000, nullptr);
-          g_clear_object (&s->ws);
-        }
-        if (s->session != nullptr)
-          soup_session_abort (s->session);
-        g_clear_object (&s->session);
-        s->callbacks = {};
-      });
+    s->alive = false;
+    if (s->keepalive_timer)
+      s->thread->cancel_timer (s->keepalive_timer);
+    g_cancellable_cancel (s->cancellable);
+    if (s->ws != nullptr) {
+      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
+          nullptr, (gpointer) on_ws_message, nullptr);
+      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
+          nullptr, (gpointer) on_ws_closed, nullptr);
+      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
+          nullptr, (gpointer) on_ws_error, nullptr);
+      if (soup_websocket_connection_get_state (s->ws) ==
+          SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (s->ws, 1000, nullptr);
+      g_clear_object (&s->ws);
+    }
+    if (s->session != nullptr)
+      soup_session_abort (s->session);
+    g_clear_object (&s->session);
+    s->callbacks = {};
+  });
 }
 
 void
@@ -281,36 +287,36 @@ WebSocketClient::connect (Options options)
 {
   auto s = state_;
   thread_->invoke ([s, options = std::move (options)] {
-        if (!s->alive)
-          return;
-        s->max_payload = options.max_incoming_payload;
-        s->keepalive_check_ms = MAX (options.keepalive_check_ms, 1u);
-        g_clear_object (&s->session);
-        GError *error = nullptr;
-        s->session = http_session_new (options.ca_file, 0, &error);
-        if (s->session == nullptr) {
-          report_failure (s, 0, error);
-          g_error_free (error);
-          return;
-        }
+    if (!s->alive)
+      return;
+    s->max_payload = options.max_incoming_payload;
+    s->keepalive_check_ms = MAX (options.keepalive_check_ms, 1u);
+    g_clear_object (&s->session);
+    GError * error = nullptr;
+    s->session = http_session_new (options.ca_file, 0, &error);
+    if (s->session == nullptr) {
+      report_failure (s, 0, error);
+      g_error_free (error);
+      return;
+    }
 
-        GUri *uri = g_uri_parse (options.url.c_str (),
-            (GUriFlags) SOUP_HTTP_URI_FLAGS, &error);
-        if (uri == nullptr) {
-          report_failure (s, 0, error);
-          g_error_free (error);
-          return;
-        }
-        s->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-        g_uri_unref (uri);
-        SoupMessageHeaders *headers =
-            soup_message_get_request_headers (s->message);
-        for (const auto &[name, value] : options.headers)
-          soup_message_headers_replace (headers, name.c_str (), value.c_str ());
-        soup_session_websocket_connect_async (s->session, s->message, nullptr,
-            nullptr, G_PRIORITY_DEFAULT, s->cancellable, on_connected,
-            new Holder {s});
-      });
+    GUri * uri = g_uri_parse (options.url.c_str (),
+        (GUriFlags) SOUP_HTTP_URI_FLAGS, &error);
+    if (uri == nullptr) {
+      report_failure (s, 0, error);
+      g_error_free (error);
+      return;
+    }
+    s->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+    g_uri_unref (uri);
+    SoupMessageHeaders * headers =
+        soup_message_get_request_headers (s->message);
+    for (const auto & [name, value] : options.headers)
+      soup_message_headers_replace (headers, name.c_str (), value.c_str ());
+    soup_session_websocket_connect_async (s->session, s->message, nullptr,
+        nullptr, G_PRIORITY_DEFAULT, s->cancellable, on_connected,
+        new Holder{s});
+  });
 }
 
 void
@@ -330,9 +336,9 @@ WebSocketClient::send (std::string text, gint64 since_us)
   /* One wakeup of the I/O thread per batch, not per frame. */
   std::weak_ptr<State> weak = state_;
   thread_->invoke ([weak] {
-        if (auto s = weak.lock ())
-          flush_state (s);
-      });
+    if (auto s = weak.lock ())
+      flush_state (s);
+  });
 }
 
 void
@@ -340,14 +346,15 @@ WebSocketClient::close (gushort code, std::string reason)
 {
   auto s = state_;
   thread_->invoke ([s, code, reason = std::move (reason)] {
-        flush_state (s);
-        if (s->ws != nullptr && soup_websocket_connection_get_state (s->ws)
-            == SOUP_WEBSOCKET_STATE_OPEN)
-          soup_websocket_connection_close (s->ws, code,
-              reason.empty () ? nullptr : reason.c_str ());
-        else
-          g_cancellable_cancel (s->cancellable);
-      });
+    flush_state (s);
+    if (s->ws != nullptr &&
+        soup_websocket_connection_get_state (s->ws) ==
+            SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (s->ws, code,
+          reason.empty () ? nullptr : reason.c_str ());
+    else
+      g_cancellable_cancel (s->cancellable);
+  });
 }
 
 gsize
@@ -370,4 +377,4 @@ WebSocketClient::dropped () const
   return state_->dropped;
 }
 
-}  // namespace realtime
+} // namespace realtime

@@ -20,29 +20,32 @@ namespace realtime {
  * I/O thread. Every method may be called from any thread except where
  * noted; callbacks run on the I/O thread, never after the destructor has
  * returned. */
-class WebSocketClient {
+class WebSocketClient
+{
 public:
-  struct Callbacks {
+  struct Callbacks
+  {
     std::function<void ()> opened;
     /* One text frame (one server event). */
     std::function<void (std::string_view text)> message;
     /* The handshake failed: @http_status is the HTTP status when the server
      * answered (401, 429…), else 0 (unreachable, TLS…). */
-    std::function<void (guint http_status, const GError *error)> failed;
+    std::function<void (guint http_status, const GError * error)> failed;
     /* The open connection closed: the close code (1006 when it dropped
      * without a close frame) and reason. */
-    std::function<void (gushort code, const std::string &reason)> closed;
+    std::function<void (gushort code, const std::string & reason)> closed;
     /* A frame sent with a time (see send()) has been written: how long
      * after that time, in µs. */
     std::function<void (gint64 delay_us)> written;
   };
 
-  struct Options {
+  struct Options
+  {
     std::string url;
     /* Extra request headers, e.g. Authorization. Kept only for the
      * handshake and never logged. */
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string ca_file;                 /* extra trusted CA (PEM); empty: system */
+    std::string ca_file; /* extra trusted CA (PEM); empty: system */
     gsize max_incoming_payload = 16 * 1024 * 1024;
     /* How often a quiet connection is looked for (keepalive pings go only
      * where nothing went either way for this long). */
@@ -55,7 +58,7 @@ public:
   ~WebSocketClient ();
 
   WebSocketClient (const WebSocketClient &) = delete;
-  WebSocketClient &operator= (const WebSocketClient &) = delete;
+  WebSocketClient & operator= (const WebSocketClient &) = delete;
 
   void connect (Options options);
   /* Queues @text; frames leave in order on the I/O thread. Frames sent
@@ -76,9 +79,8 @@ public:
   struct State;
 
 private:
-
   std::shared_ptr<IoThread> thread_;
   std::shared_ptr<State> state_;
 };
 
-}  // namespace realtime
+} // namespace realtime

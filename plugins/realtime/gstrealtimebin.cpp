@@ -200,50 +200,53 @@ GST_DEBUG_CATEGORY_STATIC (gst_realtime_bin_debug);
 #define DEFAULT_ROLLOVER_MARGIN_S 120
 #define DEFAULT_MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 
-#define NATIVE_AUDIO_CAPS "audio/x-raw, format = (string) S16LE, " \
-    "rate = (int) 24000, channels = (int) 1, layout = (string) interleaved"
+#define NATIVE_AUDIO_CAPS                                                      \
+  "audio/x-raw, format = (string) S16LE, "                                     \
+  "rate = (int) 24000, channels = (int) 1, layout = (string) interleaved"
 
 /* Shown by gst-inspect-1.0 (continuation lines indented to its column). */
 #define DOC_NL "\n                           "
-#define PADS_DOC \
-  "sink_audio: any audio/x-raw, converted inside to S16LE 24 kHz mono" DOC_NL \
-  "src_audio: the assistant's speech, S16LE 24 kHz mono converted to what" DOC_NL \
+#define PADS_DOC                                                               \
+  "sink_audio: any audio/x-raw, converted inside to S16LE 24 kHz mono" DOC_NL  \
+  "src_audio: the assistant's speech, S16LE 24 kHz mono converted to "         \
+  "what" DOC_NL                                                                \
   "  downstream asks; sample-accurate PTS/duration/offsets, DISCONT at" DOC_NL \
-  "  each response" DOC_NL \
-  "src_text: text/x-raw,format=utf8, one buffer per finished transcript," DOC_NL \
+  "  each response" DOC_NL "src_text: text/x-raw,format=utf8, one buffer per " \
+  "finished transcript," DOC_NL                                                \
   "  stamped with the audio it describes (text-roles chooses whose)"
-#define BUS_MESSAGES_DOC \
-  "element messages from the bin:" DOC_NL \
+#define BUS_MESSAGES_DOC                                                       \
+  "element messages from the bin:" DOC_NL                                      \
   "realtime-session: state (connecting|connected|reconnecting|closed)," DOC_NL \
-  "  session-id, reason (why: reconnecting, reconnected, rolled over," DOC_NL \
-  "  closed)" DOC_NL \
-  "realtime-vad: event (speech-started|speech-stopped|timeout)," DOC_NL \
-  "  audio-ms (guint64, server's audio_start_ms/audio_end_ms)," DOC_NL \
-  "  running-time (GstClockTime, in input running time), item-id" DOC_NL \
-  "realtime-transcript: role (user|assistant), item-id, text," DOC_NL \
-  "  final (gboolean), running-time (GstClockTime)" DOC_NL \
-  "realtime-response: event (started|done), response-id, status, reason;" DOC_NL \
-  "  on done guint input-tokens, output-tokens, input-audio-tokens," DOC_NL \
-  "  input-text-tokens, input-cached-tokens, output-audio-tokens," DOC_NL \
-  "  output-text-tokens, first-audio-latency (GstClockTime)" DOC_NL \
-  "realtime-function-call: call-id, name, arguments (JSON)" DOC_NL \
-  "realtime-interrupted: item-id, played-ms (guint64)," DOC_NL \
-  "  action (truncated|deleted|none)" DOC_NL \
-  "realtime-rate-limits: one rate-limit structure per limit name" DOC_NL \
-  "  (remaining, limit, reset-seconds)" DOC_NL \
-  "server error events: WARNING with details realtime-error" DOC_NL \
-  "  (type, code, message, param, event-id); fatal failures: ERROR" DOC_NL \
+  "  session-id, reason (why: reconnecting, reconnected, rolled over," DOC_NL  \
+  "  closed)" DOC_NL                                                           \
+  "realtime-vad: event (speech-started|speech-stopped|timeout)," DOC_NL        \
+  "  audio-ms (guint64, server's audio_start_ms/audio_end_ms)," DOC_NL         \
+  "  running-time (GstClockTime, in input running time), item-id" DOC_NL       \
+  "realtime-transcript: role (user|assistant), item-id, text," DOC_NL          \
+  "  final (gboolean), running-time (GstClockTime)" DOC_NL                     \
+  "realtime-response: event (started|done), response-id, status, "             \
+  "reason;" DOC_NL                                                             \
+  "  on done guint input-tokens, output-tokens, input-audio-tokens," DOC_NL    \
+  "  input-text-tokens, input-cached-tokens, output-audio-tokens," DOC_NL      \
+  "  output-text-tokens, first-audio-latency (GstClockTime)" DOC_NL            \
+  "realtime-function-call: call-id, name, arguments (JSON)" DOC_NL             \
+  "realtime-interrupted: item-id, played-ms (guint64)," DOC_NL                 \
+  "  action (truncated|deleted|none)" DOC_NL                                   \
+  "realtime-rate-limits: one rate-limit structure per limit name" DOC_NL       \
+  "  (remaining, limit, reset-seconds)" DOC_NL                                 \
+  "server error events: WARNING with details realtime-error" DOC_NL            \
+  "  (type, code, message, param, event-id); fatal failures: ERROR" DOC_NL     \
   "progress messages (code connect) around connecting"
-#define TIMING_DOC \
-  "live input: a response starts at the running time it arrived; src pads" DOC_NL \
-  "  report upstream latency + latency; GAP events while idle" DOC_NL \
-  "non-live input: a response starts where the user's turn ended (or" DOC_NL \
-  "  where the previous response ends); GAP events before it" DOC_NL \
-  "sink_audio EOS: commit (turn-detection=none), wait for the last" DOC_NL \
+#define TIMING_DOC                                                             \
+  "live input: a response starts at the running time it arrived; src "         \
+  "pads" DOC_NL                                                                \
+  "  report upstream latency + latency; GAP events while idle" DOC_NL          \
+  "non-live input: a response starts where the user's turn ended (or" DOC_NL   \
+  "  where the previous response ends); GAP events before it" DOC_NL           \
+  "sink_audio EOS: commit (turn-detection=none), wait for the last" DOC_NL     \
   "  response (eos-timeout-ms), EOS on both src pads, close the session"
 
-enum
-{
+enum {
   PROP_0,
   PROP_URL,
   PROP_MODEL,
@@ -286,8 +289,7 @@ enum
   PROP_STATS,
 };
 
-enum
-{
+enum {
   SIGNAL_COMMIT_INPUT,
   SIGNAL_CLEAR_INPUT,
   SIGNAL_CREATE_RESPONSE,
@@ -302,22 +304,16 @@ enum
 static guint gst_realtime_bin_signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate sink_audio_template =
-GST_STATIC_PAD_TEMPLATE ("sink_audio",
-    GST_PAD_SINK,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw"));
+    GST_STATIC_PAD_TEMPLATE ("sink_audio", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("audio/x-raw"));
 
 static GstStaticPadTemplate src_audio_template =
-GST_STATIC_PAD_TEMPLATE ("src_audio",
-    GST_PAD_SRC,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw"));
+    GST_STATIC_PAD_TEMPLATE ("src_audio", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("audio/x-raw"));
 
 static GstStaticPadTemplate src_text_template =
-GST_STATIC_PAD_TEMPLATE ("src_text",
-    GST_PAD_SRC,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("text/x-raw, format = (string) utf8"));
+    GST_STATIC_PAD_TEMPLATE ("src_text", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("text/x-raw, format = (string) utf8"));
 
 /* What the properties set; copied under the lock when connecting. */
 struct GstRealtimeBinSettings
@@ -325,8 +321,8 @@ struct GstRealtimeBinSettings
   std::mutex lock;
   std::string url = DEFAULT_URL;
   std::string model = DEFAULT_MODEL;
-  std::string api_key;          /* never logged, never readable */
-  bool api_key_explicit = false;        /* not from OPENAI_API_KEY */
+  std::string api_key;           /* never logged, never readable */
+  bool api_key_explicit = false; /* not from OPENAI_API_KEY */
   std::string ca_file;
   std::string client_secret_url;
   GstRealtimeAuth auth = GST_REALTIME_AUTH_AUTO;
@@ -343,7 +339,7 @@ struct GstRealtimeBinSettings
   guint replay_turns = DEFAULT_REPLAY_TURNS;
   guint rollover_margin_s = DEFAULT_ROLLOVER_MARGIN_S;
   guint max_incoming_payload = DEFAULT_MAX_INCOMING_PAYLOAD;
-  std::shared_ptr<const GstStructure> prices;   /* the `prices` override */
+  std::shared_ptr<const GstStructure> prices; /* the `prices` override */
   /* A refused `prices` value set while no bus could take the warning
    * (e.g. on a launch line): warned about at READY->PAUSED. */
   std::string prices_problem;
@@ -356,11 +352,11 @@ struct GstRealtimeBinState
    * state change may drop it while a signal still uses its copy. */
   std::mutex lock;
   std::shared_ptr<RealtimeConversation> conversation;
-  GstStructure *last_stats = nullptr;   /* of the previous conversation */
+  GstStructure * last_stats = nullptr; /* of the previous conversation */
   std::string last_session_id;
   /* When the buffer now on its way through the input converters entered
    * sink_audio (monotonic µs; the streaming thread's own). */
-  std::atomic<gint64> input_entered_us {0};
+  std::atomic<gint64> input_entered_us{0};
 
   ~GstRealtimeBinState ()
   {
@@ -373,26 +369,26 @@ struct _GstRealtimeBin
 {
   GstBin parent;
 
-  GstRealtimeBinSettings *settings;
-  GstRealtimeBinState *state;
+  GstRealtimeBinSettings * settings;
+  GstRealtimeBinState * state;
 
   /* Ghost pads, owned by the element; set in init, never changed */
-  GstPad *sink_audio;
-  GstPad *src_audio;
-  GstPad *src_text;
+  GstPad * sink_audio;
+  GstPad * src_audio;
+  GstPad * src_text;
 
   /* Children, owned by the bin; NULL when a factory is missing */
-  GstRealtimeInput *input;
-  GstRealtimeOutput *audio_output;
-  GstRealtimeOutput *text_output;
-  const gchar *missing_factory; /* first converter not installed */
+  GstRealtimeInput * input;
+  GstRealtimeOutput * audio_output;
+  GstRealtimeOutput * text_output;
+  const gchar * missing_factory; /* first converter not installed */
 };
 
 static void gst_realtime_bin_wake_outputs (GstRealtimeBin * self);
 static void gst_realtime_bin_state_changed (GstElement * element,
     GstState oldstate, GstState newstate, GstState pending);
-static GstStateChangeReturn gst_realtime_bin_change_state (GstElement *
-    element, GstStateChange transition);
+static GstStateChangeReturn gst_realtime_bin_change_state (GstElement * element,
+    GstStateChange transition);
 static void gst_realtime_bin_finalize (GObject * object);
 static void gst_realtime_bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -408,10 +404,11 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (realtimebin, "realtimebin",
 
 /* Connection settings apply at the next connect; session settings may
  * change while PLAYING (sent as session.update once the engine exists). */
-#define CONNECT_FLAGS (GParamFlags) (G_PARAM_STATIC_STRINGS \
-    | GST_PARAM_MUTABLE_READY)
-#define SESSION_FLAGS (GParamFlags) (G_PARAM_READWRITE \
-    | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)
+#define CONNECT_FLAGS                                                          \
+  (GParamFlags) (G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
+#define SESSION_FLAGS                                                          \
+  (GParamFlags) (                                                              \
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)
 
 static void
 gst_realtime_bin_install_properties (GObjectClass * gobject_class)
@@ -423,8 +420,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           DEFAULT_URL, (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "Realtime model, fixed for the life of a connection",
-          DEFAULT_MODEL, (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+          "Realtime model, fixed for the life of a connection", DEFAULT_MODEL,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:api-key:
    *
@@ -439,8 +436,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_VOICE,
       g_param_spec_string ("voice", "Voice",
           "Assistant voice (audio.output.voice), e.g. marin, cedar, alloy; "
-          "fixed once the assistant has spoken", DEFAULT_VOICE,
-          SESSION_FLAGS));
+          "fixed once the assistant has spoken",
+          DEFAULT_VOICE, SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INSTRUCTIONS,
       g_param_spec_string ("instructions", "Instructions",
           "System instructions; empty keeps the server's default", nullptr,
@@ -453,14 +450,13 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_VAD_THRESHOLD,
       g_param_spec_double ("vad-threshold", "VAD threshold",
-          "server-vad: activation threshold, higher needs louder speech",
-          0.0, 1.0, DEFAULT_VAD_THRESHOLD, SESSION_FLAGS));
+          "server-vad: activation threshold, higher needs louder speech", 0.0,
+          1.0, DEFAULT_VAD_THRESHOLD, SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_VAD_PREFIX_PADDING_MS,
       g_param_spec_uint ("vad-prefix-padding-ms", "VAD prefix padding",
           "server-vad: audio kept before detected speech, in ms", 0, 10000,
           DEFAULT_VAD_PREFIX_PADDING_MS, SESSION_FLAGS));
-  g_object_class_install_property (gobject_class,
-      PROP_VAD_SILENCE_DURATION_MS,
+  g_object_class_install_property (gobject_class, PROP_VAD_SILENCE_DURATION_MS,
       g_param_spec_uint ("vad-silence-duration-ms", "VAD silence duration",
           "server-vad: silence that ends the user's turn, in ms", 0, 10000,
           DEFAULT_VAD_SILENCE_DURATION_MS, SESSION_FLAGS));
@@ -486,7 +482,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_TRANSCRIPTION_LANGUAGE,
       g_param_spec_string ("transcription-language", "Transcription language",
           "ISO-639-1 language of the user's speech (e.g. en); empty: "
-          "detected", nullptr, SESSION_FLAGS));
+          "detected",
+          nullptr, SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_NOISE_REDUCTION,
       g_param_spec_enum ("noise-reduction", "Noise reduction",
           "Server-side noise reduction of the input audio",
@@ -499,8 +496,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MAX_OUTPUT_TOKENS,
       g_param_spec_int ("max-output-tokens", "Max output tokens",
-          "Token limit per response, tool calls included; 0 = unlimited",
-          0, realtime::MAX_OUTPUT_TOKENS_LIMIT, DEFAULT_MAX_OUTPUT_TOKENS,
+          "Token limit per response, tool calls included; 0 = unlimited", 0,
+          realtime::MAX_OUTPUT_TOKENS_LIMIT, DEFAULT_MAX_OUTPUT_TOKENS,
           SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SPEED,
       g_param_spec_double ("speed", "Speed",
@@ -519,7 +516,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_SESSION_CONFIG,
       g_param_spec_string ("session-config", "Session config",
           "JSON object merged over the generated GA session object, for "
-          "fields without a property", nullptr, SESSION_FLAGS));
+          "fields without a property",
+          nullptr, SESSION_FLAGS));
   g_object_class_install_property (gobject_class, PROP_TEXT_ROLES,
       g_param_spec_flags ("text-roles", "Text roles",
           "Whose transcripts go out on src_text (all go to the bus)",
@@ -535,8 +533,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_CA_FILE,
       g_param_spec_string ("ca-file", "CA file",
           "PEM file of the CA certificates trusted for wss:// instead of the "
-          "system's (private endpoints); empty: the system's", nullptr,
-          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+          "system's (private endpoints); empty: the system's",
+          nullptr, (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:client-secret-url:
    *
@@ -570,8 +568,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_AUTH,
       g_param_spec_enum ("auth", "Authentication",
           "How the API key is sent (auto: api-key header for Azure OpenAI "
-          "hosts, else Authorization: Bearer)", GST_TYPE_REALTIME_AUTH,
-          GST_REALTIME_AUTH_AUTO,
+          "hosts, else Authorization: Bearer)",
+          GST_TYPE_REALTIME_AUTH, GST_REALTIME_AUTH_AUTO,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:latency:
@@ -583,8 +581,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    */
   g_object_class_install_property (gobject_class, PROP_LATENCY,
       g_param_spec_uint ("latency", "Latency",
-          "Latency added on the src pads to absorb network jitter, in ms",
-          0, 10000, DEFAULT_LATENCY_MS, SESSION_FLAGS));
+          "Latency added on the src pads to absorb network jitter, in ms", 0,
+          10000, DEFAULT_LATENCY_MS, SESSION_FLAGS));
   /**
    * GstRealtimeBin:input-chunk-ms:
    *
@@ -595,8 +593,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    */
   g_object_class_install_property (gobject_class, PROP_INPUT_CHUNK_MS,
       g_param_spec_uint ("input-chunk-ms", "Input chunk duration",
-          "Duration of input audio per input_audio_buffer.append, in ms",
-          10, 1000, DEFAULT_INPUT_CHUNK_MS, SESSION_FLAGS));
+          "Duration of input audio per input_audio_buffer.append, in ms", 10,
+          1000, DEFAULT_INPUT_CHUNK_MS, SESSION_FLAGS));
   /**
    * GstRealtimeBin:eos-timeout-ms:
    *
@@ -607,8 +605,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_EOS_TIMEOUT_MS,
       g_param_spec_uint ("eos-timeout-ms", "EOS timeout",
           "After input EOS, longest wait for the last response, in ms "
-          "(0: do not wait)", 0, 3600000, DEFAULT_EOS_TIMEOUT_MS,
-          SESSION_FLAGS));
+          "(0: do not wait)",
+          0, 3600000, DEFAULT_EOS_TIMEOUT_MS, SESSION_FLAGS));
 
   /* Reliability: docs/reliability.md tells what is retried and kept. */
   /**
@@ -623,8 +621,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    */
   g_object_class_install_property (gobject_class, PROP_RECONNECT_ATTEMPTS,
       g_param_spec_uint ("reconnect-attempts", "Reconnect attempts",
-          "Tries after a lost connection before giving up (0: none)",
-          0, 1000, DEFAULT_RECONNECT_ATTEMPTS,
+          "Tries after a lost connection before giving up (0: none)", 0, 1000,
+          DEFAULT_RECONNECT_ATTEMPTS,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:reconnect-initial-delay-ms:
@@ -636,12 +634,12 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class,
       PROP_RECONNECT_INITIAL_DELAY_MS,
       g_param_spec_uint ("reconnect-initial-delay-ms",
-          "Reconnect initial delay", "Wait before the first reconnect "
-          "attempt, in ms (doubles per attempt)", 0, 600000,
-          DEFAULT_RECONNECT_INITIAL_DELAY_MS,
+          "Reconnect initial delay",
+          "Wait before the first reconnect "
+          "attempt, in ms (doubles per attempt)",
+          0, 600000, DEFAULT_RECONNECT_INITIAL_DELAY_MS,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
-  g_object_class_install_property (gobject_class,
-      PROP_RECONNECT_MAX_DELAY_MS,
+  g_object_class_install_property (gobject_class, PROP_RECONNECT_MAX_DELAY_MS,
       g_param_spec_uint ("reconnect-max-delay-ms", "Reconnect maximum delay",
           "Longest wait between reconnect attempts, in ms", 0, 600000,
           DEFAULT_RECONNECT_MAX_DELAY_MS,
@@ -657,8 +655,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_STALL_TIMEOUT_MS,
       g_param_spec_uint ("stall-timeout-ms", "Stall timeout",
           "Silence from the server during a response taken for a dead "
-          "connection, in ms (0: never)", 0, 600000,
-          DEFAULT_STALL_TIMEOUT_MS,
+          "connection, in ms (0: never)",
+          0, 600000, DEFAULT_STALL_TIMEOUT_MS,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:input-backlog-ms:
@@ -672,7 +670,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_INPUT_BACKLOG_MS,
       g_param_spec_uint ("input-backlog-ms", "Input backlog",
           "Input audio kept while the session is not ready (connecting, "
-          "reconnecting), in ms", 0, 600000, DEFAULT_INPUT_BACKLOG_MS,
+          "reconnecting), in ms",
+          0, 600000, DEFAULT_INPUT_BACKLOG_MS,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:replay-turns:
@@ -685,8 +684,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
    */
   g_object_class_install_property (gobject_class, PROP_REPLAY_TURNS,
       g_param_spec_uint ("replay-turns", "Replay turns",
-          "Turns of the conversation replayed as text into a new session",
-          0, 10000, DEFAULT_REPLAY_TURNS,
+          "Turns of the conversation replayed as text into a new session", 0,
+          10000, DEFAULT_REPLAY_TURNS,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:rollover-margin-s:
@@ -700,7 +699,8 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_ROLLOVER_MARGIN_S,
       g_param_spec_uint ("rollover-margin-s", "Rollover margin",
           "Open the next session this long before the current one expires, "
-          "in s (0: never)", 0, 7200, DEFAULT_ROLLOVER_MARGIN_S,
+          "in s (0: never)",
+          0, 7200, DEFAULT_ROLLOVER_MARGIN_S,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:max-incoming-payload:
@@ -734,8 +734,9 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
           "text-cached-input, text-output, audio-input, audio-cached-input, "
           "audio-output, image-input, image-cached-input) over the model's "
           "published prices; reads back the prices for the model property",
-          GST_TYPE_STRUCTURE, (GParamFlags) (G_PARAM_READWRITE |
-              GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS)));
+          GST_TYPE_STRUCTURE,
+          (GParamFlags) (G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+              G_PARAM_STATIC_STRINGS)));
   g_object_class_install_property (gobject_class, PROP_SESSION_ID,
       g_param_spec_string ("session-id", "Session ID",
           "session.id of the live session (or of the last one)", nullptr,
@@ -780,18 +781,21 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
 }
 
 /* Runs @fn with the running conversation, or warns that there is none. */
-template < typename Fn > static void
-with_conversation (GstRealtimeBin * self, const char *what, Fn fn)
+template<typename Fn>
+static void
+with_conversation (GstRealtimeBin * self, const char * what, Fn fn)
 {
-  std::shared_ptr < RealtimeConversation > conv;
+  std::shared_ptr<RealtimeConversation> conv;
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     conv = self->state->conversation;
   }
   if (!conv) {
     GST_ELEMENT_WARNING (self, CORE, STATE_CHANGE,
         ("%s needs a session: set realtimebin to PAUSED or PLAYING first; "
-            "nothing was sent.", what), (nullptr));
+         "nothing was sent.",
+            what),
+        (nullptr));
     return;
   }
   fn (*conv);
@@ -800,34 +804,30 @@ with_conversation (GstRealtimeBin * self, const char *what, Fn fn)
 static void
 gst_realtime_bin_commit_input (GstRealtimeBin * self)
 {
-  with_conversation (self, "commit-input", [](RealtimeConversation & c) {
-        c.commit_input ();
-      });
+  with_conversation (self, "commit-input",
+      [] (RealtimeConversation & c) { c.commit_input (); });
 }
 
 static void
 gst_realtime_bin_clear_input (GstRealtimeBin * self)
 {
-  with_conversation (self, "clear-input", [](RealtimeConversation & c) {
-        c.clear_input ();
-      });
+  with_conversation (self, "clear-input",
+      [] (RealtimeConversation & c) { c.clear_input (); });
 }
 
 static void
 gst_realtime_bin_create_response (GstRealtimeBin * self,
     const gchar * instructions)
 {
-  with_conversation (self, "create-response", [&](RealtimeConversation & c) {
-        c.create_response (instructions);
-      });
+  with_conversation (self, "create-response",
+      [&] (RealtimeConversation & c) { c.create_response (instructions); });
 }
 
 static void
 gst_realtime_bin_cancel_response (GstRealtimeBin * self)
 {
-  with_conversation (self, "cancel-response", [](RealtimeConversation & c) {
-        c.cancel_response ();
-      });
+  with_conversation (self, "cancel-response",
+      [] (RealtimeConversation & c) { c.cancel_response (); });
 }
 
 static void
@@ -838,9 +838,8 @@ gst_realtime_bin_send_text (GstRealtimeBin * self, const gchar * text)
         ("send-text needs a non-empty text; nothing was sent."), (nullptr));
     return;
   }
-  with_conversation (self, "send-text", [&](RealtimeConversation & c) {
-        c.send_text (text);
-      });
+  with_conversation (self, "send-text",
+      [&] (RealtimeConversation & c) { c.send_text (text); });
 }
 
 static void
@@ -850,11 +849,12 @@ gst_realtime_bin_send_function_result (GstRealtimeBin * self,
   if (call_id == nullptr || *call_id == '\0') {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("send-function-result needs the call-id of the "
-            "realtime-function-call message; nothing was sent."), (nullptr));
+         "realtime-function-call message; nothing was sent."),
+        (nullptr));
     return;
   }
   with_conversation (self, "send-function-result",
-      [&](RealtimeConversation & c) {
+      [&] (RealtimeConversation & c) {
         c.send_function_result (call_id, output ? output : "");
       });
 }
@@ -862,9 +862,8 @@ gst_realtime_bin_send_function_result (GstRealtimeBin * self,
 static void
 gst_realtime_bin_send_event (GstRealtimeBin * self, const gchar * json)
 {
-  with_conversation (self, "send-event", [&](RealtimeConversation & c) {
-        c.send_event (json ? json : "");
-      });
+  with_conversation (self, "send-event",
+      [&] (RealtimeConversation & c) { c.send_event (json ? json : ""); });
 }
 
 static void
@@ -884,8 +883,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_COMMIT_INPUT] =
       g_signal_new_class_handler ("commit-input", type, flags,
-      G_CALLBACK (gst_realtime_bin_commit_input), nullptr, nullptr, nullptr,
-      G_TYPE_NONE, 0);
+          G_CALLBACK (gst_realtime_bin_commit_input), nullptr, nullptr, nullptr,
+          G_TYPE_NONE, 0);
   /**
    * GstRealtimeBin::clear-input:
    * @realtimebin: the #GstRealtimeBin
@@ -895,8 +894,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_CLEAR_INPUT] =
       g_signal_new_class_handler ("clear-input", type, flags,
-      G_CALLBACK (gst_realtime_bin_clear_input), nullptr, nullptr, nullptr,
-      G_TYPE_NONE, 0);
+          G_CALLBACK (gst_realtime_bin_clear_input), nullptr, nullptr, nullptr,
+          G_TYPE_NONE, 0);
   /**
    * GstRealtimeBin::create-response:
    * @realtimebin: the #GstRealtimeBin
@@ -907,8 +906,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_CREATE_RESPONSE] =
       g_signal_new_class_handler ("create-response", type, flags,
-      G_CALLBACK (gst_realtime_bin_create_response), nullptr, nullptr,
-      nullptr, G_TYPE_NONE, 1, G_TYPE_STRING);
+          G_CALLBACK (gst_realtime_bin_create_response), nullptr, nullptr,
+          nullptr, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * GstRealtimeBin::cancel-response:
    * @realtimebin: the #GstRealtimeBin
@@ -919,8 +918,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_CANCEL_RESPONSE] =
       g_signal_new_class_handler ("cancel-response", type, flags,
-      G_CALLBACK (gst_realtime_bin_cancel_response), nullptr, nullptr,
-      nullptr, G_TYPE_NONE, 0);
+          G_CALLBACK (gst_realtime_bin_cancel_response), nullptr, nullptr,
+          nullptr, G_TYPE_NONE, 0);
   /**
    * GstRealtimeBin::send-text:
    * @realtimebin: the #GstRealtimeBin
@@ -931,8 +930,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_SEND_TEXT] =
       g_signal_new_class_handler ("send-text", type, flags,
-      G_CALLBACK (gst_realtime_bin_send_text), nullptr, nullptr, nullptr,
-      G_TYPE_NONE, 1, G_TYPE_STRING);
+          G_CALLBACK (gst_realtime_bin_send_text), nullptr, nullptr, nullptr,
+          G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * GstRealtimeBin::send-function-result:
    * @realtimebin: the #GstRealtimeBin
@@ -944,8 +943,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_SEND_FUNCTION_RESULT] =
       g_signal_new_class_handler ("send-function-result", type, flags,
-      G_CALLBACK (gst_realtime_bin_send_function_result), nullptr, nullptr,
-      nullptr, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+          G_CALLBACK (gst_realtime_bin_send_function_result), nullptr, nullptr,
+          nullptr, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   /**
    * GstRealtimeBin::send-event:
    * @realtimebin: the #GstRealtimeBin
@@ -957,8 +956,8 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_SEND_EVENT] =
       g_signal_new_class_handler ("send-event", type, flags,
-      G_CALLBACK (gst_realtime_bin_send_event), nullptr, nullptr, nullptr,
-      G_TYPE_NONE, 1, G_TYPE_STRING);
+          G_CALLBACK (gst_realtime_bin_send_event), nullptr, nullptr, nullptr,
+          G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * GstRealtimeBin::function-call:
    * @realtimebin: the #GstRealtimeBin
@@ -978,15 +977,15 @@ gst_realtime_bin_install_signals (GstRealtimeBinClass * klass)
    */
   gst_realtime_bin_signals[SIGNAL_FUNCTION_CALL] =
       g_signal_new ("function-call", type, G_SIGNAL_RUN_LAST, 0,
-      g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 3,
-      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+          g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 3,
+          G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
 gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GObjectClass * gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass * element_class = GST_ELEMENT_CLASS (klass);
 
   gobject_class->finalize = gst_realtime_bin_finalize;
   gobject_class->set_property = gst_realtime_bin_set_property;
@@ -998,8 +997,7 @@ gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
       &sink_audio_template);
   gst_element_class_add_static_pad_template (element_class,
       &src_audio_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &src_text_template);
+  gst_element_class_add_static_pad_template (element_class, &src_text_template);
 
   gst_element_class_set_static_metadata (element_class,
       "OpenAI Realtime conversation", "Filter/Audio/Network",
@@ -1009,15 +1007,14 @@ gst_realtime_bin_class_init (GstRealtimeBinClass * klass)
 
   /* gst-inspect-1.0 prints every metadata key: the bus messages and the
    * timing rules are part of the element's contract, so they go here. */
-  gst_element_class_add_static_metadata (element_class,
-      "pads", PADS_DOC);
-  gst_element_class_add_static_metadata (element_class,
-      "bus-messages", BUS_MESSAGES_DOC);
-  gst_element_class_add_static_metadata (element_class,
-      "timing", TIMING_DOC);
+  gst_element_class_add_static_metadata (element_class, "pads", PADS_DOC);
+  gst_element_class_add_static_metadata (element_class, "bus-messages",
+      BUS_MESSAGES_DOC);
+  gst_element_class_add_static_metadata (element_class, "timing", TIMING_DOC);
   gst_element_class_add_static_metadata (element_class,
       GST_ELEMENT_METADATA_DOC_URI,
-      "https://github.com/gst-realtime/gst-realtime/blob/main/docs/realtimebin.md");
+      "https://github.com/gst-realtime/gst-realtime/blob/main/docs/"
+      "realtimebin.md");
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_realtime_bin_change_state);
@@ -1031,9 +1028,9 @@ static GstPad *
 gst_realtime_bin_add_ghost_pad (GstRealtimeBin * self, const gchar * name,
     GstPad * target)
 {
-  GstPadTemplate *templ =
+  GstPadTemplate * templ =
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), name);
-  GstPad *pad = gst_ghost_pad_new_no_target_from_template (name, templ);
+  GstPad * pad = gst_ghost_pad_new_no_target_from_template (name, templ);
 
   if (target) {
     gst_ghost_pad_set_target (GST_GHOST_PAD (pad), target);
@@ -1048,7 +1045,7 @@ static GstElement *
 gst_realtime_bin_make (GstRealtimeBin * self, const gchar * factory,
     const gchar * name)
 {
-  GstElement *e = gst_element_factory_make (factory, name);
+  GstElement * e = gst_element_factory_make (factory, name);
   if (e == nullptr) {
     if (self->missing_factory == nullptr)
       self->missing_factory = factory;
@@ -1081,38 +1078,37 @@ link_chain (GstElement * first, ...)
 static void
 gst_realtime_bin_build (GstRealtimeBin * self)
 {
-  GstCaps *native = gst_caps_from_string (NATIVE_AUDIO_CAPS);
-  GstCaps *text = gst_caps_from_string ("text/x-raw, format = (string) utf8");
+  GstCaps * native = gst_caps_from_string (NATIVE_AUDIO_CAPS);
+  GstCaps * text = gst_caps_from_string ("text/x-raw, format = (string) utf8");
 
   /* Children's names are prefixed: a launch line's references ("input.")
    * are looked up recursively and would find them otherwise. */
   self->input = GST_REALTIME_INPUT (g_object_new (GST_TYPE_REALTIME_INPUT,
-          "name", "realtimebin-input", nullptr));
-  self->audio_output = gst_realtime_output_new ("realtimebin-audio-output",
-      native);
-  self->text_output = gst_realtime_output_new ("realtimebin-text-output",
-      text);
+      "name", "realtimebin-input", nullptr));
+  self->audio_output =
+      gst_realtime_output_new ("realtimebin-audio-output", native);
+  self->text_output = gst_realtime_output_new ("realtimebin-text-output", text);
   gst_bin_add_many (GST_BIN (self), GST_ELEMENT (self->input),
       GST_ELEMENT (self->audio_output), GST_ELEMENT (self->text_output),
       nullptr);
 
-  GstElement *in_convert = gst_realtime_bin_make (self, "audioconvert",
-      "realtimebin-input-convert");
-  GstElement *in_resample = gst_realtime_bin_make (self, "audioresample",
+  GstElement * in_convert =
+      gst_realtime_bin_make (self, "audioconvert", "realtimebin-input-convert");
+  GstElement * in_resample = gst_realtime_bin_make (self, "audioresample",
       "realtimebin-input-resample");
-  GstElement *in_caps = gst_realtime_bin_make (self, "capsfilter",
-      "realtimebin-input-caps");
-  GstElement *out_convert = gst_realtime_bin_make (self, "audioconvert",
+  GstElement * in_caps =
+      gst_realtime_bin_make (self, "capsfilter", "realtimebin-input-caps");
+  GstElement * out_convert = gst_realtime_bin_make (self, "audioconvert",
       "realtimebin-output-convert");
-  GstElement *out_resample = gst_realtime_bin_make (self, "audioresample",
+  GstElement * out_resample = gst_realtime_bin_make (self, "audioresample",
       "realtimebin-output-resample");
 
   GstPad *sink_target = nullptr, *audio_target = nullptr;
   if (self->missing_factory == nullptr) {
     g_object_set (in_caps, "caps", native, nullptr);
     if (!link_chain (in_convert, in_resample, in_caps,
-            GST_ELEMENT (self->input), nullptr)
-        || !link_chain (GST_ELEMENT (self->audio_output), out_convert,
+            GST_ELEMENT (self->input), nullptr) ||
+        !link_chain (GST_ELEMENT (self->audio_output), out_convert,
             out_resample, nullptr))
       g_critical ("realtimebin: could not link its own children");
     sink_target = gst_element_get_static_pad (in_convert, "sink");
@@ -1122,18 +1118,21 @@ gst_realtime_bin_build (GstRealtimeBin * self)
   /* The converters run in the streaming thread that pushes into
    * sink_audio: note when each buffer entered, for the input latency. */
   if (sink_target)
-    gst_pad_add_probe (sink_target, (GstPadProbeType)
-        (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-        [](GstPad *, GstPadProbeInfo *, gpointer data) {
-          auto *state = static_cast<GstRealtimeBinState *> (data);
+    gst_pad_add_probe (
+        sink_target,
+        (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER |
+            GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        [] (GstPad *, GstPadProbeInfo *, gpointer data) {
+          auto * state = static_cast<GstRealtimeBinState *> (data);
           state->input_entered_us.store (g_get_monotonic_time (),
               std::memory_order_relaxed);
           return GST_PAD_PROBE_OK;
-        }, self->state, nullptr);
-  self->sink_audio = gst_realtime_bin_add_ghost_pad (self, "sink_audio",
-      sink_target);
-  self->src_audio = gst_realtime_bin_add_ghost_pad (self, "src_audio",
-      audio_target);
+        },
+        self->state, nullptr);
+  self->sink_audio =
+      gst_realtime_bin_add_ghost_pad (self, "sink_audio", sink_target);
+  self->src_audio =
+      gst_realtime_bin_add_ghost_pad (self, "src_audio", audio_target);
   self->src_text = gst_realtime_bin_add_ghost_pad (self, "src_text",
       gst_element_get_static_pad (GST_ELEMENT (self->text_output), "src"));
 
@@ -1141,10 +1140,10 @@ gst_realtime_bin_build (GstRealtimeBin * self)
   gst_caps_unref (text);
 }
 
-static std::shared_ptr < RealtimeConversation >
+static std::shared_ptr<RealtimeConversation>
 gst_realtime_bin_conversation (GstRealtimeBin * self)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   return self->state->conversation;
 }
 
@@ -1153,43 +1152,43 @@ static void
 gst_realtime_bin_connect_children (GstRealtimeBin * self)
 {
   GstRealtimeInputCallbacks in;
-  in.audio = [self](GstBuffer * buffer, GstClockTime running_time) {
+  in.audio = [self] (GstBuffer * buffer, GstClockTime running_time) {
     auto conv = gst_realtime_bin_conversation (self);
     gint64 entered_us =
         self->state->input_entered_us.load (std::memory_order_relaxed);
-    return conv ? conv->push_audio (buffer, running_time, entered_us) :
-        GST_FLOW_FLUSHING;
+    return conv ? conv->push_audio (buffer, running_time, entered_us)
+                : GST_FLOW_FLUSHING;
   };
-  in.eos = [self]() {
+  in.eos = [self] () {
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->input_eos ();
     else
       gst_realtime_input_post_eos (self->input);
   };
-  in.flush = [self]() {
+  in.flush = [self] () {
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->input_flushed ();
   };
   /* Live input makes idle time: the outputs' GAPs may start. */
-  in.live_changed = [self]() { gst_realtime_bin_wake_outputs (self); };
+  in.live_changed = [self] () { gst_realtime_bin_wake_outputs (self); };
   gst_realtime_input_set_callbacks (self->input, std::move (in));
 
   GstRealtimeOutputCallbacks out;
-  out.latency = [self](GstQuery * query) {
+  out.latency = [self] (GstQuery * query) {
     if (auto conv = gst_realtime_bin_conversation (self))
       return conv->answer_latency (query);
     return FALSE;
   };
-  out.idle_horizon = [self]() {
+  out.idle_horizon = [self] () {
     auto conv = gst_realtime_bin_conversation (self);
     return conv ? conv->idle_horizon () : GST_CLOCK_TIME_NONE;
   };
-  out.render_latency = [self](GstClockTime latency) {
+  out.render_latency = [self] (GstClockTime latency) {
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->set_render_latency (latency);
   };
   GstRealtimeOutputCallbacks audio_out = out;
-  audio_out.delivered = [self](gint64 delay_us) {
+  audio_out.delivered = [self] (gint64 delay_us) {
     if (auto conv = gst_realtime_bin_conversation (self))
       conv->audio_delivered (delay_us);
   };
@@ -1212,7 +1211,7 @@ gst_realtime_bin_init (GstRealtimeBin * self)
 static void
 gst_realtime_bin_finalize (GObject * object)
 {
-  GstRealtimeBin *self = GST_REALTIME_BIN (object);
+  GstRealtimeBin * self = GST_REALTIME_BIN (object);
 
   delete self->state;
   delete self->settings;
@@ -1222,7 +1221,7 @@ gst_realtime_bin_finalize (GObject * object)
 static std::string
 string_or_empty (const GValue * value)
 {
-  const gchar *s = g_value_get_string (value);
+  const gchar * s = g_value_get_string (value);
   return s ? s : "";
 }
 
@@ -1236,18 +1235,18 @@ gst_realtime_bin_set_property (GObject * object, guint prop_id,
 {
   /* Checked before any lock: the warning may reach a sync bus handler. */
   std::string problem;
-  if (prop_id == PROP_PRICES && gst_value_get_structure (value)
-      && !realtime_prices_valid (gst_value_get_structure (value), problem)) {
+  if (prop_id == PROP_PRICES && gst_value_get_structure (value) &&
+      !realtime_prices_valid (gst_value_get_structure (value), problem)) {
     GST_WARNING_OBJECT (object, "prices refused: %s", problem.c_str ());
-    GstBus *bus = gst_element_get_bus (GST_ELEMENT (object));
+    GstBus * bus = gst_element_get_bus (GST_ELEMENT (object));
     if (bus != nullptr) {
       gst_object_unref (bus);
       GST_ELEMENT_WARNING (object, LIBRARY, SETTINGS,
           ("The prices property was not changed: %s.", problem.c_str ()),
           (nullptr));
     } else {
-      GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
-      std::lock_guard < std::mutex > lk (st->lock);
+      GstRealtimeBinSettings * st = GST_REALTIME_BIN (object)->settings;
+      std::lock_guard<std::mutex> lk (st->lock);
       st->prices_problem = problem;
     }
     return;
@@ -1265,8 +1264,8 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
   if (!conv)
     return;
 
-  GstRealtimeBinSettings *st = self->settings;
-  std::unique_lock < std::mutex > lk (st->lock);
+  GstRealtimeBinSettings * st = self->settings;
+  std::unique_lock<std::mutex> lk (st->lock);
   switch (prop_id) {
     case PROP_URL:
     case PROP_MODEL:
@@ -1282,7 +1281,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_REPLAY_TURNS:
     case PROP_ROLLOVER_MARGIN_S:
     case PROP_MAX_INCOMING_PAYLOAD:
-      break;                    /* next conversation */
+      break; /* next conversation */
     case PROP_TEXT_ROLES:
       conv->set_text_roles (st->text_roles);
       break;
@@ -1301,8 +1300,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
       gst_element_post_message (GST_ELEMENT (self),
           gst_message_new_latency (GST_OBJECT (self)));
       break;
-    default:
-    {
+    default: {
       realtime::SessionSettings session = st->session;
       lk.unlock ();
       conv->update_session (session);
@@ -1315,18 +1313,18 @@ static void
 gst_realtime_bin_store_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeBinSettings * st = GST_REALTIME_BIN (object)->settings;
+  std::lock_guard<std::mutex> lk (st->lock);
   realtime::SessionSettings & s = st->session;
 
   switch (prop_id) {
     case PROP_URL:
-      st->url = g_value_get_string (value) ? g_value_get_string (value)
-          : DEFAULT_URL;
+      st->url =
+          g_value_get_string (value) ? g_value_get_string (value) : DEFAULT_URL;
       break;
     case PROP_MODEL:
       st->model = g_value_get_string (value) ? g_value_get_string (value)
-          : DEFAULT_MODEL;
+                                             : DEFAULT_MODEL;
       break;
     case PROP_API_KEY:
       st->api_key = string_or_empty (value);
@@ -1340,7 +1338,7 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_VOICE:
       s.voice = g_value_get_string (value) ? g_value_get_string (value)
-          : DEFAULT_VOICE;
+                                           : DEFAULT_VOICE;
       break;
     case PROP_INSTRUCTIONS:
       s.instructions = string_or_empty (value);
@@ -1389,7 +1387,7 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_TOOL_CHOICE:
       s.tool_choice = g_value_get_string (value) ? g_value_get_string (value)
-          : DEFAULT_TOOL_CHOICE;
+                                                 : DEFAULT_TOOL_CHOICE;
       break;
     case PROP_SESSION_CONFIG:
       s.session_config = string_or_empty (value);
@@ -1447,7 +1445,7 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
 static void
 set_string_or_null (GValue * value, const std::string & s)
 {
-  g_value_set_string (value, s.empty ()? nullptr : s.c_str ());
+  g_value_set_string (value, s.empty () ? nullptr : s.c_str ());
 }
 
 static void
@@ -1455,7 +1453,7 @@ gst_realtime_bin_get_runtime_property (GstRealtimeBin * self, guint prop_id,
     GValue * value)
 {
   auto conv = gst_realtime_bin_conversation (self);
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   if (prop_id == PROP_SESSION_ID) {
     std::string id = conv ? conv->session_id () : self->state->last_session_id;
     set_string_or_null (value, id);
@@ -1469,8 +1467,8 @@ gst_realtime_bin_get_runtime_property (GstRealtimeBin * self, guint prop_id,
 }
 
 static void
-gst_realtime_bin_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
+gst_realtime_bin_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
 {
   if (prop_id == PROP_SESSION_ID || prop_id == PROP_STATS) {
     gst_realtime_bin_get_runtime_property (GST_REALTIME_BIN (object), prop_id,
@@ -1478,8 +1476,8 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
     return;
   }
 
-  GstRealtimeBinSettings *st = GST_REALTIME_BIN (object)->settings;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeBinSettings * st = GST_REALTIME_BIN (object)->settings;
+  std::lock_guard<std::mutex> lk (st->lock);
   const realtime::SessionSettings & s = st->session;
 
   switch (prop_id) {
@@ -1553,8 +1551,8 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id,
       g_value_set_flags (value, st->text_roles);
       break;
     case PROP_PRICES:
-      g_value_take_boxed (value, realtime_prices_structure (st->model,
-              st->prices.get ()));
+      g_value_take_boxed (value,
+          realtime_prices_structure (st->model, st->prices.get ()));
       break;
     case PROP_LATENCY:
       g_value_set_uint (value, st->latency_ms);
@@ -1610,17 +1608,17 @@ gst_realtime_bin_start (GstRealtimeBin * self)
   RealtimeConversationConfig config;
   std::string prices_problem;
   {
-    GstRealtimeBinSettings *st = self->settings;
-    std::lock_guard < std::mutex > lk (st->lock);
+    GstRealtimeBinSettings * st = self->settings;
+    std::lock_guard<std::mutex> lk (st->lock);
     config.url = st->url;
     config.model = st->model;
     config.api_key = st->api_key;
     config.api_key_explicit = st->api_key_explicit;
     config.ca_file = st->ca_file;
     config.client_secret_url = st->client_secret_url;
-    config.api_key_header = st->auth == GST_REALTIME_AUTH_API_KEY
-        || (st->auth == GST_REALTIME_AUTH_AUTO
-        && realtime::is_azure_endpoint (st->url));
+    config.api_key_header = st->auth == GST_REALTIME_AUTH_API_KEY ||
+        (st->auth == GST_REALTIME_AUTH_AUTO &&
+            realtime::is_azure_endpoint (st->url));
     config.session = st->session;
     config.text_roles = st->text_roles;
     config.chunk_ms = st->input_chunk_ms;
@@ -1628,8 +1626,8 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.eos_timeout_ms = st->eos_timeout_ms;
     config.reconnect.max_attempts = st->reconnect_attempts;
     config.reconnect.initial_delay_ms = st->reconnect_initial_delay_ms;
-    config.reconnect.max_delay_ms = MAX (st->reconnect_max_delay_ms,
-        st->reconnect_initial_delay_ms);
+    config.reconnect.max_delay_ms =
+        MAX (st->reconnect_max_delay_ms, st->reconnect_initial_delay_ms);
     config.stall_timeout_ms = st->stall_timeout_ms;
     config.input_backlog_ms = st->input_backlog_ms;
     config.replay_turns = st->replay_turns;
@@ -1642,10 +1640,10 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
         ("The prices property was not changed: %s.", prices_problem.c_str ()),
         (nullptr));
-  config.function_call = [self](const std::string & call_id,
-      const std::string & name, const std::string & arguments)
-      -> std::optional < std::string > {
-    gchar *output = nullptr;
+  config.function_call =
+      [self] (const std::string & call_id, const std::string & name,
+          const std::string & arguments) -> std::optional<std::string> {
+    gchar * output = nullptr;
     g_signal_emit (self, gst_realtime_bin_signals[SIGNAL_FUNCTION_CALL], 0,
         call_id.c_str (), name.c_str (), arguments.c_str (), &output);
     if (output == nullptr)
@@ -1655,37 +1653,38 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     return result;
   };
 
-  if (!g_str_has_prefix (config.url.c_str (), "ws://")
-      && !g_str_has_prefix (config.url.c_str (), "wss://")) {
+  if (!g_str_has_prefix (config.url.c_str (), "ws://") &&
+      !g_str_has_prefix (config.url.c_str (), "wss://")) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("The url property must be a ws:// or wss:// URL, not \"%s\".",
-            config.url.c_str ()), (nullptr));
+            config.url.c_str ()),
+        (nullptr));
     return FALSE;
   }
 
   std::string problem;
-  if (!config.client_secret_url.empty ()
-      && !realtime::check_client_secret_url (config.client_secret_url,
-          problem)) {
+  if (!config.client_secret_url.empty () &&
+      !realtime::check_client_secret_url (config.client_secret_url, problem)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("The client-secret-url property \"%s\" cannot be used: %s.",
             realtime::redact_url (config.client_secret_url).c_str (),
-            problem.c_str ()), (nullptr));
+            problem.c_str ()),
+        (nullptr));
     return FALSE;
   }
 
-  auto conv = std::make_shared < RealtimeConversation > (GST_ELEMENT (self),
+  auto conv = std::make_shared<RealtimeConversation> (GST_ELEMENT (self),
       self->input, self->audio_output, self->text_output, std::move (config));
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     self->state->conversation = conv;
   }
-  GError *err = nullptr;
+  GError * err = nullptr;
   if (!conv->start (&err)) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
         ("The session settings are not valid: %s", err->message), (nullptr));
     g_error_free (err);
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     self->state->conversation.reset ();
     return FALSE;
   }
@@ -1696,17 +1695,17 @@ gst_realtime_bin_start (GstRealtimeBin * self)
 static void
 gst_realtime_bin_stop (GstRealtimeBin * self)
 {
-  std::shared_ptr < RealtimeConversation > conv;
+  std::shared_ptr<RealtimeConversation> conv;
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     conv = std::move (self->state->conversation);
   }
   if (!conv)
     return;
-  GstStructure *stats = conv->stats ();
+  GstStructure * stats = conv->stats ();
   std::string id = conv->session_id ();
   conv.reset ();
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   if (self->state->last_stats)
     gst_structure_free (self->state->last_stats);
   self->state->last_stats = stats;
@@ -1728,20 +1727,19 @@ static void
 gst_realtime_bin_state_changed (GstElement * element, GstState oldstate,
     GstState newstate, GstState pending)
 {
-  GstRealtimeBin *self = GST_REALTIME_BIN (element);
+  GstRealtimeBin * self = GST_REALTIME_BIN (element);
 
   if (GST_ELEMENT_CLASS (parent_class)->state_changed)
-    GST_ELEMENT_CLASS (parent_class)->state_changed (element, oldstate,
-        newstate, pending);
+    GST_ELEMENT_CLASS (parent_class)
+        ->state_changed (element, oldstate, newstate, pending);
   if (newstate == GST_STATE_PLAYING)
     gst_realtime_bin_wake_outputs (self);
 }
 
 static GstStateChangeReturn
-gst_realtime_bin_change_state (GstElement * element,
-    GstStateChange transition)
+gst_realtime_bin_change_state (GstElement * element, GstStateChange transition)
 {
-  GstRealtimeBin *self = GST_REALTIME_BIN (element);
+  GstRealtimeBin * self = GST_REALTIME_BIN (element);
   GstStateChangeReturn ret;
 
   switch (transition) {
@@ -1751,9 +1749,10 @@ gst_realtime_bin_change_state (GstElement * element,
             gst_missing_element_message_new (element, self->missing_factory));
         GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
             ("Missing element '%s' - check your GStreamer installation "
-                "(gstreamer1.0-plugins-base).", self->missing_factory),
+             "(gstreamer1.0-plugins-base).",
+                self->missing_factory),
             ("realtimebin converts audio with audioconvert and "
-                "audioresample"));
+             "audioresample"));
         return GST_STATE_CHANGE_FAILURE;
       }
       break;

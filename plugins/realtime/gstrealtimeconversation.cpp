@@ -57,7 +57,7 @@ struct InputWrites
   realtime::LatencyHistogram latency;
   std::mutex lock;
   std::condition_variable written;
-  std::atomic<bool> waiting {false};
+  std::atomic<bool> waiting{false};
 };
 
 /* The service refuses to commit less than 100 ms of audio
@@ -75,7 +75,12 @@ using realtime::ServerEventType;
 
 namespace {
 
-enum class EosState { None, Barrier, Waiting, Finished };
+enum class EosState {
+  None,
+  Barrier,
+  Waiting,
+  Finished
+};
 
 /* A client event waiting for the session; audio counts against
  * input-backlog-ms. */
@@ -94,36 +99,36 @@ struct Span
 
 struct ResponseState
 {
-  GstClockTime earliest = GST_CLOCK_TIME_NONE;  /* non-live placement */
+  GstClockTime earliest = GST_CLOCK_TIME_NONE; /* non-live placement */
   GstClockTime speech_end = GST_CLOCK_TIME_NONE;
   GstClockTime first_audio_latency = GST_CLOCK_TIME_NONE;
   bool audio_seen = false;
 };
 
-}  // namespace
+} // namespace
 
 struct RealtimeConversation::State
 {
-  GstElement *bin;
-  GstRealtimeInput *input;
-  GstRealtimeOutput *audio_output;
-  GstRealtimeOutput *text_output;
+  GstElement * bin;
+  GstRealtimeInput * input;
+  GstRealtimeOutput * audio_output;
+  GstRealtimeOutput * text_output;
 
   std::shared_ptr<realtime::IoThread> io = realtime::IoThread::acquire ();
-  std::weak_ptr<State> self;            /* for callbacks and timers */
+  std::weak_ptr<State> self; /* for callbacks and timers */
 
   /* Guards everything below. Lock order: this, then an output's lock.
    * Never held while posting messages (sync bus handlers may call back). */
   std::mutex lock;
   RealtimeConversationConfig config;
-  std::vector<GstMessage *> posts;      /* posted after unlocking */
-  std::vector<GstRealtimeOutput *> flushes;     /* flushed after unlocking */
-  bool post_input_eos = false;          /* after unlocking */
-  bool draining = false;                /* a thread is in run_pending */
-  std::vector<std::function<void ()>> after;    /* run after unlocking */
-  bool closing = false;                 /* our side closes: ignore the rest */
-  bool failed = false;                  /* fatal error queued */
-  bool error_posted = false;            /* ... and on the bus */
+  std::vector<GstMessage *> posts;           /* posted after unlocking */
+  std::vector<GstRealtimeOutput *> flushes;  /* flushed after unlocking */
+  bool post_input_eos = false;               /* after unlocking */
+  bool draining = false;                     /* a thread is in run_pending */
+  std::vector<std::function<void ()>> after; /* run after unlocking */
+  bool closing = false;      /* our side closes: ignore the rest */
+  bool failed = false;       /* fatal error queued */
+  bool error_posted = false; /* ... and on the bus */
   std::condition_variable error_posted_cond;
 
   /* Connection. Each WebSocket has an id; callbacks of one that is no
@@ -136,9 +141,9 @@ struct RealtimeConversation::State
    * those done (freed on the I/O thread, never in their own callback). */
   std::map<guint, std::unique_ptr<realtime::ClientSecretFetch>> fetches;
   std::vector<std::unique_ptr<realtime::ClientSecretFetch>> retired_fetches;
-  bool reconnecting = false;            /* between a lost session and the next */
-  guint attempt = 0;                    /* tries in this outage */
-  bool proven = true;                   /* the session did something */
+  bool reconnecting = false; /* between a lost session and the next */
+  guint attempt = 0;         /* tries in this outage */
+  bool proven = true;        /* the session did something */
   /* Timers on the shared thread (ids of IoThread::add_timer; 0: none). */
   guint64 retry_timer = 0;
   guint64 stall_timer = 0;
@@ -148,90 +153,91 @@ struct RealtimeConversation::State
   gint64 expires_at = 0;
   std::unique_ptr<realtime::WebSocketClient> next_ws;
   guint next_conn = 0;
-  bool next_ready = false;              /* its session.update was answered */
+  bool next_ready = false; /* its session.update was answered */
   std::string next_session_id;
   gint64 next_expires_at = 0;
-  std::deque<std::string> next_update_ids;   /* sent to it, unanswered */
+  std::deque<std::string> next_update_ids; /* sent to it, unanswered */
   guint next_attempt = 0;
-  bool had_session = false;             /* a session was ever ready */
+  bool had_session = false; /* a session was ever ready */
   /* Input the current session has not committed, newest last (bounded by
    * carry_ms ()): at a rollover it goes to the next session too, so speech
    * the old server had not yet noticed is not cut. */
   std::deque<std::pair<std::vector<guint8>,
-      std::vector<std::pair<GstClockTime, guint64>>>> recent;
+      std::vector<std::pair<GstClockTime, guint64>>>>
+      recent;
   gsize recent_bytes = 0;
   realtime::ConversationHistory history;
-  guint64 replay_mark = 0;              /* history before the outage */
+  guint64 replay_mark = 0; /* history before the outage */
 
   /* Session */
   std::string session_id;
-  std::string server_model;             /* session.model of the session */
-  bool ready = false;                   /* session.update sent */
+  std::string server_model; /* session.model of the session */
+  bool ready = false;       /* session.update sent */
   bool progress_done = false;
-  std::deque<Pending> backlog;          /* events waiting for `ready` */
+  std::deque<Pending> backlog; /* events waiting for `ready` */
   gsize backlog_audio_bytes = 0;
   guint64 updates_sent = 0, updates_acked = 0;
   guint64 event_serial = 0;
-  std::deque<std::string> update_event_ids;   /* sent, not yet answered, in order */
+  std::deque<std::string>
+      update_event_ids; /* sent, not yet answered, in order */
   std::set<std::string> response_event_ids;
 
   /* Input */
-  std::vector<guint8> chunk;            /* PCM not yet appended */
+  std::vector<guint8> chunk; /* PCM not yet appended */
   /* Where the chunk's samples came from: (running time, samples) runs. */
   std::vector<std::pair<GstClockTime, guint64>> chunk_times;
   realtime::InputTimeline input_timeline;
-  GstClockTime input_end = GST_CLOCK_TIME_NONE; /* running time after the last sample */
+  GstClockTime input_end =
+      GST_CLOCK_TIME_NONE; /* running time after the last sample */
   guint64 uncommitted_samples = 0;
   bool backlog_warned = false;
 
   /* Turns */
   bool speech_active = false;
   std::string speech_item;
-  GstClockTime turn_end = GST_CLOCK_TIME_NONE;    /* input running time */
+  GstClockTime turn_end = GST_CLOCK_TIME_NONE; /* input running time */
   GstClockTime speech_end = GST_CLOCK_TIME_NONE;
-  bool turn_unanswered = false;         /* a turn ended since the last response */
-  bool awaiting_response = false;       /* a response is due to be created */
-  bool response_was_active = false;     /* as run_pending last saw it */
-  std::map<std::string, Span> spans;    /* user items */
+  bool turn_unanswered = false;      /* a turn ended since the last response */
+  bool awaiting_response = false;    /* a response is due to be created */
+  bool response_was_active = false;  /* as run_pending last saw it */
+  std::map<std::string, Span> spans; /* user items */
 
   /* Responses */
-  std::map<std::string, ResponseState> responses;   /* active ones */
-  std::set<std::string> dropped_responses;          /* interrupted */
+  std::map<std::string, ResponseState> responses; /* active ones */
+  std::set<std::string> dropped_responses;        /* interrupted */
   /* response.create waiting for the active response to end; requests made
    * meanwhile merge into one (the latest options win). */
   std::optional<std::string> deferred_response;
-  std::map<std::string, std::string> call_names;    /* item id -> function name */
+  std::map<std::string, std::string> call_names; /* item id -> function name */
 
   /* Output */
   realtime::OutputTimeline output_timeline;
   std::string carry_key;
-  std::optional<guint8> carry;          /* odd byte of the last audio delta */
+  std::optional<guint8> carry; /* odd byte of the last audio delta */
   GstClockTime render_latency = 0;
   GstClockTime flush_at_ = GST_CLOCK_TIME_NONE;
-  std::string last_audio_response;      /* the one a barge-in stops */
-  std::map<std::string, std::vector<std::string>> response_items;  /* active ones' message items */
+  std::string last_audio_response; /* the one a barge-in stops */
+  std::map<std::string, std::vector<std::string>>
+      response_items; /* active ones' message items */
 
   /* EOS */
   EosState eos = EosState::None;
   guint64 eos_barrier = 0;
-  guint64 events_queued = 0;            /* client events, backlog included */
-  guint64 eos_events_mark = 0;          /* events_queued after the barrier */
-  guint64 eos_timeout = 0;              /* a timer, as retry_timer */
+  guint64 events_queued = 0;   /* client events, backlog included */
+  guint64 eos_events_mark = 0; /* events_queued after the barrier */
+  guint64 eos_timeout = 0;     /* a timer, as retry_timer */
 
   RealtimeStats stats;
   /* What this session adds to the audio's way (see LatencyHistogram). */
   std::shared_ptr<InputWrites> input_writes = std::make_shared<InputWrites> ();
   realtime::LatencyHistogram output_latency;
-  gint64 frame_arrived_us = 0;          /* the server event being handled */
-  guint64 bad_events = 0;               /* skipped server events */
-  std::deque<std::string> seen_event_ids;   /* the latest, to drop repeats */
+  gint64 frame_arrived_us = 0;            /* the server event being handled */
+  guint64 bad_events = 0;                 /* skipped server events */
+  std::deque<std::string> seen_event_ids; /* the latest, to drop repeats */
 
   /* --- helpers, all called with `lock` held --- */
 
-  void post (GstMessage * msg)
-  {
-    posts.push_back (msg);
-  }
+  void post (GstMessage * msg) { posts.push_back (msg); }
 
   /* realtime-session closed, once per conversation. */
   bool closed_posted = false;
@@ -241,16 +247,16 @@ struct RealtimeConversation::State
       return;
     closed_posted = true;
     post (realtime_message_session (GST_OBJECT (bin), "closed", session_id,
-            reason));
+        reason));
   }
 
   void warn (GQuark domain, gint code, const std::string & text,
       const std::string & debug, GstStructure * details = nullptr)
   {
-    GError *err = g_error_new_literal (domain, code, text.c_str ());
+    GError * err = g_error_new_literal (domain, code, text.c_str ());
     GST_WARNING_OBJECT (bin, "%s (%s)", text.c_str (), debug.c_str ());
     post (gst_message_new_warning_with_details (GST_OBJECT (bin), err,
-            debug.c_str (), details));
+        debug.c_str (), details));
     g_error_free (err);
   }
 
@@ -264,20 +270,20 @@ struct RealtimeConversation::State
       return;
     }
     failed = true;
-    GError *err = g_error_new_literal (domain, code, text.c_str ());
+    GError * err = g_error_new_literal (domain, code, text.c_str ());
     GST_ERROR_OBJECT (bin, "%s (%s)", text.c_str (), debug.c_str ());
     post (gst_message_new_error_with_details (GST_OBJECT (bin), err,
-            debug.c_str (), details));
+        debug.c_str (), details));
     g_error_free (err);
     if (!progress_done) {
       progress_done = true;
-      post (gst_message_new_progress (GST_OBJECT (bin),
-              GST_PROGRESS_TYPE_ERROR, "connect", text.c_str ()));
+      post (gst_message_new_progress (GST_OBJECT (bin), GST_PROGRESS_TYPE_ERROR,
+          "connect", text.c_str ()));
     }
     stop_eos_timeout ();
   }
 
-  std::string next_event_id (const char *prefix)
+  std::string next_event_id (const char * prefix)
   {
     return std::string ("gst_") + prefix + "_" +
         std::to_string (++event_serial);
@@ -307,7 +313,7 @@ struct RealtimeConversation::State
   {
     if (GST_STATE (bin) != GST_STATE_PLAYING)
       return GST_CLOCK_TIME_NONE;
-    GstClock *clock = gst_element_get_clock (bin);
+    GstClock * clock = gst_element_get_clock (bin);
     if (clock == nullptr)
       return GST_CLOCK_TIME_NONE;
     GstClockTime t = gst_clock_get_time (clock);
@@ -316,10 +322,7 @@ struct RealtimeConversation::State
     return t > base ? t - base : 0;
   }
 
-  bool live ()
-  {
-    return gst_realtime_input_is_live (input);
-  }
+  bool live () { return gst_realtime_input_is_live (input); }
 
   bool any_response_active () const
   {
@@ -338,10 +341,12 @@ struct RealtimeConversation::State
       const std::vector<std::pair<GstClockTime, guint64>> & times,
       gint64 entered_us = 0)
   {
-    guint64 limit = (guint64) (ready ? MAX_SEND_QUEUE_MS :
-        config.input_backlog_ms) * realtime::AUDIO_BYTES_PER_MS;
+    guint64 limit =
+        (guint64) (ready ? MAX_SEND_QUEUE_MS : config.input_backlog_ms) *
+        realtime::AUDIO_BYTES_PER_MS;
     guint64 waiting = ready ? (guint64) ws->pending () * config.chunk_ms *
-        realtime::AUDIO_BYTES_PER_MS : backlog_audio_bytes;
+            realtime::AUDIO_BYTES_PER_MS
+                            : backlog_audio_bytes;
     if (waiting + size > limit) {
       note_dropped (size / realtime::AUDIO_BYTES_PER_MS);
       return;
@@ -370,8 +375,8 @@ struct RealtimeConversation::State
     recent.emplace_back (std::vector<guint8> (data, data + size), times);
     recent_bytes += size;
     guint64 limit = carry_ms () * realtime::AUDIO_BYTES_PER_MS;
-    while (!recent.empty () && recent_bytes - recent.front ().first.size ()
-        >= limit) {
+    while (!recent.empty () &&
+        recent_bytes - recent.front ().first.size () >= limit) {
       recent_bytes -= recent.front ().first.size ();
       recent.pop_front ();
     }
@@ -389,15 +394,19 @@ struct RealtimeConversation::State
     if (backlog_warned)
       return;
     backlog_warned = true;
-    std::string limit = std::to_string (ready ? MAX_SEND_QUEUE_MS :
-        config.input_backlog_ms) + " ms";
+    std::string limit =
+        std::to_string (ready ? MAX_SEND_QUEUE_MS : config.input_backlog_ms) +
+        " ms";
     if (!ready)
       warn (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
           "The Realtime API session is not ready (connecting or "
-          "reconnecting): input audio beyond input-backlog-ms (" + limit +
-          ") is being dropped until it is (see the stats property for how "
-          "much).", "more than " + limit + " of input audio kept while "
-          "waiting for the session");
+          "reconnecting): input audio beyond input-backlog-ms (" +
+              limit +
+              ") is being dropped until it is (see the stats property for how "
+              "much).",
+          "more than " + limit +
+              " of input audio kept while "
+              "waiting for the session");
     else
       warn (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
           "The connection to the Realtime API is too slow: input audio is "
@@ -486,12 +495,12 @@ struct RealtimeConversation::State
   void push_audio_delta (const ServerEvent & ev)
   {
     if (dropped_responses.count (ev.response_id))
-      return;                   /* late audio of an interrupted response */
+      return; /* late audio of an interrupted response */
     /* Audio of a response we never saw created still plays; it just has no
      * placement of its own. */
     ResponseState unknown;
     auto found = responses.find (ev.response_id);
-    ResponseState & r = found != responses.end ()? found->second : unknown;
+    ResponseState & r = found != responses.end () ? found->second : unknown;
 
     /* Deltas may end on half a sample: the odd byte waits for the next
      * delta of the same content part. */
@@ -507,8 +516,8 @@ struct RealtimeConversation::State
     gsize size = total & ~(gsize) 1;
     std::optional<guint8> next_carry;
     if (total % 2)
-      next_carry = ev.audio.empty ()? *carry : ev.audio.back ();
-    GstBuffer *buf = nullptr;
+      next_carry = ev.audio.empty () ? *carry : ev.audio.back ();
+    GstBuffer * buf = nullptr;
     if (size > 0) {
       buf = gst_buffer_new_allocate (nullptr, size, nullptr);
       GstMapInfo map;
@@ -555,8 +564,8 @@ struct RealtimeConversation::State
       GstClockTime * duration)
   {
     *pts = output_timeline.first_pts (ev.item_id, ev.content_index);
-    *duration = output_timeline.received_duration (ev.item_id,
-        ev.content_index);
+    *duration =
+        output_timeline.received_duration (ev.item_id, ev.content_index);
     if (*pts != realtime::OutputTimeline::NO_TIME)
       return;
     *pts = *duration = GST_CLOCK_TIME_NONE;
@@ -570,7 +579,7 @@ struct RealtimeConversation::State
   {
     if (text.empty ())
       return;
-    GstBuffer *buf = gst_buffer_new_memdup (text.data (), text.size ());
+    GstBuffer * buf = gst_buffer_new_memdup (text.data (), text.size ());
     GST_BUFFER_PTS (buf) = pts;
     GST_BUFFER_DURATION (buf) = duration;
     gst_realtime_output_push (text_output, buf);
@@ -580,10 +589,10 @@ struct RealtimeConversation::State
   {
     GstClockTime pts, duration;
     assistant_text_times (ev, &pts, &duration);
-    const std::string & text = final ? (ev.transcript.empty ()? ev.text :
-        ev.transcript) : ev.delta;
+    const std::string & text =
+        final ? (ev.transcript.empty () ? ev.text : ev.transcript) : ev.delta;
     post (realtime_message_transcript (GST_OBJECT (bin), "assistant",
-            ev.item_id, text, final, pts));
+        ev.item_id, text, final, pts));
     /* What an interrupted item said is not known as text: not replayed. */
     if (final && dropped_responses.count (ev.response_id))
       history.remove (ev.item_id);
@@ -591,8 +600,8 @@ struct RealtimeConversation::State
       history.set_text (realtime::ConversationHistory::Role::Assistant,
           ev.item_id, text);
     /* An interrupted response's text is not what the listener heard. */
-    if (final && (config.text_roles & GST_REALTIME_TEXT_ROLES_ASSISTANT)
-        && !dropped_responses.count (ev.response_id))
+    if (final && (config.text_roles & GST_REALTIME_TEXT_ROLES_ASSISTANT) &&
+        !dropped_responses.count (ev.response_id))
       push_text (text, pts, duration);
   }
 
@@ -604,15 +613,16 @@ struct RealtimeConversation::State
       span = it->second;
     const std::string & text = final ? ev.transcript : ev.delta;
     post (realtime_message_transcript (GST_OBJECT (bin), "user", ev.item_id,
-            text, final, span.start));
+        text, final, span.start));
     if (!final)
       return;
     history.set_text (realtime::ConversationHistory::Role::User, ev.item_id,
         text);
     if (config.text_roles & GST_REALTIME_TEXT_ROLES_USER) {
-      GstClockTime duration = GST_CLOCK_TIME_IS_VALID (span.start)
-          && GST_CLOCK_TIME_IS_VALID (span.end) && span.end > span.start
-          ? span.end - span.start : GST_CLOCK_TIME_NONE;
+      GstClockTime duration = GST_CLOCK_TIME_IS_VALID (span.start) &&
+              GST_CLOCK_TIME_IS_VALID (span.end) && span.end > span.start
+          ? span.end - span.start
+          : GST_CLOCK_TIME_NONE;
       push_text (text, span.start, duration);
     }
     spans.erase (ev.item_id);
@@ -629,17 +639,17 @@ struct RealtimeConversation::State
       GstClockTime latency)
   {
     if (dropped_responses.count (response_id))
-      return;                   /* interrupted once: that truncate stands */
+      return; /* interrupted once: that truncate stands */
     auto items = output_timeline.items_of (response_id);
     if (items.empty ()) {
       interrupt_unheard (response_id);
       return;
     }
-    GstClockTime played_to = GST_CLOCK_TIME_IS_VALID (at) && at > latency
-        ? at - latency : 0;
-    if (output_timeline.end () != realtime::OutputTimeline::NO_TIME
-        && output_timeline.end () <= played_to)
-      return;                   /* all of it was already played */
+    GstClockTime played_to =
+        GST_CLOCK_TIME_IS_VALID (at) && at > latency ? at - latency : 0;
+    if (output_timeline.end () != realtime::OutputTimeline::NO_TIME &&
+        output_timeline.end () <= played_to)
+      return; /* all of it was already played */
 
     dropped_responses.insert (response_id);
     stats.interruptions++;
@@ -663,13 +673,13 @@ struct RealtimeConversation::State
 
     std::string playing = items.front ().first;
     gint64 playing_heard = 0;
-    const char *playing_action = "deleted";
+    const char * playing_action = "deleted";
     for (const auto & [item, ci] : items) {
       gint64 heard = output_timeline.heard_ms (item, ci, at, latency);
       gint64 received = output_timeline.received_ms (item, ci);
-      const char *action;
+      const char * action;
       if (heard >= received) {
-        action = "none";        /* an earlier item, heard to its end */
+        action = "none"; /* an earlier item, heard to its end */
       } else if (heard <= 0) {
         action = "deleted";
         send (realtime::build_conversation_item_delete (item));
@@ -677,8 +687,8 @@ struct RealtimeConversation::State
       } else {
         action = "truncated";
         send (realtime::build_conversation_item_truncate (item, (guint) ci,
-                (guint64) heard));
-        history.remove (item);  /* its text is more than was heard */
+            (guint64) heard));
+        history.remove (item); /* its text is more than was heard */
       }
       if (heard > 0) {
         playing = item;
@@ -688,7 +698,7 @@ struct RealtimeConversation::State
     }
     output_timeline.flush (flush_at);
     post (realtime_message_interrupted (GST_OBJECT (bin), playing,
-            playing_heard, playing_action));
+        playing_heard, playing_action));
   }
 
   /* An active response none of whose audio has arrived: nothing was heard,
@@ -708,14 +718,14 @@ struct RealtimeConversation::State
         first = item;
     }
     post (realtime_message_interrupted (GST_OBJECT (bin), first, 0,
-            first.empty ()? "none" : "deleted"));
+        first.empty () ? "none" : "deleted"));
   }
 
   /* The response a barge-in stops: the active one, else the latest that
    * still plays. */
   std::string interrupt_target () const
   {
-    return responses.empty ()? last_audio_response : responses.begin ()->first;
+    return responses.empty () ? last_audio_response : responses.begin ()->first;
   }
 
   /* --- EOS --- */
@@ -738,13 +748,13 @@ struct RealtimeConversation::State
 
   void check_eos ()
   {
-    if (eos == EosState::Barrier && eos_barrier > 0
-        && updates_acked >= eos_barrier) {
+    if (eos == EosState::Barrier && eos_barrier > 0 &&
+        updates_acked >= eos_barrier) {
       eos = EosState::Waiting;
       /* The server has now seen all our audio; a turn still open at the
        * end of the stream gets its answer. */
-      if (speech_active && config.session.turn_detection !=
-          realtime::TurnDetection::None) {
+      if (speech_active &&
+          config.session.turn_detection != realtime::TurnDetection::None) {
         send (realtime::build_input_audio_buffer_commit ());
         speech_active = false;
         mark_turn_end (input_end, input_end);
@@ -752,8 +762,8 @@ struct RealtimeConversation::State
           request_response ({});
       }
     }
-    if (eos == EosState::Waiting && !any_response_active ()
-        && !deferred_response) {
+    if (eos == EosState::Waiting && !any_response_active () &&
+        !deferred_response) {
       /* Events sent since the barrier (a truncate after a barge-in, …)
        * are answered before the session closes. */
       if (events_queued > eos_events_mark)
@@ -779,31 +789,27 @@ struct RealtimeConversation::State
     post_closed (reason);
   }
 
-  void stop_eos_timeout ()
-  {
-    stop_timer (&State::eos_timeout);
-  }
+  void stop_eos_timeout () { stop_timer (&State::eos_timeout); }
 
   /* --- connection: reconnect, stall, rollover (defined below) --- */
 
   using Fatal = std::function<void (const std::string & suffix)>;
   using TimerFn = void (*) (State * st);
 
-  gint64 last_event_us = 0;             /* monotonic, last server event */
-  gint64 ready_since_us = 0;            /* the current session's start */
+  gint64 last_event_us = 0;  /* monotonic, last server event */
+  gint64 ready_since_us = 0; /* the current session's start */
 
   void open_link (bool background);
   void fetch_secret (guint id, realtime::WebSocketClient::Options opts);
   void retire (std::unique_ptr<realtime::WebSocketClient> old);
-  template <typename T>
+  template<typename T>
   void free_later (std::unique_ptr<T> old,
       std::vector<std::unique_ptr<T>> State::*list);
   void drop_next ();
   void next_failed (const std::string & why);
-  void link_down (const std::string & why, bool retryable,
-      const Fatal & fatal);
+  void link_down (const std::string & why, bool retryable, const Fatal & fatal);
   void begin_outage ();
-  void end_responses (const char *reason);
+  void end_responses (const char * reason);
   void reset_session_state ();
   void resume_eos ();
   void send_on (realtime::WebSocketClient * client, std::string text,
@@ -821,7 +827,7 @@ struct RealtimeConversation::State
 RealtimeConversation::RealtimeConversation (GstElement * bin,
     GstRealtimeInput * input, GstRealtimeOutput * audio_output,
     GstRealtimeOutput * text_output, RealtimeConversationConfig config)
-:  state_ (std::make_shared<State> ())
+    : state_ (std::make_shared<State> ())
 {
   state_->bin = bin;
   state_->input = input;
@@ -866,8 +872,8 @@ run_pending (RealtimeConversation::State * st)
     bool eos;
     {
       std::lock_guard<std::mutex> lk (st->lock);
-      if (st->posts.empty () && st->flushes.empty () && st->after.empty ()
-          && !st->post_input_eos) {
+      if (st->posts.empty () && st->flushes.empty () && st->after.empty () &&
+          !st->post_input_eos) {
         st->draining = false;
         return;
       }
@@ -877,9 +883,9 @@ run_pending (RealtimeConversation::State * st)
       flush_at = st->flush_at_;
       eos = std::exchange (st->post_input_eos, false);
     }
-    for (GstRealtimeOutput *out : flushes)
+    for (GstRealtimeOutput * out : flushes)
       gst_realtime_output_flush (out, flush_at);
-    for (GstMessage *msg : posts) {
+    for (GstMessage * msg : posts) {
       bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
       gst_element_post_message (st->bin, msg);
       if (error) {
@@ -889,7 +895,7 @@ run_pending (RealtimeConversation::State * st)
         st->error_posted_cond.notify_all ();
       }
     }
-    for (auto &fn : after)
+    for (auto & fn : after)
       fn ();
     /* The bin's only sink: this lets the bin, and the pipeline, end. */
     if (eos)
@@ -899,7 +905,7 @@ run_pending (RealtimeConversation::State * st)
 
 RealtimeConversation::~RealtimeConversation ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     std::lock_guard<std::mutex> lk (st->lock);
     st->closing = true;
@@ -909,12 +915,12 @@ RealtimeConversation::~RealtimeConversation ()
   /* The EOS timeout first (it uses the socket), then the socket, whose
    * callbacks stop when it is gone. */
   st->io->invoke_sync ([st] () {
-        std::lock_guard<std::mutex> lk (st->lock);
-        st->stop_eos_timeout ();
-        st->stop_timer (&State::retry_timer);
-        st->stop_timer (&State::stall_timer);
-        st->stop_timer (&State::rollover_timer);
-      });
+    std::lock_guard<std::mutex> lk (st->lock);
+    st->stop_eos_timeout ();
+    st->stop_timer (&State::retry_timer);
+    st->stop_timer (&State::stall_timer);
+    st->stop_timer (&State::rollover_timer);
+  });
   std::vector<std::unique_ptr<realtime::WebSocketClient>> sockets;
   std::vector<std::unique_ptr<realtime::ClientSecretFetch>> fetches;
   {
@@ -923,7 +929,7 @@ RealtimeConversation::~RealtimeConversation ()
     sockets.push_back (std::move (st->next_ws));
     sockets.push_back (std::move (st->ws));
     fetches.swap (st->retired_fetches);
-    for (auto &[id, fetch] : st->fetches)
+    for (auto & [id, fetch] : st->fetches)
       fetches.push_back (std::move (fetch));
     st->fetches.clear ();
   }
@@ -931,18 +937,18 @@ RealtimeConversation::~RealtimeConversation ()
     /* An application tore the bin down from a sync bus handler on the I/O
      * thread: another thread waits for the sockets, keeping the state
      * alive until the callback we are in has returned. */
-    std::thread ([sockets = std::move (sockets),
-            fetches = std::move (fetches), keep = state_] () mutable {
-          fetches.clear ();
-          sockets.clear ();
-          keep.reset ();
-        }).detach ();
+    std::thread ([sockets = std::move (sockets), fetches = std::move (fetches),
+                     keep = state_] () mutable {
+      fetches.clear ();
+      sockets.clear ();
+      keep.reset ();
+    }).detach ();
   } else {
     fetches.clear ();
     sockets.clear ();
   }
   std::lock_guard<std::mutex> lk (st->lock);
-  for (GstMessage *msg : st->posts)
+  for (GstMessage * msg : st->posts)
     gst_message_unref (msg);
   st->posts.clear ();
 }
@@ -953,7 +959,7 @@ connect_url (const RealtimeConversationConfig & config)
 {
   if (config.url.find ('?') != std::string::npos)
     return config.url;
-  gchar *model = g_uri_escape_string (config.model.c_str (), nullptr, FALSE);
+  gchar * model = g_uri_escape_string (config.model.c_str (), nullptr, FALSE);
   std::string url = config.url + "?model=" + model;
   g_free (model);
   return url;
@@ -968,22 +974,24 @@ http_failure_text (guint status, bool client_secret)
 {
   if (client_secret && (status == 401 || status == 403))
     return "The Realtime API refused the client secret from "
-        "client-secret-url (HTTP " + std::to_string (status) + "). Check "
+           "client-secret-url (HTTP " +
+        std::to_string (status) +
+        "). Check "
         "that the backend behind client-secret-url asks OpenAI for secrets "
         "with a valid API key and the model in use.";
   switch (status) {
     case 401:
       return "The Realtime API refused the API key (HTTP 401). Set the "
-          "api-key property or OPENAI_API_KEY to a valid key.";
+             "api-key property or OPENAI_API_KEY to a valid key.";
     case 403:
       return "The Realtime API refused access for this API key (HTTP 403). "
-          "Check that the key's project may use the model.";
+             "Check that the key's project may use the model.";
     case 404:
       return "The Realtime API has no such endpoint or model (HTTP 404). "
-          "Check the url and model properties.";
+             "Check the url and model properties.";
     case 429:
       return "The Realtime API is rate limiting this key (HTTP 429). Try "
-          "again later or raise the project's limits.";
+             "again later or raise the project's limits.";
     default:
       return "The Realtime API refused the connection (HTTP " +
           std::to_string (status) + ").";
@@ -1003,16 +1011,16 @@ State::add_timer (guint64 State::*slot, guint ms, TimerFn fn)
   stop_timer (slot);
   auto id = std::make_shared<guint64> (0);
   *id = io->add_timer (ms, [st = this, slot, fn, id] () {
-        {
-          LOCKED (st);
-          if (st->*slot != *id)
-            return;
-          st->*slot = 0;
-          if (!st->closing && !st->failed)
-            fn (st);
-        }
-        run_pending (st);
-      });
+    {
+      LOCKED (st);
+      if (st->*slot != *id)
+        return;
+      st->*slot = 0;
+      if (!st->closing && !st->failed)
+        fn (st);
+    }
+    run_pending (st);
+  });
   this->*slot = *id;
 }
 
@@ -1049,8 +1057,10 @@ link_callbacks (std::weak_ptr<State> weak, guint id,
   };
   cb.opened = [weak, id] () {
     if (auto st = weak.lock ())
-      GST_DEBUG_OBJECT (st->bin, "WebSocket %u open, waiting for "
-          "session.created", id);
+      GST_DEBUG_OBJECT (st->bin,
+          "WebSocket %u open, waiting for "
+          "session.created",
+          id);
   };
   cb.message = [weak, id] (std::string_view text) {
     gint64 arrived_us = g_get_monotonic_time ();
@@ -1093,8 +1103,8 @@ State::open_link (bool background)
     fetch_secret (id, std::move (opts));
   } else {
     if (!config.api_key.empty ())
-      opts.headers.push_back (realtime::auth_header (config.api_key,
-              config.api_key_header));
+      opts.headers.push_back (
+          realtime::auth_header (config.api_key, config.api_key_header));
     client->connect (std::move (opts));
   }
   if (background) {
@@ -1124,19 +1134,19 @@ State::retire (std::unique_ptr<realtime::WebSocketClient> old)
 
 /* @old is kept in @list and freed on the I/O thread later, unlocked:
  * never inside one of its own callbacks. */
-template <typename T>
+template<typename T>
 void
 State::free_later (std::unique_ptr<T> old,
     std::vector<std::unique_ptr<T>> State::*list)
 {
   (this->*list).push_back (std::move (old));
   io->invoke ([weak = self, list] () {
-        std::vector<std::unique_ptr<T>> done;
-        if (auto st = weak.lock ()) {
-          LOCKED (st);
-          done.swap (st.get ()->*list);
-        }
-      });
+    std::vector<std::unique_ptr<T>> done;
+    if (auto st = weak.lock ()) {
+      LOCKED (st);
+      done.swap (st.get ()->*list);
+    }
+  });
 }
 
 static void secret_fetched (State * st, guint id,
@@ -1150,8 +1160,8 @@ void
 State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
 {
   auto fetch = std::make_unique<realtime::ClientSecretFetch> (io,
-      [weak = self, id, opts = std::move (opts)]
-      (const realtime::ClientSecretFetch::Result & result) {
+      [weak = self, id, opts = std::move (opts)] (
+          const realtime::ClientSecretFetch::Result & result) {
         if (auto st = weak.lock ()) {
           secret_fetched (st.get (), id, result, opts);
           run_pending (st.get ());
@@ -1163,8 +1173,8 @@ State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
    * which must not travel to a backend. */
   if (config.api_key_explicit && !config.api_key.empty ())
     request.headers.push_back (realtime::auth_header (config.api_key, false));
-  request.body = realtime::client_secret_request_body (config.model,
-      kClientSecretTtlS);
+  request.body =
+      realtime::client_secret_request_body (config.model, kClientSecretTtlS);
   request.ca_file = config.ca_file;
   GST_INFO_OBJECT (bin, "connection %u: asking %s for a client secret", id,
       realtime::redact_url (config.client_secret_url).c_str ());
@@ -1175,44 +1185,52 @@ State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
 /* Why a client secret could not be had, for messages; and whether trying
  * again later may help. */
 static std::string
-secret_failure (const State * st,
-    const realtime::ClientSecretFetch::Result & r, bool *retryable,
-    gint * code)
+secret_failure (const State * st, const realtime::ClientSecretFetch::Result & r,
+    bool * retryable, gint * code)
 {
   std::string url = realtime::redact_url (st->config.client_secret_url);
-  std::string said = r.server_message.empty ()? "" : ": " + r.server_message;
+  std::string said = r.server_message.empty () ? "" : ": " + r.server_message;
   guint status = r.http_status;
   *code = GST_RESOURCE_ERROR_OPEN_READ;
   *retryable = false;
   if (status == 0) {
     *retryable = realtime::ReconnectPolicy::is_retryable_failure (0, r.error);
     if (r.error && r.error->domain == G_TLS_ERROR)
-      return "The client-secret URL " + url + "'s TLS certificate was not "
-          "accepted (" + r.error->message + "). ca-file, when set, is the "
+      return "The client-secret URL " + url +
+          "'s TLS certificate was not "
+          "accepted (" +
+          r.error->message +
+          "). ca-file, when set, is the "
           "only trust for it as for the Realtime API";
     return "Could not get a client secret from " + url + " (" +
-        (r.error ? r.error->message : "no answer") + "). Check the "
+        (r.error ? r.error->message : "no answer") +
+        "). Check the "
         "client-secret-url property and that the backend is reachable";
   }
   if (status >= 200 && status < 300)
-    return "The client-secret URL " + url + " answered without a usable "
-        "client secret (" + r.problem + "). It must answer like OpenAI's "
+    return "The client-secret URL " + url +
+        " answered without a usable "
+        "client secret (" +
+        r.problem +
+        "). It must answer like OpenAI's "
         "POST /v1/realtime/client_secrets: {\"value\": \"ek_…\", …}";
   if (status >= 300 && status < 400)
     return "The client-secret URL " + url + " redirects (HTTP " +
-        std::to_string (status) + ")" + (r.location.empty ()? "" : " to " +
-        r.location) + "; redirects are not followed (the request is a POST "
+        std::to_string (status) + ")" +
+        (r.location.empty () ? "" : " to " + r.location) +
+        "; redirects are not followed (the request is a POST "
         "with a credential): set client-secret-url to the final URL";
   if (status == 401 || status == 403) {
     *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
     return "The client-secret URL " + url + " refused the request (HTTP " +
-        std::to_string (status) + said + "). With client-secret-url set, the "
+        std::to_string (status) + said +
+        "). With client-secret-url set, the "
         "api-key property is the credential sent to that URL";
   }
   /* A backend's own trouble (any 5xx, from it or a proxy in front) or
    * rate limit passes. */
-  *retryable = status == 408 || status == 429 || (status >= 500
-      && status < 600);
+  *retryable =
+      status == 408 || status == 429 || (status >= 500 && status < 600);
   return "The client-secret URL " + url + " answered HTTP " +
       std::to_string (status) + said;
 }
@@ -1232,13 +1250,15 @@ secret_fetched (State * st, guint id,
     return;
   bool next = id != 0 && id == st->next_conn;
   if (!next && id != st->conn)
-    return;                     /* a link let go meanwhile */
+    return; /* a link let go meanwhile */
 
-  if (result.http_status >= 200 && result.http_status < 300
-      && result.problem.empty ()) {
+  if (result.http_status >= 200 && result.http_status < 300 &&
+      result.problem.empty ()) {
     GST_INFO_OBJECT (st->bin, "connection %u: got a client secret%s", id,
-        result.secret.expires_at ? (" valid until " +
-            std::to_string (result.secret.expires_at)).c_str () : "");
+        result.secret.expires_at
+            ? (" valid until " + std::to_string (result.secret.expires_at))
+                  .c_str ()
+            : "");
     opts.headers.emplace_back ("Authorization",
         "Bearer " + result.secret.value);
     (next ? st->next_ws : st->ws)->connect (std::move (opts));
@@ -1252,12 +1272,14 @@ secret_fetched (State * st, guint id,
     st->next_failed ("could not get a client secret: " + text);
     return;
   }
-  std::string why = result.http_status ? "client secret: HTTP " +
-      std::to_string (result.http_status) : "client secret: " +
-      std::string (result.error ? result.error->message : "no answer");
+  std::string why = result.http_status
+      ? "client secret: HTTP " + std::to_string (result.http_status)
+      : "client secret: " +
+          std::string (result.error ? result.error->message : "no answer");
   std::string debug = result.error ? result.error->message : "";
-  st->link_down (why, retryable, [st, text, code, debug, status =
-          result.http_status] (const std::string & suffix) {
+  st->link_down (why, retryable,
+      [st, text, code, debug, status = result.http_status] (
+          const std::string & suffix) {
         st->fail (GST_RESOURCE_ERROR, code, text + suffix + ".", debug,
             gst_structure_new ("realtime-connection", "http-status-code",
                 G_TYPE_UINT, status, nullptr));
@@ -1283,10 +1305,9 @@ State::next_failed (const std::string & why)
   GST_WARNING_OBJECT (bin, "the next session %s", why.c_str ());
   drop_next ();
   if (config.reconnect.may_retry (++next_attempt))
-    add_timer (&State::rollover_timer, config.reconnect.delay_ms
-        (next_attempt, g_random_double ()), [](State * s) {
-          s->start_rollover ();
-        });
+    add_timer (&State::rollover_timer,
+        config.reconnect.delay_ms (next_attempt, g_random_double ()),
+        [] (State * s) { s->start_rollover (); });
 }
 
 void
@@ -1301,12 +1322,11 @@ State::send_on (realtime::WebSocketClient * client, std::string text,
 /* The current connection ended (@why). Retried with back-off when
  * @retryable and attempts are left; else @fatal posts the error. */
 void
-State::link_down (const std::string & why, bool retryable,
-    const Fatal & fatal)
+State::link_down (const std::string & why, bool retryable, const Fatal & fatal)
 {
   if (closing || failed || eos == EosState::Finished)
     return;
-  conn = 0;                     /* late callbacks of that socket: ignored */
+  conn = 0; /* late callbacks of that socket: ignored */
   stop_timer (&State::stall_timer);
   if (!retryable || config.reconnect.max_attempts == 0) {
     fatal ("");
@@ -1323,8 +1343,8 @@ State::link_down (const std::string & why, bool retryable,
   if (!reconnecting) {
     /* A session that did something resets the count; one that drops at
      * once keeps backing off. */
-    bool lived = ready_since_us > 0 && g_get_monotonic_time () -
-        ready_since_us >= 10 * G_USEC_PER_SEC;
+    bool lived = ready_since_us > 0 &&
+        g_get_monotonic_time () - ready_since_us >= 10 * G_USEC_PER_SEC;
     if (proven || lived)
       attempt = 0;
     begin_outage ();
@@ -1338,15 +1358,14 @@ State::link_down (const std::string & why, bool retryable,
     return;
   }
   guint delay = config.reconnect.delay_ms (attempt, g_random_double ());
-  std::string what = why + "; attempt " + std::to_string (attempt) + " of "
-      + std::to_string (config.reconnect.max_attempts) + " in " +
+  std::string what = why + "; attempt " + std::to_string (attempt) + " of " +
+      std::to_string (config.reconnect.max_attempts) + " in " +
       std::to_string (delay) + " ms";
   GST_WARNING_OBJECT (bin, "connection lost, reconnecting: %s", what.c_str ());
-  post (realtime_message_session (GST_OBJECT (bin), "reconnecting",
-          session_id, what));
-  add_timer (&State::retry_timer, delay, [](State * st) {
-        st->open_link (false);
-      });
+  post (realtime_message_session (GST_OBJECT (bin), "reconnecting", session_id,
+      what));
+  add_timer (&State::retry_timer, delay,
+      [] (State * st) { st->open_link (false); });
 }
 
 /* The session is gone: what it held is forgotten, what the user says
@@ -1362,7 +1381,7 @@ State::begin_outage ()
     backlog_warned = false;
   }
   drop_next ();
-  forget_recent ();             /* handed to the dead socket */
+  forget_recent (); /* handed to the dead socket */
   stop_timer (&State::rollover_timer);
   end_responses ("connection_lost");
   reset_session_state ();
@@ -1373,7 +1392,7 @@ State::begin_outage ()
 /* Responses the lost session was producing end here, so applications see
  * every started response done. */
 void
-State::end_responses (const char *reason)
+State::end_responses (const char * reason)
 {
   for (const auto & [id, r] : responses) {
     realtime::Response resp;
@@ -1382,7 +1401,7 @@ State::end_responses (const char *reason)
     resp.status_type = "failed";
     resp.status_reason = reason;
     post (realtime_message_response_done (GST_OBJECT (bin), resp,
-            r.first_audio_latency));
+        r.first_audio_latency));
   }
   responses.clear ();
   response_items.clear ();
@@ -1412,8 +1431,8 @@ State::reset_session_state ()
 void
 State::resume_eos ()
 {
-  if ((eos == EosState::Barrier && eos_barrier != 0)
-      || eos == EosState::Waiting)
+  if ((eos == EosState::Barrier && eos_barrier != 0) ||
+      eos == EosState::Waiting)
     send_eos_barrier ();
 }
 
@@ -1437,10 +1456,11 @@ check_stall (State * st)
       std::to_string (quiet_ms) + " ms during a response";
   st->ws->close (1000, "");
   st->link_down (why, true, [st, why] (const std::string & suffix) {
-        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-            "The Realtime API stopped answering (" + why + ")" + suffix +
-            ". Check the network, or raise stall-timeout-ms.", why);
-      });
+    st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "The Realtime API stopped answering (" + why + ")" + suffix +
+            ". Check the network, or raise stall-timeout-ms.",
+        why);
+  });
 }
 
 /* Watches for a stall while a response is active; one timer that
@@ -1448,8 +1468,8 @@ check_stall (State * st)
 void
 State::arm_stall ()
 {
-  if (stall_timer || config.stall_timeout_ms == 0 || !ready || reconnecting
-      || !any_response_active ())
+  if (stall_timer || config.stall_timeout_ms == 0 || !ready || reconnecting ||
+      !any_response_active ())
     return;
   last_event_us = g_get_monotonic_time ();
   add_timer (&State::stall_timer, config.stall_timeout_ms, check_stall);
@@ -1469,11 +1489,12 @@ State::schedule_rollover ()
     left_s = 3600;
   /* The next session opens margin seconds before the cap, or half-way
    * when the session is shorter than that; never sooner than 1 s. */
-  gint64 ms = left_s > (gint64) config.rollover_margin_s ?
-      (left_s - config.rollover_margin_s) * 1000 : left_s * 500;
+  gint64 ms = left_s > (gint64) config.rollover_margin_s
+      ? (left_s - config.rollover_margin_s) * 1000
+      : left_s * 500;
   ms = MAX (ms, 1000);
   add_timer (&State::rollover_timer, (guint) MIN (ms, (gint64) G_MAXUINT),
-      [](State * st) { st->start_rollover (); });
+      [] (State * st) { st->start_rollover (); });
 }
 
 void
@@ -1481,8 +1502,9 @@ State::start_rollover ()
 {
   if (next_ws || reconnecting || !ready || eos != EosState::None)
     return;
-  GST_INFO_OBJECT (bin, "session %s expires at %" G_GINT64_FORMAT
-      ": opening the next one", session_id.c_str (), expires_at);
+  GST_INFO_OBJECT (bin,
+      "session %s expires at %" G_GINT64_FORMAT ": opening the next one",
+      session_id.c_str (), expires_at);
   open_link (true);
 }
 
@@ -1493,10 +1515,10 @@ State::start_rollover ()
 bool
 State::quiet () const
 {
-  return ready && !reconnecting && eos == EosState::None
-      && !any_response_active () && !deferred_response && !speech_active
-      && (config.session.turn_detection != realtime::TurnDetection::None
-      || uncommitted_samples * 1000 / realtime::AUDIO_RATE <= carry_ms ());
+  return ready && !reconnecting && eos == EosState::None &&
+      !any_response_active () && !deferred_response && !speech_active &&
+      (config.session.turn_detection != realtime::TurnDetection::None ||
+          uncommitted_samples * 1000 / realtime::AUDIO_RATE <= carry_ms ());
 }
 
 void
@@ -1520,8 +1542,8 @@ State::switch_link (const std::string & reason)
   for (const auto & [pcm, times] : recent) {
     for (const auto & [rt, samples] : times)
       input_timeline.append (rt, samples);
-    send_on (next_ws.get (), realtime::build_input_audio_buffer_append
-        (pcm.data (), pcm.size ()));
+    send_on (next_ws.get (),
+        realtime::build_input_audio_buffer_append (pcm.data (), pcm.size ()));
     carried += pcm.size () / 2;
   }
   std::string old_id = session_id;
@@ -1552,7 +1574,7 @@ State::switch_link (const std::string & reason)
   GST_INFO_OBJECT (bin, "now on session %s (%s)", session_id.c_str (),
       reason.c_str ());
   post (realtime_message_session (GST_OBJECT (bin), "connected", session_id,
-          "rolled over from " + old_id + ": " + reason));
+      "rolled over from " + old_id + ": " + reason));
   schedule_rollover ();
 }
 
@@ -1560,13 +1582,14 @@ static void
 fail_http (State * st, guint status, const GError * err,
     const std::string & suffix)
 {
-  GstStructure *details = gst_structure_new ("realtime-connection",
+  GstStructure * details = gst_structure_new ("realtime-connection",
       "http-status-code", G_TYPE_UINT, status, nullptr);
-  gint code = status == 401 || status == 403 ?
-      GST_RESOURCE_ERROR_NOT_AUTHORIZED : status == 404 ?
-      GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_OPEN_READ;
-  st->fail (GST_RESOURCE_ERROR, code, http_failure_text (status,
-          !st->config.client_secret_url.empty ()) + suffix,
+  gint code = status == 401 || status == 403 ? GST_RESOURCE_ERROR_NOT_AUTHORIZED
+      : status == 404                        ? GST_RESOURCE_ERROR_NOT_FOUND
+                                             : GST_RESOURCE_ERROR_OPEN_READ;
+  st->fail (GST_RESOURCE_ERROR, code,
+      http_failure_text (status, !st->config.client_secret_url.empty ()) +
+          suffix,
       err ? err->message : "", details);
 }
 
@@ -1577,31 +1600,35 @@ link_failed (State * st, guint id, guint status, const GError * err)
   if (st->closing || st->failed)
     return;
   if (id != 0 && id == st->next_conn) {
-    st->next_failed ("could not open: " + (err ? std::string (err->message)
-            : "HTTP " + std::to_string (status)));
+    st->next_failed ("could not open: " +
+        (err ? std::string (err->message) : "HTTP " + std::to_string (status)));
     return;
   }
   if (id != st->conn)
     return;
-  std::string why = status != 0 ? "HTTP " + std::to_string (status) :
-      err ? std::string (err->message) : "connection failed";
-  bool retryable = realtime::ReconnectPolicy::is_retryable_failure (status,
-      err);
-  st->link_down (why, retryable, [st, status, err] (const std::string &
-          suffix) {
+  std::string why = status != 0 ? "HTTP " + std::to_string (status)
+      : err                     ? std::string (err->message)
+                                : "connection failed";
+  bool retryable =
+      realtime::ReconnectPolicy::is_retryable_failure (status, err);
+  st->link_down (why, retryable,
+      [st, status, err] (const std::string & suffix) {
         if (status != 0) {
           fail_http (st, status, err, suffix);
         } else if (err && err->domain == G_TLS_ERROR) {
           st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
               "The Realtime API endpoint's TLS certificate was not accepted "
-              "(" + std::string (err->message) + "). For a private endpoint, "
-              "set the ca-file property to the CA certificate that signed "
-              "it.", err->message);
+              "(" +
+                  std::string (err->message) +
+                  "). For a private endpoint, "
+                  "set the ca-file property to the CA certificate that signed "
+                  "it.",
+              err->message);
         } else {
           st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
               "Could not connect to the Realtime API at " + st->config.url +
-              ": " + (err ? err->message : "unknown error") + suffix +
-              ". Check the url property and the network.",
+                  ": " + (err ? err->message : "unknown error") + suffix +
+                  ". Check the url property and the network.",
               err ? err->message : "");
         }
       });
@@ -1621,30 +1648,31 @@ link_closed (State * st, guint id, gushort code, const std::string & reason)
   if (id != st->conn)
     return;
   std::string why = "WebSocket close code " + std::to_string (code) + ": " +
-      (reason.empty ()? std::string ("no reason given") : reason);
+      (reason.empty () ? std::string ("no reason given") : reason);
   /* 1009: a frame over max-incoming-payload; the next session may well
    * behave. */
-  bool retryable = realtime::ReconnectPolicy::is_retryable_close (code)
-      || code == 1009;
+  bool retryable =
+      realtime::ReconnectPolicy::is_retryable_close (code) || code == 1009;
   if (code == 1009)
     st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
         "The Realtime API sent a frame larger than max-incoming-payload (" +
-        std::to_string (st->config.max_incoming_payload) + " bytes); "
-        "reconnecting.", why);
-  st->link_down (why, retryable,
-      [st, code, why] (const std::string & suffix) {
-        st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-            "The Realtime API closed the session (" + why + ")" + suffix +
-            ".", "server closed the connection",
-            gst_structure_new ("realtime-connection", "close-code",
-                G_TYPE_UINT, (guint) code, nullptr));
-      });
+            std::to_string (st->config.max_incoming_payload) +
+            " bytes); "
+            "reconnecting.",
+        why);
+  st->link_down (why, retryable, [st, code, why] (const std::string & suffix) {
+    st->fail (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "The Realtime API closed the session (" + why + ")" + suffix + ".",
+        "server closed the connection",
+        gst_structure_new ("realtime-connection", "close-code", G_TYPE_UINT,
+            (guint) code, nullptr));
+  });
 }
 
 bool
 RealtimeConversation::start (GError ** error)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   RealtimeConversationConfig & c = st->config;
 
   /* Settings that cannot make a session fail the state change, not later. */
@@ -1656,11 +1684,11 @@ RealtimeConversation::start (GError ** error)
   {
     LOCKED (st);
     st->history.set_max_turns (c.replay_turns);
-    st->post (gst_message_new_progress (GST_OBJECT (st->bin),
-            GST_PROGRESS_TYPE_START, "connect",
-            ("Connecting to " + c.url).c_str ()));
-    st->post (realtime_message_session (GST_OBJECT (st->bin), "connecting",
-            "", ""));
+    st->post (
+        gst_message_new_progress (GST_OBJECT (st->bin), GST_PROGRESS_TYPE_START,
+            "connect", ("Connecting to " + c.url).c_str ()));
+    st->post (
+        realtime_message_session (GST_OBJECT (st->bin), "connecting", "", ""));
     st->open_link (false);
   }
   run_pending (st);
@@ -1681,12 +1709,12 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
     st->server_model = ev.session->model;
   }
   st->post (realtime_message_session (GST_OBJECT (st->bin), "connected",
-          st->session_id, reconnected ? "reconnected" : ""));
+      st->session_id, reconnected ? "reconnected" : ""));
 
-  GError *err = nullptr;
+  GError * err = nullptr;
   std::string id = st->next_event_id ("update");
-  std::string update = realtime::build_session_update (st->config.session,
-      id, &err);
+  std::string update =
+      realtime::build_session_update (st->config.session, id, &err);
   if (update.empty ()) {
     st->fail (GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
         std::string ("The session settings are not valid: ") + err->message,
@@ -1696,7 +1724,7 @@ on_session_created (RealtimeConversation::State * st, const ServerEvent & ev)
     st->ws->close (1000, "");
     return;
   }
-  st->update_event_ids.push_front (id);   /* goes out before the backlog */
+  st->update_event_ids.push_front (id); /* goes out before the backlog */
   st->updates_sent++;
   st->send_now (std::move (update));
   /* A new session after a lost one: the conversation so far, then what
@@ -1727,16 +1755,15 @@ static void
 handle_next_message (RealtimeConversation::State * st, const ServerEvent & ev)
 {
   switch (ev.type) {
-    case ServerEventType::SessionCreated:
-    {
+    case ServerEventType::SessionCreated: {
       if (ev.session) {
         st->next_session_id = ev.session->id;
         st->next_expires_at = ev.session->expires_at;
       }
       /* The conversation follows at the switch, as it is then. */
       std::string id = st->next_event_id ("update");
-      std::string update = realtime::build_session_update (st->config.session,
-          id, nullptr);
+      std::string update =
+          realtime::build_session_update (st->config.session, id, nullptr);
       if (!update.empty ()) {
         st->next_update_ids.push_back (id);
         st->send_on (st->next_ws.get (), std::move (update));
@@ -1751,17 +1778,17 @@ handle_next_message (RealtimeConversation::State * st, const ServerEvent & ev)
         st->try_switch ();
       }
       break;
-    case ServerEventType::Error:
-    {
+    case ServerEventType::Error: {
       realtime::ErrorInfo e = ev.error.value_or (realtime::ErrorInfo ());
       st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
           "The Realtime API reported an error while realtimebin prepared "
-          "the next session: " + e.message, "next session",
-          realtime_error_details (e));
+          "the next session: " +
+              e.message,
+          "next session", realtime_error_details (e));
       break;
     }
     default:
-      break;                    /* the replayed items' echoes */
+      break; /* the replayed items' echoes */
   }
 }
 
@@ -1773,7 +1800,7 @@ on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
       st->update_event_ids.end (), e.event_id);
   if (refused != st->update_event_ids.end ()) {
     st->update_event_ids.erase (refused);
-    st->updates_acked++;        /* a refused update still answers it */
+    st->updates_acked++; /* a refused update still answers it */
   }
   if (st->response_event_ids.erase (e.event_id))
     st->awaiting_response = false;
@@ -1781,8 +1808,8 @@ on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
   /* Races every client has with the server's own VAD responses: a response
    * was already active, or had already ended when our cancel arrived. The
    * conversation is fine either way. */
-  if (e.code == "conversation_already_has_active_response"
-      || e.code == "response_cancel_not_active") {
+  if (e.code == "conversation_already_has_active_response" ||
+      e.code == "response_cancel_not_active") {
     GST_INFO_OBJECT (st->bin, "benign: %s (%s)", e.code.c_str (),
         e.message.c_str ());
     return;
@@ -1801,7 +1828,7 @@ on_error_event (RealtimeConversation::State * st, const ServerEvent & ev)
   std::string text = "The Realtime API reported an error";
   if (!e.code.empty ())
     text += " (" + e.code + ")";
-  text += ": " + (e.message.empty ()? std::string ("no message") : e.message);
+  text += ": " + (e.message.empty () ? std::string ("no message") : e.message);
   st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED, text,
       "server error event " + ev.event_id, realtime_error_details (e));
 }
@@ -1815,7 +1842,7 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
   if (!st->config.session.input_transcription_model.empty ())
     st->spans[ev.item_id].start = rt;
   st->post (realtime_message_vad (GST_OBJECT (st->bin), "speech-started",
-          ev.audio_start_ms, rt, ev.item_id));
+      ev.audio_start_ms, rt, ev.item_id));
 
   /* Barge-in: the user talks over audio the listener is still hearing —
    * often after response.done, as audio arrives faster than it plays. */
@@ -1832,8 +1859,8 @@ on_speech_started (RealtimeConversation::State * st, const ServerEvent & ev)
       GstClockTime spoke = rt;
       if (st->config.session.turn_detection ==
           realtime::TurnDetection::ServerVad)
-        spoke += (guint64) st->config.session.vad_prefix_padding_ms *
-            GST_MSECOND;
+        spoke +=
+            (guint64) st->config.session.vad_prefix_padding_ms * GST_MSECOND;
       st->interrupt (target, spoke, 0);
     }
   }
@@ -1848,16 +1875,16 @@ on_speech_stopped (RealtimeConversation::State * st, const ServerEvent & ev)
     st->spans[ev.item_id].end = rt;
   /* The service's audio_end_ms includes the silence that ended the turn. */
   GstClockTime speech_end = rt;
-  guint64 silence = (guint64) st->config.session.vad_silence_duration_ms *
-      GST_MSECOND;
-  if (st->config.session.turn_detection == realtime::TurnDetection::ServerVad
-      && GST_CLOCK_TIME_IS_VALID (rt) && rt >= silence)
+  guint64 silence =
+      (guint64) st->config.session.vad_silence_duration_ms * GST_MSECOND;
+  if (st->config.session.turn_detection == realtime::TurnDetection::ServerVad &&
+      GST_CLOCK_TIME_IS_VALID (rt) && rt >= silence)
     speech_end = rt - silence;
   st->mark_turn_end (rt, speech_end);
   if (st->config.session.create_response)
     st->awaiting_response = true;
   st->post (realtime_message_vad (GST_OBJECT (st->bin), "speech-stopped",
-          ev.audio_end_ms, rt, ev.item_id));
+      ev.audio_end_ms, rt, ev.item_id));
 }
 
 static void
@@ -1874,8 +1901,8 @@ on_response_created (RealtimeConversation::State * st, const ServerEvent & ev)
   r.earliest = st->turn_unanswered ? st->turn_end : st->input_end;
   r.speech_end = st->turn_unanswered ? st->speech_end : GST_CLOCK_TIME_NONE;
   st->turn_unanswered = false;
-  st->post (realtime_message_response_started (GST_OBJECT (st->bin),
-          *ev.response));
+  st->post (
+      realtime_message_response_started (GST_OBJECT (st->bin), *ev.response));
 }
 
 static void
@@ -1898,15 +1925,15 @@ on_response_done (RealtimeConversation::State * st, const ServerEvent & ev)
   if (resp.usage) {
     /* The model the server says it runs (an Azure deployment name in the
      * URL may hide it), else the one asked for. */
-    const GstStructure *over = st->config.prices.get ();
-    std::optional<realtime::Prices> prices = realtime_effective_prices
-        (st->server_model, over);
+    const GstStructure * over = st->config.prices.get ();
+    std::optional<realtime::Prices> prices =
+        realtime_effective_prices (st->server_model, over);
     if (!prices)
       prices = realtime_effective_prices (st->config.model, over);
     if (prices) {
       cost = realtime::estimate_cost_usd (*resp.usage, *prices);
-      st->stats.estimated_cost_usd = st->stats.estimated_cost_usd
-          .value_or (0) + *cost;
+      st->stats.estimated_cost_usd =
+          st->stats.estimated_cost_usd.value_or (0) + *cost;
     }
   }
   if (st->carry) {
@@ -1914,13 +1941,14 @@ on_response_done (RealtimeConversation::State * st, const ServerEvent & ev)
         resp.id.c_str ());
     st->carry.reset ();
   }
-  st->post (realtime_message_response_done (GST_OBJECT (st->bin), resp,
-          latency, cost));
+  st->post (realtime_message_response_done (GST_OBJECT (st->bin), resp, latency,
+      cost));
   if (resp.status == "failed") {
     st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
         "The Realtime API could not complete a response: " +
-        (resp.status_error.message.empty ()? resp.status_reason :
-            resp.status_error.message), "response " + resp.id + " failed",
+            (resp.status_error.message.empty () ? resp.status_reason
+                                                : resp.status_error.message),
+        "response " + resp.id + " failed",
         realtime_error_details (resp.status_error));
   }
   st->send_deferred ();
@@ -1943,7 +1971,7 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
       if (!st->progress_done) {
         st->progress_done = true;
         st->post (gst_message_new_progress (GST_OBJECT (st->bin),
-                GST_PROGRESS_TYPE_COMPLETE, "connect", "Session ready"));
+            GST_PROGRESS_TYPE_COMPLETE, "connect", "Session ready"));
       }
       break;
     case ServerEventType::Error:
@@ -1955,17 +1983,15 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::InputAudioBufferSpeechStopped:
       on_speech_stopped (st, ev);
       break;
-    case ServerEventType::InputAudioBufferTimeoutTriggered:
-    {
+    case ServerEventType::InputAudioBufferTimeoutTriggered: {
       GstClockTime rt = st->input_timeline.running_time_at_ms (ev.audio_end_ms);
       st->post (realtime_message_vad (GST_OBJECT (st->bin), "timeout",
-              ev.audio_end_ms, rt, ev.item_id));
+          ev.audio_end_ms, rt, ev.item_id));
       break;
     }
-    case ServerEventType::InputAudioBufferCommitted:
-    {
+    case ServerEventType::InputAudioBufferCommitted: {
       st->proven = true;
-      st->forget_recent ();     /* in a committed item now */
+      st->forget_recent (); /* in a committed item now */
       st->history.add (realtime::ConversationHistory::Role::User, ev.item_id);
       /* Push-to-talk turns have no VAD span: the uncommitted audio is it. */
       if (!st->config.session.input_transcription_model.empty ()) {
@@ -1981,13 +2007,13 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
     case ServerEventType::InputAudioTranscriptionCompleted:
       st->user_transcript (ev, true);
       break;
-    case ServerEventType::InputAudioTranscriptionFailed:
-    {
+    case ServerEventType::InputAudioTranscriptionFailed: {
       realtime::ErrorInfo e = ev.error.value_or (realtime::ErrorInfo ());
       st->spans.erase (ev.item_id);
       st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
           "The Realtime API could not transcribe the user's speech: " +
-          e.message, "item " + ev.item_id, realtime_error_details (e));
+              e.message,
+          "item " + ev.item_id, realtime_error_details (e));
       break;
     }
     case ServerEventType::ResponseCreated:
@@ -2018,8 +2044,7 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
             ev.item->id);
       }
       break;
-    case ServerEventType::ResponseFunctionCallArgumentsDone:
-    {
+    case ServerEventType::ResponseFunctionCallArgumentsDone: {
       std::string name = ev.name;
       auto it = st->call_names.find (ev.item_id);
       if (it != st->call_names.end ()) {
@@ -2028,10 +2053,10 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
         st->call_names.erase (it);
       }
       st->post (realtime_message_function_call (GST_OBJECT (st->bin),
-              ev.call_id, name, ev.arguments));
+          ev.call_id, name, ev.arguments));
       if (st->config.function_call) {
-        st->after.push_back ([st, call_id = ev.call_id, name,
-                args = ev.arguments] () {
+        st->after.push_back (
+            [st, call_id = ev.call_id, name, args = ev.arguments] () {
               std::optional<std::string> output =
                   st->config.function_call (call_id, name, args);
               if (output) {
@@ -2043,8 +2068,8 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
       break;
     }
     case ServerEventType::RateLimitsUpdated:
-      st->post (realtime_message_rate_limits (GST_OBJECT (st->bin),
-              ev.rate_limits));
+      st->post (
+          realtime_message_rate_limits (GST_OBJECT (st->bin), ev.rate_limits));
       break;
     case ServerEventType::Unknown:
       GST_DEBUG_OBJECT (st->bin, "ignoring server event of unknown type %s",
@@ -2064,28 +2089,32 @@ handle_link_message (RealtimeConversation::State * st, guint id,
   if (st->closing || st->failed)
     return;
   if (id != 0 && id == st->next_conn) {
-    std::optional<ServerEvent> ev = realtime::parse_server_event (text,
-        nullptr);
+    std::optional<ServerEvent> ev =
+        realtime::parse_server_event (text, nullptr);
     if (ev)
       handle_next_message (st, *ev);
     return;
   }
   if (id != st->conn)
-    return;                     /* a socket we have let go of */
+    return; /* a socket we have let go of */
   st->last_event_us = arrived_us;
   st->frame_arrived_us = arrived_us;
   st->stats.bytes_received += text.size ();
   st->stats.events_received++;
 
-  GError *err = nullptr;
+  GError * err = nullptr;
   std::optional<ServerEvent> ev = realtime::parse_server_event (text, &err);
-  if (!ev && g_error_matches (err, REALTIME_PROTOCOL_ERROR,
+  if (!ev &&
+      g_error_matches (err, REALTIME_PROTOCOL_ERROR,
           REALTIME_PROTOCOL_ERROR_BETA_PROTOCOL)) {
     /* Not a glitch: the endpoint speaks the retired beta protocol. */
     st->fail (GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
-        std::string ("The endpoint speaks the retired beta Realtime "
+        std::string (
+            "The endpoint speaks the retired beta Realtime "
             "protocol; realtimebin speaks the GA protocol only. Check the "
-            "url property: ") + err->message, "beta protocol");
+            "url property: ") +
+            err->message,
+        "beta protocol");
     g_error_free (err);
     st->closing = true;
     st->ws->close (1002, "protocol error");
@@ -2097,7 +2126,8 @@ handle_link_message (RealtimeConversation::State * st, guint id,
     if (++st->bad_events <= MAX_BAD_EVENT_WARNINGS)
       st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
           std::string ("The Realtime API sent an event this client cannot "
-              "read; it was skipped: ") + err->message,
+                       "read; it was skipped: ") +
+              err->message,
           "bad server event " + std::to_string (st->bad_events));
     else
       GST_WARNING_OBJECT (st->bin, "skipping bad server event: %s",
@@ -2142,8 +2172,8 @@ wait_for_send_room (RealtimeConversation::State * st)
 {
   if (st->live ())
     return;
-  GstPad *pad = nullptr;                /* looked up once it must wait */
-  InputWrites &writes = *st->input_writes;
+  GstPad * pad = nullptr; /* looked up once it must wait */
+  InputWrites & writes = *st->input_writes;
   /* Set before the first check, so a write after it always notifies. */
   writes.waiting = true;
   for (;;) {
@@ -2151,9 +2181,8 @@ wait_for_send_room (RealtimeConversation::State * st)
     std::unique_lock<std::mutex> wl (writes.lock);
     {
       LOCKED (st);
-      if (st->failed || st->closing || !st->ready || !st->ws
-          || (guint64) st->ws->pending () * st->config.chunk_ms
-          < NON_LIVE_HOLD_MS)
+      if (st->failed || st->closing || !st->ready || !st->ws ||
+          (guint64) st->ws->pending () * st->config.chunk_ms < NON_LIVE_HOLD_MS)
         break;
     }
     if (pad == nullptr)
@@ -2177,11 +2206,11 @@ wait_for_send_room (RealtimeConversation::State * st)
 static void
 wait_for_error_posted (RealtimeConversation::State * st)
 {
-  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
+  GstPad * pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
   gint64 deadline = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
   std::unique_lock<std::mutex> lk (st->lock);
-  while (!st->error_posted && pad && !GST_PAD_IS_FLUSHING (pad)
-      && g_get_monotonic_time () < deadline)
+  while (!st->error_posted && pad && !GST_PAD_IS_FLUSHING (pad) &&
+      g_get_monotonic_time () < deadline)
     st->error_posted_cond.wait_for (lk, std::chrono::milliseconds (5));
   lk.unlock ();
   if (pad)
@@ -2189,10 +2218,10 @@ wait_for_error_posted (RealtimeConversation::State * st)
 }
 
 GstFlowReturn
-RealtimeConversation::push_audio (GstBuffer * buffer,
-    GstClockTime running_time, gint64 entered_us)
+RealtimeConversation::push_audio (GstBuffer * buffer, GstClockTime running_time,
+    gint64 entered_us)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo map;
 
@@ -2205,20 +2234,24 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
       ret = GST_FLOW_ERROR;
     } else if (st->eos == EosState::None) {
       gsize samples = map.size / 2;
-      st->input_end = GST_CLOCK_TIME_IS_VALID (running_time) ?
-          running_time + gst_util_uint64_scale_int (samples, GST_SECOND,
-          realtime::AUDIO_RATE) : GST_CLOCK_TIME_NONE;
+      st->input_end = GST_CLOCK_TIME_IS_VALID (running_time)
+          ? running_time +
+              gst_util_uint64_scale_int (samples, GST_SECOND,
+                  realtime::AUDIO_RATE)
+          : GST_CLOCK_TIME_NONE;
       st->uncommitted_samples += samples;
 
-      gsize chunk_bytes = (gsize) st->config.chunk_ms *
-          realtime::AUDIO_BYTES_PER_MS;
-      const guint8 *data = map.data;
+      gsize chunk_bytes =
+          (gsize) st->config.chunk_ms * realtime::AUDIO_BYTES_PER_MS;
+      const guint8 * data = map.data;
       gsize left = samples * 2;
       while (left > 0) {
         gsize take = MIN (left, chunk_bytes - st->chunk.size ());
-        GstClockTime rt = GST_CLOCK_TIME_IS_VALID (running_time) ?
-            running_time + gst_util_uint64_scale_int ((data - map.data) / 2,
-            GST_SECOND, realtime::AUDIO_RATE) : GST_CLOCK_TIME_NONE;
+        GstClockTime rt = GST_CLOCK_TIME_IS_VALID (running_time)
+            ? running_time +
+                gst_util_uint64_scale_int ((data - map.data) / 2, GST_SECOND,
+                    realtime::AUDIO_RATE)
+            : GST_CLOCK_TIME_NONE;
         st->chunk_times.emplace_back (rt, take / 2);
         st->chunk.insert (st->chunk.end (), data, data + take);
         data += take;
@@ -2238,7 +2271,7 @@ RealtimeConversation::push_audio (GstBuffer * buffer,
 void
 RealtimeConversation::input_eos ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
     if (st->eos == EosState::Finished) {
@@ -2256,21 +2289,22 @@ RealtimeConversation::input_eos ()
     if (st->failed || st->config.eos_timeout_ms == 0) {
       st->finish (st->failed ? "failed" : "end of stream");
     } else {
-      if (st->config.session.turn_detection == realtime::TurnDetection::None
-          && st->uncommitted_samples >= MIN_COMMIT_SAMPLES) {
+      if (st->config.session.turn_detection == realtime::TurnDetection::None &&
+          st->uncommitted_samples >= MIN_COMMIT_SAMPLES) {
         st->commit ();
         st->request_response ({});
       }
       st->send_eos_barrier ();
 
       st->add_timer (&State::eos_timeout, st->config.eos_timeout_ms,
-          [](State * s) {
+          [] (State * s) {
             if (s->eos == EosState::Finished)
               return;
             s->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
                 "realtimebin stopped waiting for the last response after "
-                "eos-timeout-ms (" + std::to_string (s->config.eos_timeout_ms)
-                + " ms).", "EOS timeout");
+                "eos-timeout-ms (" +
+                    std::to_string (s->config.eos_timeout_ms) + " ms).",
+                "EOS timeout");
             s->finish ("eos-timeout");
           });
     }
@@ -2281,7 +2315,7 @@ RealtimeConversation::input_eos ()
 void
 RealtimeConversation::input_flushed ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
     /* Audio from before a flushing seek is stale: do not send it. */
@@ -2300,19 +2334,21 @@ RealtimeConversation::input_flushed ()
 /* --- applications --- */
 
 void
-RealtimeConversation::update_session (const realtime::SessionSettings &
-    settings)
+RealtimeConversation::update_session (
+    const realtime::SessionSettings & settings)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
-    GError *err = nullptr;
+    GError * err = nullptr;
     std::string id = st->next_event_id ("update");
     std::string update = realtime::build_session_update (settings, id, &err);
     if (update.empty ()) {
       st->warn (GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
           std::string ("The new session settings are not valid and were "
-              "not sent: ") + err->message, "");
+                       "not sent: ") +
+              err->message,
+          "");
       g_error_free (err);
     } else {
       st->config.session = settings;
@@ -2320,8 +2356,8 @@ RealtimeConversation::update_session (const realtime::SessionSettings &
       if (st->next_ws && !st->next_session_id.empty ()) {
         std::string next_id = st->next_event_id ("update");
         st->next_update_ids.push_back (next_id);
-        st->send_on (st->next_ws.get (), realtime::build_session_update
-            (settings, next_id, nullptr));
+        st->send_on (st->next_ws.get (),
+            realtime::build_session_update (settings, next_id, nullptr));
       }
       if (st->ready && !st->closing) {
         st->update_event_ids.push_back (id);
@@ -2372,14 +2408,16 @@ RealtimeConversation::set_prices (const GstStructure * prices)
 void
 RealtimeConversation::commit_input ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
     if (st->uncommitted_samples < MIN_COMMIT_SAMPLES) {
       st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
-          "commit-input ignored: " + std::to_string (st->uncommitted_samples
-              * 1000 / realtime::AUDIO_RATE) + " ms of audio since the last "
-          "commit or clear; the Realtime API needs at least 100 ms.",
+          "commit-input ignored: " +
+              std::to_string (
+                  st->uncommitted_samples * 1000 / realtime::AUDIO_RATE) +
+              " ms of audio since the last "
+              "commit or clear; the Realtime API needs at least 100 ms.",
           "commit of less than 100 ms not sent");
     } else {
       st->commit ();
@@ -2391,7 +2429,7 @@ RealtimeConversation::commit_input ()
 void
 RealtimeConversation::clear_input ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   LOCKED (st);
   st->clear_chunk ();
   st->forget_recent ();
@@ -2402,7 +2440,7 @@ RealtimeConversation::clear_input ()
 void
 RealtimeConversation::create_response (const gchar * instructions)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   realtime::ResponseOptions options;
   if (instructions)
     options.instructions = instructions;
@@ -2413,12 +2451,12 @@ RealtimeConversation::create_response (const gchar * instructions)
 void
 RealtimeConversation::cancel_response ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
     if (!st->responses.empty ())
-      st->send (realtime::build_response_cancel (st->responses.begin ()->
-              first));
+      st->send (
+          realtime::build_response_cancel (st->responses.begin ()->first));
     std::string target = st->interrupt_target ();
     if (!target.empty ())
       st->interrupt (target, st->now (), st->render_latency);
@@ -2430,7 +2468,7 @@ RealtimeConversation::cancel_response ()
 void
 RealtimeConversation::send_text (const gchar * text)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   LOCKED (st);
   realtime::JsonObjectPtr item = realtime::make_user_text_item (text);
   st->send (realtime::build_conversation_item_create (item.get ()));
@@ -2443,7 +2481,7 @@ void
 RealtimeConversation::send_function_result (const gchar * call_id,
     const gchar * output)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   LOCKED (st);
   st->submit_function_result (call_id, output);
 }
@@ -2451,20 +2489,19 @@ RealtimeConversation::send_function_result (const gchar * call_id,
 void
 RealtimeConversation::send_event (const gchar * json)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   {
     LOCKED (st);
-    GError *err = nullptr;
+    GError * err = nullptr;
     realtime::JsonNodePtr node = realtime::json_parse (json, &err);
-    if (!node || !JSON_NODE_HOLDS_OBJECT (node.get ())
-        || !json_object_has_member (json_node_get_object (node.get ()),
-            "type")) {
+    if (!node || !JSON_NODE_HOLDS_OBJECT (node.get ()) ||
+        !json_object_has_member (json_node_get_object (node.get ()), "type")) {
       st->warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
           "send-event needs a JSON object with a \"type\"; nothing was sent.",
           err ? err->message : "not an object with a type");
       g_clear_error (&err);
     } else {
-      JsonObject *obj = json_node_get_object (node.get ());
+      JsonObject * obj = json_node_get_object (node.get ());
       if (!json_object_has_member (obj, "event_id"))
         json_object_set_string_member (obj, "event_id",
             st->next_event_id ("event").c_str ());
@@ -2479,7 +2516,7 @@ RealtimeConversation::send_event (const gchar * json)
 gboolean
 RealtimeConversation::answer_latency (GstQuery * query)
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   /* Ask upstream now: pipelines compute latency at PLAYING, before any
    * input has flowed. */
   gst_realtime_input_query_latency (st->input);
@@ -2497,7 +2534,7 @@ RealtimeConversation::answer_latency (GstQuery * query)
 GstClockTime
 RealtimeConversation::idle_horizon ()
 {
-  State *st = state_.get ();
+  State * st = state_.get ();
   if (!st->live ())
     return GST_CLOCK_TIME_NONE;
   {

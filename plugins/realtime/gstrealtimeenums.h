@@ -42,13 +42,16 @@ typedef enum {
   GST_REALTIME_TEXT_ROLES_USER = (1 << 1),
 } GstRealtimeTextRoles;
 
-#define GST_TYPE_REALTIME_TURN_DETECTION (gst_realtime_turn_detection_get_type ())
+#define GST_TYPE_REALTIME_TURN_DETECTION                                       \
+  (gst_realtime_turn_detection_get_type ())
 GType gst_realtime_turn_detection_get_type (void);
 #define GST_TYPE_REALTIME_VAD_EAGERNESS (gst_realtime_vad_eagerness_get_type ())
 GType gst_realtime_vad_eagerness_get_type (void);
-#define GST_TYPE_REALTIME_NOISE_REDUCTION (gst_realtime_noise_reduction_get_type ())
+#define GST_TYPE_REALTIME_NOISE_REDUCTION                                      \
+  (gst_realtime_noise_reduction_get_type ())
 GType gst_realtime_noise_reduction_get_type (void);
-#define GST_TYPE_REALTIME_OUTPUT_MODALITIES (gst_realtime_output_modalities_get_type ())
+#define GST_TYPE_REALTIME_OUTPUT_MODALITIES                                    \
+  (gst_realtime_output_modalities_get_type ())
 GType gst_realtime_output_modalities_get_type (void);
 #define GST_TYPE_REALTIME_AUTH (gst_realtime_auth_get_type ())
 GType gst_realtime_auth_get_type (void);

@@ -15,22 +15,21 @@
 
 #define GST_CAT_DEFAULT gst_realtime_debug
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw, format = (string) S16LE, "
-        "rate = (int) 24000, channels = (int) 1, "
-        "layout = (string) interleaved"));
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("audio/x-raw, format = (string) S16LE, "
+                         "rate = (int) 24000, channels = (int) 1, "
+                         "layout = (string) interleaved"));
 
 struct GstRealtimeInputState
 {
   std::mutex lock;
   GstRealtimeInputCallbacks callbacks;
-  GstSegment segment;           /* streaming thread */
+  GstSegment segment; /* streaming thread */
   bool latency_asked = false;
   bool live = false;
   GstClockTime upstream_latency = 0;
-  bool eos_pending = false;     /* an EOS came in; its message not posted */
+  bool eos_pending = false; /* an EOS came in; its message not posted */
   guint32 eos_seqnum = GST_SEQNUM_INVALID;
 };
 
@@ -38,24 +37,24 @@ struct _GstRealtimeInput
 {
   GstElement parent;
 
-  GstPad *sinkpad;
-  GstRealtimeInputState *state;
+  GstPad * sinkpad;
+  GstRealtimeInputState * state;
 };
 
 #define gst_realtime_input_parent_class parent_class
 G_DEFINE_TYPE (GstRealtimeInput, gst_realtime_input, GST_TYPE_ELEMENT);
 
 static void gst_realtime_input_finalize (GObject * object);
-static GstFlowReturn gst_realtime_input_chain (GstPad * pad,
-    GstObject * parent, GstBuffer * buffer);
+static GstFlowReturn gst_realtime_input_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buffer);
 static gboolean gst_realtime_input_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
 
 static void
 gst_realtime_input_class_init (GstRealtimeInputClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GObjectClass * gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass * element_class = GST_ELEMENT_CLASS (klass);
 
   gobject_class->finalize = gst_realtime_input_finalize;
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -94,21 +93,21 @@ void
 gst_realtime_input_set_callbacks (GstRealtimeInput * self,
     GstRealtimeInputCallbacks callbacks)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   self->state->callbacks = std::move (callbacks);
 }
 
 gboolean
 gst_realtime_input_is_live (GstRealtimeInput * self)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   return self->state->live;
 }
 
 GstClockTime
 gst_realtime_input_upstream_latency (GstRealtimeInput * self)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   return self->state->upstream_latency;
 }
 
@@ -117,13 +116,13 @@ gst_realtime_input_post_eos (GstRealtimeInput * self)
 {
   guint32 seqnum;
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     if (!self->state->eos_pending)
       return;
     self->state->eos_pending = false;
     seqnum = self->state->eos_seqnum;
   }
-  GstMessage *msg = gst_message_new_eos (GST_OBJECT (self));
+  GstMessage * msg = gst_message_new_eos (GST_OBJECT (self));
   if (seqnum != GST_SEQNUM_INVALID)
     gst_message_set_seqnum (msg, seqnum);
   gst_element_post_message (GST_ELEMENT (self), msg);
@@ -134,7 +133,7 @@ gst_realtime_input_post_eos (GstRealtimeInput * self)
 void
 gst_realtime_input_query_latency (GstRealtimeInput * self)
 {
-  GstQuery *query = gst_query_new_latency ();
+  GstQuery * query = gst_query_new_latency ();
   gboolean live = FALSE;
   GstClockTime min = 0;
 
@@ -144,9 +143,9 @@ gst_realtime_input_query_latency (GstRealtimeInput * self)
 
   GST_DEBUG_OBJECT (self, "upstream is %slive, latency %" GST_TIME_FORMAT,
       live ? "" : "not ", GST_TIME_ARGS (min));
-  std::function < void () > live_changed;
+  std::function<void ()> live_changed;
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     if (self->state->live != (bool) live)
       live_changed = self->state->callbacks.live_changed;
     self->state->live = live;
@@ -157,15 +156,14 @@ gst_realtime_input_query_latency (GstRealtimeInput * self)
 }
 
 static GstFlowReturn
-gst_realtime_input_chain (GstPad * pad, GstObject * parent,
-    GstBuffer * buffer)
+gst_realtime_input_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
-  GstRealtimeInput *self = GST_REALTIME_INPUT (parent);
-  GstRealtimeInputState *st = self->state;
+  GstRealtimeInput * self = GST_REALTIME_INPUT (parent);
+  GstRealtimeInputState * st = self->state;
 
   bool ask;
   {
-    std::lock_guard < std::mutex > lk (st->lock);
+    std::lock_guard<std::mutex> lk (st->lock);
     ask = !st->latency_asked;
     st->latency_asked = true;
   }
@@ -174,12 +172,12 @@ gst_realtime_input_chain (GstPad * pad, GstObject * parent,
 
   GstClockTime running_time = GST_CLOCK_TIME_NONE;
   if (GST_BUFFER_PTS_IS_VALID (buffer))
-    running_time = gst_segment_to_running_time (&st->segment,
-        GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+    running_time = gst_segment_to_running_time (&st->segment, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buffer));
 
-  std::function < GstFlowReturn (GstBuffer *, GstClockTime) > audio;
+  std::function<GstFlowReturn (GstBuffer *, GstClockTime)> audio;
   {
-    std::lock_guard < std::mutex > lk (st->lock);
+    std::lock_guard<std::mutex> lk (st->lock);
     audio = st->callbacks.audio;
   }
   GstFlowReturn ret = audio ? audio (buffer, running_time) : GST_FLOW_OK;
@@ -190,13 +188,12 @@ gst_realtime_input_chain (GstPad * pad, GstObject * parent,
 static gboolean
 gst_realtime_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
-  GstRealtimeInput *self = GST_REALTIME_INPUT (parent);
-  GstRealtimeInputState *st = self->state;
+  GstRealtimeInput * self = GST_REALTIME_INPUT (parent);
+  GstRealtimeInputState * st = self->state;
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_SEGMENT:
-    {
-      const GstSegment *segment;
+    case GST_EVENT_SEGMENT: {
+      const GstSegment * segment;
       gst_event_parse_segment (event, &segment);
       if (segment->format != GST_FORMAT_TIME) {
         GST_ELEMENT_ERROR (self, STREAM, FORMAT, (nullptr),
@@ -208,18 +205,16 @@ gst_realtime_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
       st->segment = *segment;
       break;
     }
-    case GST_EVENT_STREAM_START:
-    {
-      std::lock_guard < std::mutex > lk (st->lock);
+    case GST_EVENT_STREAM_START: {
+      std::lock_guard<std::mutex> lk (st->lock);
       st->eos_pending = false;
       st->latency_asked = false;
       break;
     }
-    case GST_EVENT_EOS:
-    {
-      std::function < void () > eos;
+    case GST_EVENT_EOS: {
+      std::function<void ()> eos;
       {
-        std::lock_guard < std::mutex > lk (st->lock);
+        std::lock_guard<std::mutex> lk (st->lock);
         st->eos_pending = true;
         st->eos_seqnum = gst_event_get_seqnum (event);
         eos = st->callbacks.eos;
@@ -231,12 +226,11 @@ gst_realtime_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
     }
-    case GST_EVENT_FLUSH_STOP:
-    {
+    case GST_EVENT_FLUSH_STOP: {
       gst_segment_init (&st->segment, GST_FORMAT_TIME);
-      std::function < void () > flush;
+      std::function<void ()> flush;
       {
-        std::lock_guard < std::mutex > lk (st->lock);
+        std::lock_guard<std::mutex> lk (st->lock);
         st->eos_pending = false;
         flush = st->callbacks.flush;
       }

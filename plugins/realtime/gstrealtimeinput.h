@@ -17,8 +17,8 @@ G_BEGIN_DECLS
  * each buffer, with its running time, to the bin's session. It is the
  * bin's only sink, so the bin posts EOS when this element does. */
 #define GST_TYPE_REALTIME_INPUT (gst_realtime_input_get_type ())
-G_DECLARE_FINAL_TYPE (GstRealtimeInput, gst_realtime_input, GST,
-    REALTIME_INPUT, GstElement);
+G_DECLARE_FINAL_TYPE (GstRealtimeInput, gst_realtime_input, GST, REALTIME_INPUT,
+    GstElement);
 
 G_END_DECLS
 

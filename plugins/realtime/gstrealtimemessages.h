@@ -17,35 +17,35 @@
  * fields are what applications script against: change them only on
  * purpose, with the docs. Each returns a new message from @src. */
 
-GstMessage *realtime_message_session (GstObject * src, const char *state,
+GstMessage * realtime_message_session (GstObject * src, const char * state,
     const std::string & session_id, const std::string & reason);
 
 /* @event: speech-started, speech-stopped or timeout. */
-GstMessage *realtime_message_vad (GstObject * src, const char *event,
+GstMessage * realtime_message_vad (GstObject * src, const char * event,
     gint64 audio_ms, GstClockTime running_time, const std::string & item_id);
 
 /* @role: user or assistant. */
-GstMessage *realtime_message_transcript (GstObject * src, const char *role,
+GstMessage * realtime_message_transcript (GstObject * src, const char * role,
     const std::string & item_id, const std::string & text, gboolean final,
     GstClockTime running_time);
 
-GstMessage *realtime_message_response_started (GstObject * src,
+GstMessage * realtime_message_response_started (GstObject * src,
     const realtime::Response & response);
 /* @cost_usd: the estimated cost of the response, when prices are known. */
-GstMessage *realtime_message_response_done (GstObject * src,
+GstMessage * realtime_message_response_done (GstObject * src,
     const realtime::Response & response, GstClockTime first_audio_latency,
     std::optional<double> cost_usd = std::nullopt);
 
-GstMessage *realtime_message_function_call (GstObject * src,
+GstMessage * realtime_message_function_call (GstObject * src,
     const std::string & call_id, const std::string & name,
     const std::string & arguments);
 
 /* @action: truncated, deleted or none. */
-GstMessage *realtime_message_interrupted (GstObject * src,
-    const std::string & item_id, gint64 played_ms, const char *action);
+GstMessage * realtime_message_interrupted (GstObject * src,
+    const std::string & item_id, gint64 played_ms, const char * action);
 
-GstMessage *realtime_message_rate_limits (GstObject * src,
-    const std::vector < realtime::RateLimit > &limits);
+GstMessage * realtime_message_rate_limits (GstObject * src,
+    const std::vector<realtime::RateLimit> & limits);
 
 /* The counters of the `stats` property. */
 struct RealtimeStats
@@ -63,7 +63,7 @@ struct RealtimeStats
 };
 
 /* The `realtime-stats` structure of @stats. */
-GstStructure *realtime_stats_structure (const RealtimeStats & stats);
+GstStructure * realtime_stats_structure (const RealtimeStats & stats);
 
 /* Details structure of the warning posted for a server `error` event. */
-GstStructure *realtime_error_details (const realtime::ErrorInfo & error);
+GstStructure * realtime_error_details (const realtime::ErrorInfo & error);

@@ -29,9 +29,7 @@
 #define IDLE_GAP_MIN (10 * GST_MSECOND)
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC,
-    GST_PAD_ALWAYS,
-    GST_STATIC_CAPS_ANY);
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 struct GstRealtimeOutputState
 {
@@ -46,24 +44,21 @@ struct GstRealtimeOutputState
   GstRealtimeOutputCallbacks callbacks;
   struct Queued
   {
-    GstMiniObject *obj;
-    gint64 arrived_us;          /* 0: not measured */
+    GstMiniObject * obj;
+    gint64 arrived_us; /* 0: not measured */
   };
   std::deque<Queued> queue;
   bool flushing = true;
   bool need_stream_start = true;
   bool need_segment = true;
-  GstClockTime position = 0;    /* end of what was pushed, running time */
+  GstClockTime position = 0; /* end of what was pushed, running time */
   guint queued_buffers = 0;
   /* When the task last finished pushing (the task's own). */
   gint64 free_since_us = 0;
-  bool idle_gaps = false;       /* the last horizon allowed GAPs (the task's) */
-  bool wake = false;            /* look at the horizon again now */
+  bool idle_gaps = false; /* the last horizon allowed GAPs (the task's) */
+  bool wake = false;      /* look at the horizon again now */
 
-  ~GstRealtimeOutputState ()
-  {
-    clear ();
-  }
+  ~GstRealtimeOutputState () { clear (); }
 
   void clear ()
   {
@@ -78,9 +73,9 @@ struct _GstRealtimeOutput
 {
   GstElement parent;
 
-  GstPad *srcpad;
-  GstCaps *caps;                /* fixed, set at construction */
-  GstRealtimeOutputState *state;
+  GstPad * srcpad;
+  GstCaps * caps; /* fixed, set at construction */
+  GstRealtimeOutputState * state;
 };
 
 #define gst_realtime_output_parent_class parent_class
@@ -98,8 +93,8 @@ static void gst_realtime_output_loop (GstRealtimeOutput * self);
 static void
 gst_realtime_output_class_init (GstRealtimeOutputClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GObjectClass * gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass * element_class = GST_ELEMENT_CLASS (klass);
 
   gobject_class->finalize = gst_realtime_output_finalize;
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -127,7 +122,7 @@ gst_realtime_output_init (GstRealtimeOutput * self)
 static void
 gst_realtime_output_finalize (GObject * object)
 {
-  GstRealtimeOutput *self = GST_REALTIME_OUTPUT (object);
+  GstRealtimeOutput * self = GST_REALTIME_OUTPUT (object);
 
   gst_clear_caps (&self->caps);
   delete self->state;
@@ -137,8 +132,8 @@ gst_realtime_output_finalize (GObject * object)
 GstRealtimeOutput *
 gst_realtime_output_new (const gchar * name, GstCaps * caps)
 {
-  GstRealtimeOutput *self = GST_REALTIME_OUTPUT (g_object_new
-      (GST_TYPE_REALTIME_OUTPUT, "name", name, nullptr));
+  GstRealtimeOutput * self = GST_REALTIME_OUTPUT (
+      g_object_new (GST_TYPE_REALTIME_OUTPUT, "name", name, nullptr));
   self->caps = gst_caps_ref (caps);
   return self;
 }
@@ -147,7 +142,7 @@ void
 gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
     GstRealtimeOutputCallbacks callbacks)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   self->state->callbacks = std::move (callbacks);
 }
 
@@ -155,8 +150,8 @@ static void
 gst_realtime_output_enqueue (GstRealtimeOutput * self, GstMiniObject * obj,
     gint64 arrived_us = 0)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeOutputState * st = self->state;
+  std::lock_guard<std::mutex> lk (st->lock);
 
   if (!st->active) {
     GST_DEBUG_OBJECT (self, "not running, dropping %" GST_PTR_FORMAT, obj);
@@ -173,8 +168,7 @@ void
 gst_realtime_output_push (GstRealtimeOutput * self, GstBuffer * buffer,
     gint64 arrived_us)
 {
-  gst_realtime_output_enqueue (self, GST_MINI_OBJECT_CAST (buffer),
-      arrived_us);
+  gst_realtime_output_enqueue (self, GST_MINI_OBJECT_CAST (buffer), arrived_us);
 }
 
 void
@@ -187,8 +181,8 @@ gst_realtime_output_push_eos (GstRealtimeOutput * self)
 void
 gst_realtime_output_wake (GstRealtimeOutput * self)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeOutputState * st = self->state;
+  std::lock_guard<std::mutex> lk (st->lock);
   st->wake = true;
   st->cond.notify_one ();
 }
@@ -196,7 +190,7 @@ gst_realtime_output_wake (GstRealtimeOutput * self)
 guint
 gst_realtime_output_queued (GstRealtimeOutput * self)
 {
-  std::lock_guard < std::mutex > lk (self->state->lock);
+  std::lock_guard<std::mutex> lk (self->state->lock);
   return self->state->queued_buffers;
 }
 
@@ -206,8 +200,8 @@ static void
 gst_realtime_output_set_flushing (GstRealtimeOutput * self, bool flushing,
     bool clear)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeOutputState * st = self->state;
+  std::lock_guard<std::mutex> lk (st->lock);
 
   st->flushing = flushing;
   if (clear)
@@ -216,23 +210,22 @@ gst_realtime_output_set_flushing (GstRealtimeOutput * self, bool flushing,
 }
 
 GstClockTime
-gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
-    GstClockTime from)
+gst_realtime_output_drop_buffers (GstRealtimeOutput * self, GstClockTime from)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::lock_guard < std::mutex > lk (st->lock);
+  GstRealtimeOutputState * st = self->state;
+  std::lock_guard<std::mutex> lk (st->lock);
 
   GstClockTime end = st->position;
-  std::deque < GstRealtimeOutputState::Queued > kept;
-  for (const auto & q:st->queue) {
-    GstMiniObject *obj = q.obj;
+  std::deque<GstRealtimeOutputState::Queued> kept;
+  for (const auto & q : st->queue) {
+    GstMiniObject * obj = q.obj;
     if (!GST_IS_BUFFER (obj)) {
       kept.push_back (q);
       continue;
     }
-    GstBuffer *buf = GST_BUFFER_CAST (obj);
-    bool keep = GST_CLOCK_TIME_IS_VALID (from) && GST_BUFFER_PTS_IS_VALID (buf)
-        && GST_BUFFER_PTS (buf) < from;
+    GstBuffer * buf = GST_BUFFER_CAST (obj);
+    bool keep = GST_CLOCK_TIME_IS_VALID (from) &&
+        GST_BUFFER_PTS_IS_VALID (buf) && GST_BUFFER_PTS (buf) < from;
     if (!keep) {
       gst_mini_object_unref (obj);
       st->queued_buffers--;
@@ -249,12 +242,12 @@ gst_realtime_output_drop_buffers (GstRealtimeOutput * self,
 void
 gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::lock_guard < std::mutex > flk (st->flush_lock);
+  GstRealtimeOutputState * st = self->state;
+  std::lock_guard<std::mutex> flk (st->flush_lock);
   {
-    std::lock_guard < std::mutex > lk (st->lock);
+    std::lock_guard<std::mutex> lk (st->lock);
     if (!st->active)
-      return;                   /* not running: nothing to flush */
+      return; /* not running: nothing to flush */
   }
 
   /* Unblock downstream first so the task's push returns, then stop it. */
@@ -264,39 +257,39 @@ gst_realtime_output_flush (GstRealtimeOutput * self, GstClockTime at)
   gst_pad_push_event (self->srcpad, gst_event_new_flush_stop (FALSE));
 
   {
-    std::lock_guard < std::mutex > lk (st->lock);
+    std::lock_guard<std::mutex> lk (st->lock);
     st->flushing = false;
     st->need_segment = true;
     st->position = GST_CLOCK_TIME_IS_VALID (at) ? at : st->position;
   }
-  gst_pad_start_task (self->srcpad,
-      (GstTaskFunction) gst_realtime_output_loop, self, nullptr);
+  gst_pad_start_task (self->srcpad, (GstTaskFunction) gst_realtime_output_loop,
+      self, nullptr);
 }
 
 static gboolean
 gst_realtime_output_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
 {
-  GstRealtimeOutput *self = GST_REALTIME_OUTPUT (parent);
+  GstRealtimeOutput * self = GST_REALTIME_OUTPUT (parent);
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
 
-  std::lock_guard < std::mutex > flk (self->state->flush_lock);
+  std::lock_guard<std::mutex> flk (self->state->flush_lock);
   {
-    std::lock_guard < std::mutex > lk (self->state->lock);
+    std::lock_guard<std::mutex> lk (self->state->lock);
     self->state->active = active;
   }
   if (active) {
     {
-      std::lock_guard < std::mutex > lk (self->state->lock);
+      std::lock_guard<std::mutex> lk (self->state->lock);
       self->state->flushing = false;
       self->state->need_stream_start = true;
       self->state->need_segment = true;
       self->state->position = 0;
     }
-    return gst_pad_start_task (pad,
-        (GstTaskFunction) gst_realtime_output_loop, self, nullptr);
+    return gst_pad_start_task (pad, (GstTaskFunction) gst_realtime_output_loop,
+        self, nullptr);
   }
 
   gst_realtime_output_set_flushing (self, true, true);
@@ -306,24 +299,23 @@ gst_realtime_output_activate_mode (GstPad * pad, GstObject * parent,
 static gboolean
 gst_realtime_output_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
-  GstRealtimeOutput *self = GST_REALTIME_OUTPUT (parent);
+  GstRealtimeOutput * self = GST_REALTIME_OUTPUT (parent);
 
   switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-    {
-      GstCaps *filter;
+    case GST_QUERY_CAPS: {
+      GstCaps * filter;
       gst_query_parse_caps (query, &filter);
-      GstCaps *caps = filter ? gst_caps_intersect_full (filter, self->caps,
-          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (self->caps);
+      GstCaps * caps = filter ? gst_caps_intersect_full (filter, self->caps,
+                                    GST_CAPS_INTERSECT_FIRST)
+                              : gst_caps_ref (self->caps);
       gst_query_set_caps_result (query, caps);
       gst_caps_unref (caps);
       return TRUE;
     }
-    case GST_QUERY_LATENCY:
-    {
-      std::function < gboolean (GstQuery *) > latency;
+    case GST_QUERY_LATENCY: {
+      std::function<gboolean (GstQuery *)> latency;
       {
-        std::lock_guard < std::mutex > lk (self->state->lock);
+        std::lock_guard<std::mutex> lk (self->state->lock);
         latency = self->state->callbacks.latency;
       }
       if (latency)
@@ -343,14 +335,14 @@ gst_realtime_output_query (GstPad * pad, GstObject * parent, GstQuery * query)
 static gboolean
 gst_realtime_output_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
-  GstRealtimeOutput *self = GST_REALTIME_OUTPUT (parent);
+  GstRealtimeOutput * self = GST_REALTIME_OUTPUT (parent);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
     GstClockTime latency;
     gst_event_parse_latency (event, &latency);
-    std::function < void (GstClockTime) > cb;
+    std::function<void (GstClockTime)> cb;
     {
-      std::lock_guard < std::mutex > lk (self->state->lock);
+      std::lock_guard<std::mutex> lk (self->state->lock);
       cb = self->state->callbacks.render_latency;
     }
     if (cb)
@@ -367,7 +359,7 @@ static bool
 gst_realtime_output_push_one (GstRealtimeOutput * self, GstMiniObject * obj)
 {
   if (GST_IS_EVENT (obj)) {
-    GstEvent *event = GST_EVENT_CAST (obj);
+    GstEvent * event = GST_EVENT_CAST (obj);
     bool eos = GST_EVENT_TYPE (event) == GST_EVENT_EOS;
     gst_pad_push_event (self->srcpad, event);
     if (eos) {
@@ -380,14 +372,13 @@ gst_realtime_output_push_one (GstRealtimeOutput * self, GstMiniObject * obj)
   GstFlowReturn ret = gst_pad_push (self->srcpad, GST_BUFFER_CAST (obj));
   switch (ret) {
     case GST_FLOW_OK:
-    case GST_FLOW_NOT_LINKED:  /* unlinked outputs are not an error */
+    case GST_FLOW_NOT_LINKED: /* unlinked outputs are not an error */
     case GST_FLOW_EOS:
       return true;
-    case GST_FLOW_FLUSHING:
-    {
+    case GST_FLOW_FLUSHING: {
       /* Our own flush pauses the task; downstream flushing on its own
        * (an element not yet running, a seek) must not stop us for good. */
-      std::lock_guard < std::mutex > lk (self->state->lock);
+      std::lock_guard<std::mutex> lk (self->state->lock);
       return !self->state->flushing;
     }
     default:
@@ -399,22 +390,22 @@ gst_realtime_output_push_one (GstRealtimeOutput * self, GstMiniObject * obj)
 static void
 gst_realtime_output_loop (GstRealtimeOutput * self)
 {
-  GstRealtimeOutputState *st = self->state;
-  std::function < GstClockTime () > idle_horizon;
-  std::function < void (gint64) > delivered;
+  GstRealtimeOutputState * st = self->state;
+  std::function<GstClockTime ()> idle_horizon;
+  std::function<void (gint64)> delivered;
   bool stream_start, segment;
-  GstMiniObject *obj = nullptr;
+  GstMiniObject * obj = nullptr;
   gint64 arrived_us = 0;
   GstClockTime position;
 
   {
-    std::unique_lock < std::mutex > lk (st->lock);
+    std::unique_lock<std::mutex> lk (st->lock);
     idle_horizon = st->callbacks.idle_horizon;
     delivered = st->callbacks.delivered;
-    if (!st->need_stream_start && !st->need_segment && st->queue.empty ()
-        && !st->flushing && !st->wake)
-      st->cond.wait_for (lk, st->idle_gaps ? IDLE_GAP_INTERVAL :
-          NO_GAP_RECHECK_INTERVAL);
+    if (!st->need_stream_start && !st->need_segment && st->queue.empty () &&
+        !st->flushing && !st->wake)
+      st->cond.wait_for (lk,
+          st->idle_gaps ? IDLE_GAP_INTERVAL : NO_GAP_RECHECK_INTERVAL);
     if (st->flushing) {
       lk.unlock ();
       gst_pad_pause_task (self->srcpad);
@@ -437,7 +428,7 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
   }
 
   if (stream_start) {
-    gchar *id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
+    gchar * id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
         GST_OBJECT_NAME (self));
     gst_pad_push_event (self->srcpad, gst_event_new_stream_start (id));
     g_free (id);
@@ -459,15 +450,15 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
     st->idle_gaps = GST_CLOCK_TIME_IS_VALID (horizon);
     if (GST_CLOCK_TIME_IS_VALID (horizon) && horizon > position + IDLE_GAP_MIN)
       gap_end = horizon;
-  } else if (GST_IS_BUFFER (obj) && GST_BUFFER_PTS_IS_VALID (obj)
-      && GST_BUFFER_PTS (obj) > position) {
+  } else if (GST_IS_BUFFER (obj) && GST_BUFFER_PTS_IS_VALID (obj) &&
+      GST_BUFFER_PTS (obj) > position) {
     /* Nothing flowed between the last data and this buffer. */
     gap_end = GST_BUFFER_PTS (obj);
   }
 
   if (GST_CLOCK_TIME_IS_VALID (gap_end)) {
-    gst_pad_push_event (self->srcpad, gst_event_new_gap (position,
-            gap_end - position));
+    gst_pad_push_event (self->srcpad,
+        gst_event_new_gap (position, gap_end - position));
     /* A synced sink holds a GAP until its time: that wait is not ours. */
     st->free_since_us = g_get_monotonic_time ();
     position = gap_end;
@@ -479,7 +470,7 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
     position = MAX (position, end);
   }
   {
-    std::lock_guard < std::mutex > lk (st->lock);
+    std::lock_guard<std::mutex> lk (st->lock);
     if (!st->flushing)
       st->position = MAX (st->position, position);
   }

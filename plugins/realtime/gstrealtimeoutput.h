@@ -38,7 +38,7 @@ struct GstRealtimeOutputCallbacks
 };
 
 /* @caps: the fixed caps of the output; set once, before use. */
-GstRealtimeOutput *gst_realtime_output_new (const gchar * name,
+GstRealtimeOutput * gst_realtime_output_new (const gchar * name,
     GstCaps * caps);
 
 void gst_realtime_output_set_callbacks (GstRealtimeOutput * self,

@@ -20,21 +20,21 @@
 
 /* Whether @prices only has those fields, each a number >= 0; else why
  * not in @problem. */
-bool realtime_prices_valid (const GstStructure * prices,
-    std::string & problem);
+bool realtime_prices_valid (const GstStructure * prices, std::string & problem);
 
 /* The prices responses of @model are billed at: the published ones with
  * @override's fields over them; none when @model has no published
  * prices and @override does not give the text and audio ones. */
-std::optional<realtime::Prices> realtime_effective_prices (const
-    std::string & model, const GstStructure * override);
+std::optional<realtime::Prices>
+realtime_effective_prices (const std::string & model,
+    const GstStructure * override);
 
 /* A shared copy of @prices (empty for NULL), for the conversation. */
-std::shared_ptr<const GstStructure> realtime_prices_share (const
-    GstStructure * prices);
+std::shared_ptr<const GstStructure> realtime_prices_share (
+    const GstStructure * prices);
 
 /* What the property reads back: the effective prices for @model with
  * `model` and, for published ones, `as-of`; else a copy of @override;
  * NULL when there is neither. */
-GstStructure *realtime_prices_structure (const std::string & model,
+GstStructure * realtime_prices_structure (const std::string & model,
     const GstStructure * override);

@@ -10,7 +10,7 @@ using namespace realtime;
 using namespace std::literals;
 
 static void
-assert_encodes (const char *input, const char *expected)
+assert_encodes (const char * input, const char * expected)
 {
   std::string text = base64_encode ((const guint8 *) input, strlen (input));
   fail_unless_equals_string (text.c_str (), expected);
@@ -32,24 +32,24 @@ GST_END_TEST;
  * match GLib's encoder and decode back to the same bytes. */
 GST_START_TEST (test_round_trip_all_sizes)
 {
-  GRand *rand = g_rand_new_with_seed (42);
+  GRand * rand = g_rand_new_with_seed (42);
   for (gsize size = 0; size <= 1000; size++) {
     std::vector<guint8> data (size);
-    for (auto &b : data)
+    for (auto & b : data)
       b = (guint8) g_rand_int_range (rand, 0, 256);
 
     std::string text = base64_encode (data.data (), size);
-    g_autofree gchar *reference = g_base64_encode (data.data (), size);
+    g_autofree gchar * reference = g_base64_encode (data.data (), size);
     fail_unless_equals_string (text.c_str (), reference);
 
-    std::vector<guint8> decoded = {0xaa};   /* decode appends */
+    std::vector<guint8> decoded = {0xaa}; /* decode appends */
     g_autoptr (GError) error = nullptr;
-    fail_unless (base64_decode_append (text, decoded, &error), "size %"
-        G_GSIZE_FORMAT ": %s", size, error ? error->message : "");
+    fail_unless (base64_decode_append (text, decoded, &error),
+        "size %" G_GSIZE_FORMAT ": %s", size, error ? error->message : "");
     fail_unless_equals_int (decoded.size (), size + 1);
     fail_unless_equals_int (decoded[0], 0xaa);
-    fail_unless (size == 0
-        || memcmp (decoded.data () + 1, data.data (), size) == 0);
+    fail_unless (
+        size == 0 || memcmp (decoded.data () + 1, data.data (), size) == 0);
   }
   g_rand_free (rand);
 }
@@ -66,32 +66,34 @@ GST_END_TEST;
 
 GST_START_TEST (test_decode_rejects_invalid)
 {
-  const struct {
+  const struct
+  {
     std::string_view text;
-    const char *why;
+    const char * why;
   } cases[] = {
-    {"Zg="sv, "length not a multiple of 4"},
-    {"Z"sv, "length not a multiple of 4"},
-    {"Zm9v\n"sv, "whitespace"},
-    {"Zm 9"sv, "space"},
-    {"Zm9-"sv, "URL-safe alphabet"},
-    {"Zm9_"sv, "URL-safe alphabet"},
-    {"Zg==Zm9v"sv, "padding before the end"},
-    {"Zm=v"sv, "data after padding"},
-    {"===="sv, "only padding"},
-    {"Z==="sv, "three padding characters"},
-    {"Zh=="sv, "non-zero bits under padding"},
-    {"Zm9="sv, "non-zero bits under padding"},
-    {"Zm9v\xff\xfe\xfd\xfc"sv, "bytes outside ASCII"},
-    {"Zm9v\0AAA"sv, "embedded NUL"},
+      {"Zg="sv, "length not a multiple of 4"},
+      {"Z"sv, "length not a multiple of 4"},
+      {"Zm9v\n"sv, "whitespace"},
+      {"Zm 9"sv, "space"},
+      {"Zm9-"sv, "URL-safe alphabet"},
+      {"Zm9_"sv, "URL-safe alphabet"},
+      {"Zg==Zm9v"sv, "padding before the end"},
+      {"Zm=v"sv, "data after padding"},
+      {"===="sv, "only padding"},
+      {"Z==="sv, "three padding characters"},
+      {"Zh=="sv, "non-zero bits under padding"},
+      {"Zm9="sv, "non-zero bits under padding"},
+      {"Zm9v\xff\xfe\xfd\xfc"sv, "bytes outside ASCII"},
+      {"Zm9v\0AAA"sv, "embedded NUL"},
   };
 
-  for (const auto &c : cases) {
+  for (const auto & c : cases) {
     std::vector<guint8> out = {1, 2, 3};
     g_autoptr (GError) error = nullptr;
     fail_if (base64_decode_append (c.text, out, &error), "accepted: %s", c.why);
     fail_unless (g_error_matches (error, REALTIME_PROTOCOL_ERROR,
-            REALTIME_PROTOCOL_ERROR_INVALID_BASE64), "%s", c.why);
+                     REALTIME_PROTOCOL_ERROR_INVALID_BASE64),
+        "%s", c.why);
     /* A failed decode leaves the output as it was: no garbage appended. */
     fail_unless_equals_int (out.size (), 3);
     fail_unless_equals_int (out[2], 3);
@@ -118,8 +120,8 @@ GST_END_TEST;
 static Suite *
 base64_suite (void)
 {
-  Suite *s = suite_create ("base64");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("base64");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_encode_rfc4648_vectors);

@@ -17,12 +17,12 @@ representative_settings ()
   using namespace realtime;
   std::vector<SessionSettings> all;
 
-  all.emplace_back ();   /* defaults: server VAD, transcription on */
+  all.emplace_back (); /* defaults: server VAD, transcription on */
 
   SessionSettings semantic;
   semantic.turn_detection = TurnDetection::SemanticVad;
   for (VadEagerness e : {VadEagerness::Auto, VadEagerness::Low,
-          VadEagerness::Medium, VadEagerness::High}) {
+           VadEagerness::Medium, VadEagerness::High}) {
     semantic.vad_eagerness = e;
     all.push_back (semantic);
   }
@@ -45,7 +45,8 @@ representative_settings ()
   full.noise_reduction = NoiseReduction::FarField;
   full.max_output_tokens = 4096;
   full.speed = 0.25;
-  full.tools = R"([{"type":"function","name":"get_time","description":"Current time",
+  full.tools =
+      R"([{"type":"function","name":"get_time","description":"Current time",
       "parameters":{"type":"object","properties":{"tz":{"type":"string"}},"required":["tz"]}}])";
   full.tool_choice = "get_time";
   all.push_back (full);
@@ -62,7 +63,8 @@ representative_settings ()
   SessionSettings json_choice;
   json_choice.tool_choice = R"({"type":"function","name":"get_time"})";
   json_choice.tools = R"([{"type":"function","name":"get_time"}])";
-  json_choice.session_config = R"({"truncation":{"type":"retention_ratio","retention_ratio":0.5},
+  json_choice.session_config =
+      R"({"truncation":{"type":"retention_ratio","retention_ratio":0.5},
       "audio":{"input":{"turn_detection":{"idle_timeout_ms":5000},"transcription":null,
       "noise_reduction":{"type":"near_field","strength":0.7}}},"include":["item.input_audio_transcription.logprobs"]})";
   all.push_back (json_choice);
@@ -84,10 +86,10 @@ all_client_events ()
   std::vector<std::string> events;
   int n = 0;
 
-  for (const SessionSettings &s : representative_settings ()) {
+  for (const SessionSettings & s : representative_settings ()) {
     g_autoptr (GError) error = nullptr;
-    std::string e = build_session_update (s, "evt_" + std::to_string (n++),
-        &error);
+    std::string e =
+        build_session_update (s, "evt_" + std::to_string (n++), &error);
     fail_unless (error == nullptr, "settings %d: %s", n,
         error ? error->message : "");
     events.push_back (e);
@@ -110,12 +112,12 @@ all_client_events ()
   items.push_back (make_user_text_item ("What time is it?"));
   items.push_back (make_system_text_item ("Answer in German."));
   items.push_back (make_assistant_text_item ("It is noon."));
-  items.push_back (make_function_call_output_item ("call_1",
-          "{\"time\":\"12:00\"}"));
-  for (const JsonObjectPtr &item : items) {
+  items.push_back (
+      make_function_call_output_item ("call_1", "{\"time\":\"12:00\"}"));
+  for (const JsonObjectPtr & item : items) {
     events.push_back (build_conversation_item_create (item.get ()));
-    events.push_back (build_conversation_item_create (item.get (), "root",
-            "i1"));
+    events.push_back (
+        build_conversation_item_create (item.get (), "root", "i1"));
     events.push_back (build_conversation_item_create (item.get (), "item_9"));
   }
 

@@ -17,11 +17,11 @@
 using namespace realtime;
 
 static guint
-count (const std::string &haystack, const char *needle)
+count (const std::string & haystack, const char * needle)
 {
   guint n = 0;
   for (size_t pos = haystack.find (needle); pos != std::string::npos;
-      pos = haystack.find (needle, pos + 1))
+       pos = haystack.find (needle, pos + 1))
     n++;
   return n;
 }
@@ -32,7 +32,7 @@ GST_START_TEST (test_every_client_event_passes_strict_schema)
 
   /* All 11 GA client event types are in the corpus. */
   std::set<std::string> types;
-  for (const auto &e : events) {
+  for (const auto & e : events) {
     JsonNodePtr node = parse_json_object (e);
     types.insert (json_string_at (node.get (), "type"));
   }
@@ -57,15 +57,15 @@ GST_START_TEST (test_validator_rejects_beta_shapes)
   std::string spliced = build_session_update (session.get ());
 
   const std::vector<std::string> beta = {
-    spliced,
-    /* The flat beta session.update, as peers still send it. */
-    R"({"type":"session.update","session":{"modalities":["text","audio"],"voice":"alloy",
+      spliced,
+      /* The flat beta session.update, as peers still send it. */
+      R"({"type":"session.update","session":{"modalities":["text","audio"],"voice":"alloy",
         "input_audio_format":"pcm16","output_audio_format":"pcm16",
         "turn_detection":{"type":"server_vad"},"temperature":0.8}})",
-    /* A beta-only event type. */
-    R"({"type":"transcription_session.update","session":{"input_audio_format":"pcm16"}})",
-    /* A GA event with a beta-style format string. */
-    R"({"type":"session.update","session":{"type":"realtime","audio":{"input":{"format":"pcm16"}}}})",
+      /* A beta-only event type. */
+      R"({"type":"transcription_session.update","session":{"input_audio_format":"pcm16"}})",
+      /* A GA event with a beta-style format string. */
+      R"({"type":"session.update","session":{"type":"realtime","audio":{"input":{"format":"pcm16"}}}})",
   };
   ValidatorRun run = run_validator ("client-strict", beta);
   fail_unless_equals_int (run.exit_status, 1);
@@ -76,14 +76,14 @@ GST_START_TEST (test_validator_rejects_beta_shapes)
 GST_END_TEST;
 
 static std::vector<std::string>
-example_files (const char *subdir)
+example_files (const char * subdir)
 {
-  g_autofree gchar *path = g_build_filename (CONFORMANCE_DIR, "examples",
-      "server", subdir, nullptr);
+  g_autofree gchar * path =
+      g_build_filename (CONFORMANCE_DIR, "examples", "server", subdir, nullptr);
   g_autoptr (GDir) dir = g_dir_open (path, 0, nullptr);
   fail_unless (dir != nullptr, "cannot open %s", path);
   std::vector<std::string> files;
-  while (const gchar *name = g_dir_read_name (dir))
+  while (const gchar * name = g_dir_read_name (dir))
     if (g_str_has_suffix (name, ".json"))
       files.push_back (std::string (path) + G_DIR_SEPARATOR_S + name);
   fail_if (files.empty (), "no examples in %s", path);
@@ -92,8 +92,8 @@ example_files (const char *subdir)
 
 GST_START_TEST (test_server_examples)
 {
-  for (const std::string &file : example_files ("valid")) {
-    g_autofree gchar *text = nullptr;
+  for (const std::string & file : example_files ("valid")) {
+    g_autofree gchar * text = nullptr;
     fail_unless (g_file_get_contents (file.c_str (), &text, nullptr, nullptr));
     g_autoptr (GError) error = nullptr;
     std::optional<ServerEvent> ev = parse_server_event (text, &error);
@@ -102,8 +102,8 @@ GST_START_TEST (test_server_examples)
     fail_if (ev->type == ServerEventType::Unknown, "%s", file.c_str ());
   }
 
-  for (const std::string &file : example_files ("invalid")) {
-    g_autofree gchar *text = nullptr;
+  for (const std::string & file : example_files ("invalid")) {
+    g_autofree gchar * text = nullptr;
     fail_unless (g_file_get_contents (file.c_str (), &text, nullptr, nullptr));
     g_autoptr (GError) error = nullptr;
     std::optional<ServerEvent> ev = parse_server_event (text, &error);
@@ -118,8 +118,8 @@ GST_END_TEST;
 static Suite *
 conformance_suite (void)
 {
-  Suite *s = suite_create ("conformance");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("conformance");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);

@@ -11,18 +11,20 @@ using Role = ConversationHistory::Role;
 
 /* The texts of replay events, as "role: text". */
 static std::vector<std::string>
-texts (const std::vector<std::string> &events)
+texts (const std::vector<std::string> & events)
 {
   std::vector<std::string> out;
-  for (const std::string &e : events) {
+  for (const std::string & e : events) {
     g_autoptr (JsonParser) parser = json_parser_new ();
     fail_unless (json_parser_load_from_data (parser, e.c_str (), -1, nullptr));
-    JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+    JsonObject * o = json_node_get_object (json_parser_get_root (parser));
     fail_unless_equals_string (json_object_get_string_member (o, "type"),
         "conversation.item.create");
-    JsonObject *item = json_object_get_object_member (o, "item");
-    JsonObject *part = json_array_get_object_element (
-        json_object_get_array_member (item, "content"), 0);
+    JsonObject * item = json_object_get_object_member (o, "item");
+    JsonObject * part =
+        json_array_get_object_element (json_object_get_array_member (item,
+                                           "content"),
+            0);
     std::string role = json_object_get_string_member (item, "role");
     fail_unless_equals_string (json_object_get_string_member (part, "type"),
         role == "user" ? "input_text" : "output_text");
@@ -32,8 +34,8 @@ texts (const std::vector<std::string> &events)
 }
 
 static void
-assert_texts (const std::vector<std::string> &events,
-    const std::vector<std::string> &expected)
+assert_texts (const std::vector<std::string> & events,
+    const std::vector<std::string> & expected)
 {
   std::vector<std::string> got = texts (events);
   fail_unless_equals_int (got.size (), expected.size ());
@@ -49,7 +51,7 @@ GST_START_TEST (test_order_of_slots)
   h.add (Role::User, "item_u1");
   h.add (Role::Assistant, "item_a1");
   h.set_text (Role::Assistant, "item_a1", "Hello.");
-  h.add (Role::User, "item_u2");          /* never transcribed */
+  h.add (Role::User, "item_u2"); /* never transcribed */
   h.set_text (Role::User, "item_u1", "Hi");
   assert_texts (h.replay_events (), {"user: Hi", "assistant: Hello."});
 }
@@ -71,8 +73,8 @@ GST_START_TEST (test_remove_and_marks)
   h.remove ("item_a1");
   /* A late transcript of a removed item does not bring it back. */
   h.set_text (Role::Assistant, "item_a1", "Two");
-  assert_texts (h.replay_events (), {"user: One", "user: Three",
-          "assistant: Four"});
+  assert_texts (h.replay_events (),
+      {"user: One", "user: Three", "assistant: Four"});
   assert_texts (h.replay_events (0, mark), {"user: One"});
   assert_texts (h.replay_events (mark), {"user: Three", "assistant: Four"});
 }
@@ -92,8 +94,8 @@ GST_START_TEST (test_bounded)
   /* The oldest aged out: a late transcript of it is not kept. */
   h.set_text (Role::User, "u0", "late");
   fail_unless_equals_int (h.size (), 4);
-  assert_texts (h.replay_events (), {"user: q8", "assistant: r8", "user: q9",
-          "assistant: r9"});
+  assert_texts (h.replay_events (),
+      {"user: q8", "assistant: r8", "user: q9", "assistant: r9"});
   h.set_max_turns (0);
   fail_unless_equals_int (h.size (), 0);
   h.add (Role::User, "u");
@@ -106,8 +108,8 @@ GST_END_TEST;
 static Suite *
 conversation_history_suite (void)
 {
-  Suite *s = suite_create ("conversation-history");
-  TCase *tc = tcase_create ("history");
+  Suite * s = suite_create ("conversation-history");
+  TCase * tc = tcase_create ("history");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_order_of_slots);
   tcase_add_test (tc, test_remove_and_marks);

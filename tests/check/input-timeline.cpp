@@ -4,7 +4,7 @@
 
 using realtime::InputTimeline;
 
-static constexpr guint64 MS = 1000000;   /* ns */
+static constexpr guint64 MS = 1000000; /* ns */
 
 GST_START_TEST (test_contiguous_input)
 {
@@ -20,7 +20,8 @@ GST_START_TEST (test_contiguous_input)
   fail_unless_equals_uint64 (t.running_time_at_ms (1234), 6234 * MS);
   fail_unless_equals_uint64 (t.running_time_at_ms (2000), 7000 * MS);
   /* Not appended yet, or before the start: no answer, not a guess. */
-  fail_unless_equals_uint64 (t.running_time_at_ms (2001), InputTimeline::NO_TIME);
+  fail_unless_equals_uint64 (t.running_time_at_ms (2001),
+      InputTimeline::NO_TIME);
   fail_unless_equals_uint64 (t.running_time_at_ms (-1), InputTimeline::NO_TIME);
 }
 GST_END_TEST;
@@ -32,8 +33,8 @@ GST_START_TEST (test_rounding_is_contiguous)
   InputTimeline t;
   guint64 samples = 0;
   for (int i = 0; i < 1000; i++) {
-    guint64 n = 441 + (i % 3);      /* odd chunk sizes */
-    guint64 pts = samples * 1000000000 / 24000 + (i % 2);   /* ±1 ns jitter */
+    guint64 n = 441 + (i % 3);                            /* odd chunk sizes */
+    guint64 pts = samples * 1000000000 / 24000 + (i % 2); /* ±1 ns jitter */
     t.append (pts, n);
     samples += n;
   }
@@ -44,9 +45,9 @@ GST_END_TEST;
 GST_START_TEST (test_gaps_and_discontinuities)
 {
   InputTimeline t;
-  t.append (0, 24000);                  /* 0..1 s */
-  t.append (3000 * MS, 24000);          /* input gap: 1 s of audio at 3 s */
-  t.append (2500 * MS, 12000);          /* backwards (a new segment upstream) */
+  t.append (0, 24000);         /* 0..1 s */
+  t.append (3000 * MS, 24000); /* input gap: 1 s of audio at 3 s */
+  t.append (2500 * MS, 12000); /* backwards (a new segment upstream) */
   fail_unless_equals_int (t.segment_count (), 3);
 
   fail_unless_equals_uint64 (t.running_time_at_ms (500), 500 * MS);
@@ -55,7 +56,8 @@ GST_START_TEST (test_gaps_and_discontinuities)
   fail_unless_equals_uint64 (t.running_time_at_ms (1999), 3999 * MS);
   fail_unless_equals_uint64 (t.running_time_at_ms (2000), 2500 * MS);
   fail_unless_equals_uint64 (t.running_time_at_ms (2500), 3000 * MS);
-  fail_unless_equals_uint64 (t.running_time_at_ms (2501), InputTimeline::NO_TIME);
+  fail_unless_equals_uint64 (t.running_time_at_ms (2501),
+      InputTimeline::NO_TIME);
 }
 GST_END_TEST;
 
@@ -63,12 +65,13 @@ GST_START_TEST (test_forget_and_reset)
 {
   InputTimeline t;
   for (int i = 0; i < 10; i++)
-    t.append (i * 2000 * MS, 24000);    /* 1 s every 2 s: 10 segments */
+    t.append (i * 2000 * MS, 24000); /* 1 s every 2 s: 10 segments */
   fail_unless_equals_int (t.segment_count (), 10);
 
-  t.forget_before_ms (4500);            /* inside the fifth segment */
+  t.forget_before_ms (4500); /* inside the fifth segment */
   fail_unless_equals_int (t.segment_count (), 6);
-  fail_unless_equals_uint64 (t.running_time_at_ms (4000), InputTimeline::NO_TIME);
+  fail_unless_equals_uint64 (t.running_time_at_ms (4000),
+      InputTimeline::NO_TIME);
   fail_unless_equals_uint64 (t.running_time_at_ms (4500), 8500 * MS);
   fail_unless_equals_uint64 (t.running_time_at_ms (9999), 18999 * MS);
 
@@ -101,8 +104,8 @@ GST_END_TEST;
 static Suite *
 input_timeline_suite (void)
 {
-  Suite *s = suite_create ("input-timeline");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("input-timeline");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_contiguous_input);

@@ -4,7 +4,7 @@
 
 using realtime::OutputTimeline;
 
-static constexpr guint64 MS = 1000000;   /* ns */
+static constexpr guint64 MS = 1000000; /* ns */
 
 GST_START_TEST (test_one_response_is_contiguous)
 {
@@ -24,8 +24,8 @@ GST_START_TEST (test_one_response_is_contiguous)
   }
   fail_unless_equals_uint64 (t.end (), 1300 * MS);
   /* Only the response's first chunk looks at `earliest`. */
-  OutputTimeline::Placement late = t.place ("resp_1", "item_1", 0, 2400,
-      9000 * MS);
+  OutputTimeline::Placement late =
+      t.place ("resp_1", "item_1", 0, 2400, 9000 * MS);
   fail_unless_equals_uint64 (late.pts, 1300 * MS);
   fail_if (late.discont);
 }
@@ -52,24 +52,24 @@ GST_END_TEST;
 GST_START_TEST (test_responses_never_overlap)
 {
   OutputTimeline t;
-  t.place ("resp_1", "item_1", 0, 24000 * 2, 1000 * MS);   /* 1 s .. 3 s */
+  t.place ("resp_1", "item_1", 0, 24000 * 2, 1000 * MS); /* 1 s .. 3 s */
 
   /* Wanted to start at 2 s: waits for the first answer to end. */
-  OutputTimeline::Placement b = t.place ("resp_2", "item_2", 0, 2400,
-      2000 * MS);
+  OutputTimeline::Placement b =
+      t.place ("resp_2", "item_2", 0, 2400, 2000 * MS);
   fail_unless_equals_uint64 (b.pts, 3000 * MS);
   fail_unless (b.discont);
   fail_unless_equals_uint64 (b.offset, 48000);
 
   /* Later than the end: a gap, marked DISCONT. */
-  OutputTimeline::Placement c = t.place ("resp_3", "item_3", 0, 2400,
-      5000 * MS);
+  OutputTimeline::Placement c =
+      t.place ("resp_3", "item_3", 0, 2400, 5000 * MS);
   fail_unless_equals_uint64 (c.pts, 5000 * MS);
   fail_unless (c.discont);
 
   /* No earliest time: right after what was there. */
-  OutputTimeline::Placement d = t.place ("resp_4", "item_4", 0, 2400,
-      OutputTimeline::NO_TIME);
+  OutputTimeline::Placement d =
+      t.place ("resp_4", "item_4", 0, 2400, OutputTimeline::NO_TIME);
   fail_unless_equals_uint64 (d.pts, 5100 * MS);
 }
 GST_END_TEST;
@@ -77,12 +77,12 @@ GST_END_TEST;
 GST_START_TEST (test_flush_restarts_with_discont)
 {
   OutputTimeline t;
-  t.place ("resp_1", "item_1", 0, 24000 * 4, 0);          /* 0 .. 4 s queued */
-  t.flush (1500 * MS);                                     /* barge-in at 1.5 s */
+  t.place ("resp_1", "item_1", 0, 24000 * 4, 0); /* 0 .. 4 s queued */
+  t.flush (1500 * MS);                           /* barge-in at 1.5 s */
   fail_unless_equals_uint64 (t.end (), 1500 * MS);
 
-  OutputTimeline::Placement p = t.place ("resp_2", "item_2", 0, 2400,
-      1800 * MS);
+  OutputTimeline::Placement p =
+      t.place ("resp_2", "item_2", 0, 2400, 1800 * MS);
   fail_unless_equals_uint64 (p.pts, 1800 * MS);
   fail_unless (p.discont);
   /* Offsets keep counting: they number samples, not positions. */
@@ -101,7 +101,7 @@ GST_START_TEST (test_heard_position)
 {
   OutputTimeline t;
   for (int i = 0; i < 40; i++)
-    t.place ("resp_1", "item_a", 0, 2400, 2000 * MS);    /* 2 s .. 6 s */
+    t.place ("resp_1", "item_a", 0, 2400, 2000 * MS); /* 2 s .. 6 s */
   fail_unless_equals_int (t.received_ms ("item_a", 0), 4000);
 
   fail_unless_equals_int (t.heard_ms ("item_a", 0, 3500 * MS, 0), 1500);
@@ -121,8 +121,8 @@ GST_END_TEST;
 GST_START_TEST (test_two_items_in_one_response)
 {
   OutputTimeline t;
-  t.place ("resp_1", "item_a", 0, 24000, 0);      /* 0 .. 1 s */
-  t.place ("resp_1", "item_b", 0, 24000, 0);      /* 1 .. 2 s */
+  t.place ("resp_1", "item_a", 0, 24000, 0); /* 0 .. 1 s */
+  t.place ("resp_1", "item_b", 0, 24000, 0); /* 1 .. 2 s */
   fail_unless_equals_int (t.heard_ms ("item_a", 0, 1500 * MS, 0), 1000);
   fail_unless_equals_int (t.heard_ms ("item_b", 0, 1500 * MS, 0), 500);
 
@@ -139,8 +139,8 @@ GST_END_TEST;
 static Suite *
 output_timeline_suite (void)
 {
-  Suite *s = suite_create ("output-timeline");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("output-timeline");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_one_response_is_contiguous);

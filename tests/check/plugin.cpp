@@ -15,16 +15,16 @@
 
 struct ExpectedPad
 {
-  const gchar *name;
+  const gchar * name;
   GstPadDirection direction;
-  const gchar *caps;
+  const gchar * caps;
 };
 
 /* INTERFACE.md §2 */
 static const ExpectedPad expected_pads[] = {
-  {"sink_audio", GST_PAD_SINK, "audio/x-raw"},
-  {"src_audio", GST_PAD_SRC, "audio/x-raw"},
-  {"src_text", GST_PAD_SRC, "text/x-raw, format=(string)utf8"},
+    {"sink_audio", GST_PAD_SINK, "audio/x-raw"},
+    {"src_audio", GST_PAD_SRC, "audio/x-raw"},
+    {"src_text", GST_PAD_SRC, "text/x-raw, format=(string)utf8"},
 };
 
 static const ExpectedPad *
@@ -40,8 +40,8 @@ find_expected_pad (const gchar * name)
 static void
 assert_caps_equal_str (GstCaps * caps, const gchar * expected_str)
 {
-  GstCaps *expected = gst_caps_from_string (expected_str);
-  gchar *got = gst_caps_to_string (caps);
+  GstCaps * expected = gst_caps_from_string (expected_str);
+  gchar * got = gst_caps_to_string (caps);
 
   fail_unless (expected != nullptr);
   fail_unless (gst_caps_is_equal (caps, expected),
@@ -53,9 +53,9 @@ assert_caps_equal_str (GstCaps * caps, const gchar * expected_str)
 
 GST_START_TEST (test_plugin_in_registry)
 {
-  GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (),
-      "realtime");
-  gchar *basename;
+  GstPlugin * plugin =
+      gst_registry_find_plugin (gst_registry_get (), "realtime");
+  gchar * basename;
 
   fail_unless (plugin != nullptr, "plugin 'realtime' not in the registry");
 
@@ -80,33 +80,39 @@ GST_END_TEST;
 
 GST_START_TEST (test_factory_metadata)
 {
-  GstElementFactory *factory = gst_element_factory_find ("realtimebin");
-  const GList *l;
+  GstElementFactory * factory = gst_element_factory_find ("realtimebin");
+  const GList * l;
   guint n_templates = 0;
 
   fail_unless (factory != nullptr, "no 'realtimebin' factory");
 
-  fail_unless_equals_string (gst_plugin_feature_get_plugin_name
-      (GST_PLUGIN_FEATURE (factory)), "realtime");
-  fail_unless_equals_int (gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE
-          (factory)), GST_RANK_NONE);
+  fail_unless_equals_string (gst_plugin_feature_get_plugin_name (
+                                 GST_PLUGIN_FEATURE (factory)),
+      "realtime");
+  fail_unless_equals_int (gst_plugin_feature_get_rank (
+                              GST_PLUGIN_FEATURE (factory)),
+      GST_RANK_NONE);
 
   /* The element type is known once the plugin is loaded. */
-  GstPluginFeature *loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE
-      (factory));
+  GstPluginFeature * loaded =
+      gst_plugin_feature_load (GST_PLUGIN_FEATURE (factory));
   fail_unless (loaded != nullptr, "could not load the realtimebin factory");
-  fail_unless (g_type_is_a (gst_element_factory_get_element_type
-          (GST_ELEMENT_FACTORY (loaded)), GST_TYPE_BIN));
+  fail_unless (g_type_is_a (gst_element_factory_get_element_type (
+                                GST_ELEMENT_FACTORY (loaded)),
+      GST_TYPE_BIN));
   gst_object_unref (loaded);
 
   fail_unless_equals_string (gst_element_factory_get_metadata (factory,
-          GST_ELEMENT_METADATA_LONGNAME), "OpenAI Realtime conversation");
+                                 GST_ELEMENT_METADATA_LONGNAME),
+      "OpenAI Realtime conversation");
   fail_unless_equals_string (gst_element_factory_get_metadata (factory,
-          GST_ELEMENT_METADATA_KLASS), "Filter/Audio/Network");
+                                 GST_ELEMENT_METADATA_KLASS),
+      "Filter/Audio/Network");
   fail_unless_equals_string (gst_element_factory_get_metadata (factory,
-          GST_ELEMENT_METADATA_AUTHOR), "gst-realtime developers");
+                                 GST_ELEMENT_METADATA_AUTHOR),
+      "gst-realtime developers");
 
-  const gchar *description = gst_element_factory_get_metadata (factory,
+  const gchar * description = gst_element_factory_get_metadata (factory,
       GST_ELEMENT_METADATA_DESCRIPTION);
   fail_unless (description != nullptr);
   fail_unless (strstr (description, "OpenAI Realtime (GA)") != nullptr,
@@ -116,10 +122,10 @@ GST_START_TEST (test_factory_metadata)
 
   /* The factory's templates are exactly the three of INTERFACE.md §2. */
   for (l = gst_element_factory_get_static_pad_templates (factory); l;
-      l = l->next) {
-    GstStaticPadTemplate *st = (GstStaticPadTemplate *) l->data;
-    const ExpectedPad *e = find_expected_pad (st->name_template);
-    GstCaps *caps;
+       l = l->next) {
+    GstStaticPadTemplate * st = (GstStaticPadTemplate *) l->data;
+    const ExpectedPad * e = find_expected_pad (st->name_template);
+    GstCaps * caps;
 
     fail_unless (e != nullptr, "unexpected pad template '%s'",
         st->name_template);
@@ -140,7 +146,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_element_pads)
 {
-  GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
+  GstElement * bin = gst_element_factory_make ("realtimebin", nullptr);
   guint16 n_pads;
 
   fail_unless (bin != nullptr, "could not create realtimebin");
@@ -153,9 +159,9 @@ GST_START_TEST (test_element_pads)
   fail_unless_equals_int (n_pads, G_N_ELEMENTS (expected_pads));
 
   for (const ExpectedPad & e : expected_pads) {
-    GstPad *pad = gst_element_get_static_pad (bin, e.name);
-    GstPadTemplate *templ;
-    GstCaps *caps;
+    GstPad * pad = gst_element_get_static_pad (bin, e.name);
+    GstPadTemplate * templ;
+    GstCaps * caps;
 
     fail_unless (pad != nullptr, "no pad '%s'", e.name);
     fail_unless_equals_int (gst_pad_get_direction (pad), e.direction);
@@ -181,8 +187,8 @@ GST_END_TEST;
 static gboolean
 have_feature (const gchar * name)
 {
-  GstPluginFeature *f = gst_registry_lookup_feature (gst_registry_get (),
-      name);
+  GstPluginFeature * f =
+      gst_registry_lookup_feature (gst_registry_get (), name);
   if (f)
     gst_object_unref (f);
   return f != nullptr;
@@ -194,8 +200,8 @@ have_feature (const gchar * name)
  * naming the element, and a missing-plugin message for installers. */
 GST_START_TEST (test_ready_needs_converters)
 {
-  GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
-  GstBus *bus = gst_bus_new ();
+  GstElement * bin = gst_element_factory_make ("realtimebin", nullptr);
+  GstBus * bus = gst_bus_new ();
   GstState state;
 
   fail_unless (bin != nullptr);
@@ -206,8 +212,8 @@ GST_START_TEST (test_ready_needs_converters)
         GST_STATE_CHANGE_SUCCESS);
     fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == nullptr);
   } else {
-    GError *err = nullptr;
-    gchar *debug = nullptr;
+    GError * err = nullptr;
+    gchar * debug = nullptr;
 
     fail_unless_equals_int (gst_element_set_state (bin, GST_STATE_READY),
         GST_STATE_CHANGE_FAILURE);
@@ -215,20 +221,21 @@ GST_START_TEST (test_ready_needs_converters)
         GST_STATE_CHANGE_FAILURE);
     fail_unless_equals_int (state, GST_STATE_NULL);
 
-    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+    GstMessage * msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
     fail_unless (msg != nullptr, "no missing-plugin message");
     fail_unless (gst_structure_has_name (gst_message_get_structure (msg),
-            "missing-plugin"));
+        "missing-plugin"));
     gst_message_unref (msg);
 
     msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
     fail_unless (msg != nullptr, "no error message on the bus");
     gst_message_parse_error (msg, &err, &debug);
     fail_unless (g_error_matches (err, GST_CORE_ERROR,
-            GST_CORE_ERROR_MISSING_PLUGIN), "error is %s %d: %s",
-        g_quark_to_string (err->domain), err->code, err->message);
-    fail_unless (strstr (err->message, "audioconvert") != nullptr
-        || strstr (err->message, "audioresample") != nullptr,
+                     GST_CORE_ERROR_MISSING_PLUGIN),
+        "error is %s %d: %s", g_quark_to_string (err->domain), err->code,
+        err->message);
+    fail_unless (strstr (err->message, "audioconvert") != nullptr ||
+            strstr (err->message, "audioresample") != nullptr,
         "error text '%s' does not name the missing element", err->message);
     g_clear_error (&err);
     g_free (debug);
@@ -248,8 +255,8 @@ GST_END_TEST;
 static Suite *
 plugin_suite (void)
 {
-  Suite *s = suite_create ("plugin");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("plugin");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_plugin_in_registry);

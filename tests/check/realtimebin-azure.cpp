@@ -9,10 +9,10 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-azure";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-azure";
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Hello?","assistant":"Hello from Azure.",
    "audio":{"type":"tone","frequency":440,"duration_ms":500}}]})";
 
@@ -20,7 +20,7 @@ static const char *kScenario = R"({"turns":[
  * that requires kTestKey; returns how the key arrived ("api-key" or
  * "bearer", from the simulator's log). */
 static std::string
-azure_turn (const char *name, const char *auth)
+azure_turn (const char * name, const char * auth)
 {
   SimulatorOptions o = sim_options (kLogDir, name, kScenario, 0);
   o.azure = true;
@@ -29,15 +29,15 @@ azure_turn (const char *name, const char *auth)
   fail_unless (g_str_has_suffix (sim->url ().c_str (), "/openai/v1/realtime"));
   {
     Run run (pipeline_text (*sim, "appsrc name=src",
-            std::string ("turn-detection=none auth=") + auth));
+        std::string ("turn-detection=none auth=") + auth));
     push_to_talk_turn (run);
   }
   sim->stop ();
   std::string how;
-  for (const LogLine &l : SimLog (kLogDir + "/" + name + ".jsonl").lines)
+  for (const LogLine & l : SimLog (kLogDir + "/" + name + ".jsonl").lines)
     if (l.note == "auth")
-      how = json_object_get_string_member (json_node_get_object (
-              l.root.get ()), "detail");
+      how = json_object_get_string_member (json_node_get_object (l.root.get ()),
+          "detail");
   return how;
 }
 
@@ -62,11 +62,11 @@ GST_START_TEST (test_azure_hosts_detected)
 {
   using realtime::is_azure_endpoint;
   fail_unless (is_azure_endpoint (
-          "wss://my-res.openai.azure.com/openai/v1/realtime?model=dep"));
+      "wss://my-res.openai.azure.com/openai/v1/realtime?model=dep"));
   fail_unless (is_azure_endpoint (
-          "wss://MY-RES.cognitiveservices.azure.com/openai/v1/realtime"));
-  fail_unless (is_azure_endpoint (
-          "wss://x.services.ai.azure.com/openai/v1/realtime"));
+      "wss://MY-RES.cognitiveservices.azure.com/openai/v1/realtime"));
+  fail_unless (
+      is_azure_endpoint ("wss://x.services.ai.azure.com/openai/v1/realtime"));
   fail_if (is_azure_endpoint ("wss://api.openai.com/v1/realtime"));
   fail_if (is_azure_endpoint ("wss://openai.azure.com.evil.example/v1"));
   fail_if (is_azure_endpoint ("ws://127.0.0.1:8765/openai/v1/realtime"));
@@ -87,7 +87,7 @@ GST_START_TEST (test_auto_is_bearer_off_azure)
 {
   std::string how = azure_turn ("auto", "auto");
   fail_unless_equals_string (how.c_str (), "bearer");
-  GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
+  GstElement * bin = gst_element_factory_make ("realtimebin", nullptr);
   gint auth = -1;
   g_object_get (bin, "auth", &auth, nullptr);
   fail_unless_equals_int (auth, 0);
@@ -101,9 +101,9 @@ GST_END_TEST;
 static Suite *
 realtimebin_azure_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-azure");
+  Suite * s = suite_create ("realtimebin-azure");
   clear_log_dir (kLogDir);
-  TCase *tc = tcase_create ("azure");
+  TCase * tc = tcase_create ("azure");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_azure_api_key_header);

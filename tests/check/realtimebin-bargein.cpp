@@ -24,14 +24,14 @@
 
 using namespace bargein;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-bargein";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-bargein";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* A 4 s answer (then a short one for any later turn). */
-static const char *kLong = R"({"turns":[
+static const char * kLong = R"({"turns":[
   {"user":"Tell me a story.",
    "assistant":"Once upon a time there was a very long answer.",
    "audio":{"type":"tone","frequency":440,"duration_ms":4000}},
@@ -39,13 +39,13 @@ static const char *kLong = R"({"turns":[
    "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
 
 static std::string
-log_path (const char *name)
+log_path (const char * name)
 {
   return kLogDir + "/" + name + ".jsonl";
 }
 
 static std::unique_ptr<Simulator>
-simulator (const char *name, const char *scenario = kLong, double pace = 0)
+simulator (const char * name, const char * scenario = kLong, double pace = 0)
 {
   return start_simulator (sim_options (kLogDir, name, scenario, pace));
 }
@@ -54,22 +54,26 @@ simulator (const char *name, const char *scenario = kLong, double pace = 0)
  * (with the item event or an error). Call it after a wire_barrier(), so
  * that all realtimebin sent is in the log. */
 static SimLog
-wait_item_edits_answered (const std::string &path)
+wait_item_edits_answered (const std::string & path)
 {
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            gsize asked = l.count ("in", "conversation.item.truncate")
-                + l.count ("in", "conversation.item.delete");
-            gsize answered = l.count ("out", "conversation.item.truncated")
-                + l.count ("out", "conversation.item.deleted")
-                + l.count ("out", "error");
-            return answered >= asked;
-          }), "the server did not answer the truncate/delete");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     gsize asked =
+                         l.count ("in", "conversation.item.truncate") +
+                         l.count ("in", "conversation.item.delete");
+                     gsize answered =
+                         l.count ("out", "conversation.item.truncated") +
+                         l.count ("out", "conversation.item.deleted") +
+                         l.count ("out", "error");
+                     return answered >= asked;
+                   }),
+      "the server did not answer the truncate/delete");
   return SimLog (path);
 }
 
 /* The one realtime-interrupted message (fails unless exactly one). */
 static const GstStructure *
-the_interruption (Run &run)
+the_interruption (Run & run)
 {
   std::vector<const GstStructure *> m = drained (run, "realtime-interrupted");
   fail_unless_equals_int (m.size (), 1);
@@ -109,7 +113,7 @@ GST_START_TEST (test_live_bargein_truncates_where_heard)
   auto sim = simulator ("live-1500", kLong, 1.0);
   const std::string path = log_path ("live-1500");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
 
   GstClockTime first = rig.first_turn (2500);
@@ -124,45 +128,50 @@ GST_START_TEST (test_live_bargein_truncates_where_heard)
   rig.push_silence_until (t_speech);
   rig.push (speech (600));
 
-  fail_unless (run.bus->wait (is_element_msg (run.bin,
-              "realtime-interrupted"), 5000) != nullptr,
+  fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-interrupted"),
+                   5000) != nullptr,
       "no realtime-interrupted after the user spoke over the reply");
   wire_barrier (run.bin, path, "interrupted");
   SimLog log = wait_item_edits_answered (path);
-  fail_unless_equals_int (log.count ("out", "input_audio_buffer.speech_started"),
+  fail_unless_equals_int (log.count ("out",
+                              "input_audio_buffer.speech_started"),
       2);
   const std::vector<std::string> items = assistant_items (log, rid);
   fail_unless_equals_int (items.size (), 1);
 
   /* The truncate: the item that was playing, where it was heard. */
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_int (log.count ("in", "conversation.item.delete"), 0);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items[0]);
+                              "item_id"),
+      items[0]);
   fail_unless_equals_int (json_object_get_int_member (truncates[0],
-          "content_index"), 0);
+                              "content_index"),
+      0);
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  fail_unless (std::llabs (end_ms - 1500) <= 20, "audio_end_ms %"
-      G_GINT64_FORMAT " for 1500 ms heard (the LATENCY event said %"
-      GST_TIME_FORMAT ", the pipeline's latency is %" GST_TIME_FORMAT ")",
+  fail_unless (std::llabs (end_ms - 1500) <= 20,
+      "audio_end_ms %" G_GINT64_FORMAT
+      " for 1500 ms heard (the LATENCY event said %" GST_TIME_FORMAT
+      ", the pipeline's latency is %" GST_TIME_FORMAT ")",
       end_ms, GST_TIME_ARGS (rig.latency_event ()),
       GST_TIME_ARGS (kPipelineLatency));
-  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),
-      1);
+  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
   fail_unless_equals_int (log.count ("out", "error"), 0);
 
   /* The server cancelled the response on its own; no response.cancel. */
-  JsonObject *done = log.response_done (rid);
+  JsonObject * done = log.response_done (rid);
   fail_unless_equals_str (json_object_get_string_member (done, "status"),
       "cancelled");
-  fail_unless_equals_str (json_object_get_string_member (
-          json_object_get_object_member (done, "status_details"), "reason"),
+  fail_unless_equals_str (
+      json_object_get_string_member (json_object_get_object_member (done,
+                                         "status_details"),
+          "reason"),
       "turn_detected");
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
@@ -178,7 +187,7 @@ GST_START_TEST (test_live_bargein_truncates_where_heard)
   GstClockTime buffer_ms = 0;
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 1);
-  for (const RecBuffer &b : runs[0].buffers)
+  for (const RecBuffer & b : runs[0].buffers)
     buffer_ms = MAX (buffer_ms, GST_BUFFER_DURATION (b.buffer));
   const double one_buffer = ns_to_ms (buffer_ms);
   const double render_delay = ns_to_ms (kRenderDelay);
@@ -196,17 +205,19 @@ GST_START_TEST (test_live_bargein_truncates_where_heard)
   Pcm out = pcm_of_run (runs[0]);
   Pcm sent = log.response_audio (rid);
   fail_unless (out.size () <= sent.size ());
-  gssize diff = first_difference (out, Pcm (sent.begin (), sent.begin ()
-          + out.size ()));
-  fail_unless (diff < 0, "src_audio differs from the reply at sample %"
-      G_GSSIZE_FORMAT, diff);
+  gssize diff =
+      first_difference (out, Pcm (sent.begin (), sent.begin () + out.size ()));
+  fail_unless (diff < 0,
+      "src_audio differs from the reply at sample %" G_GSSIZE_FORMAT, diff);
   double out_end = ns_to_ms (first) + out.size () / 24.0;
-  GST_INFO ("reply from %.1f ms, heard to %.1f ms, truncated at %" G_GINT64_FORMAT
+  GST_INFO (
+      "reply from %.1f ms, heard to %.1f ms, truncated at %" G_GINT64_FORMAT
       " ms, rendered to %.1f ms, src_audio to %.1f ms, buffers of %.1f ms",
       ns_to_ms (first), heard_to, end_ms, rendered_to, out_end, one_buffer);
   fail_unless (out_end <= heard_to + render_delay + 2 * one_buffer,
       "src_audio carried the reply up to %.1f ms, heard to %.1f ms: later "
-      "samples of the interrupted response came out", out_end, heard_to);
+      "samples of the interrupted response came out",
+      out_end, heard_to);
 
   /* The LATENCY event realtimebin got is the pipeline's. */
   fail_unless_equals_uint64 (rig.latency_event (), kPipelineLatency);
@@ -218,7 +229,7 @@ GST_END_TEST;
  * realtime-response done). Returns the reply's first PTS; @rid gets the
  * response id. */
 static GstClockTime
-live_reply_received (LiveRig &rig, const std::string &path, std::string &rid)
+live_reply_received (LiveRig & rig, const std::string & path, std::string & rid)
 {
   GstClockTime first = rig.first_turn (2500);
   wait_element_count (*rig.run, "realtime-response", 1, "event", "done");
@@ -232,13 +243,12 @@ live_reply_received (LiveRig &rig, const std::string &path, std::string &rid)
  * the second realtime-vad speech-started, i.e. handled it, and then until
  * everything it sent meanwhile reached the server. */
 static SimLog
-user_speaks_at (LiveRig &rig, const std::string &path, double at_ms)
+user_speaks_at (LiveRig & rig, const std::string & path, double at_ms)
 {
   rig.set_time_ms (at_ms);
   rig.push_silence_until (at_ms);
   rig.push (speech (600));
-  wait_element_count (*rig.run, "realtime-vad", 2, "event",
-      "speech-started");
+  wait_element_count (*rig.run, "realtime-vad", 2, "event", "speech-started");
   wire_barrier (rig.run->bin, path, "speech");
   return wait_item_edits_answered (path);
 }
@@ -255,27 +265,27 @@ GST_START_TEST (test_live_bargein_before_first_sample)
   auto sim = simulator ("live-before-first");
   const std::string path = log_path ("live-before-first");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
 
-  SimLog log = user_speaks_at (rig, path, ns_to_ms (first
-          + kPipelineLatency / 2));
+  SimLog log =
+      user_speaks_at (rig, path, ns_to_ms (first + kPipelineLatency / 2));
   const std::vector<std::string> items = assistant_items (log, rid);
   fail_unless_equals_int (items.size (), 1);
-  std::vector<JsonObject *> deletes = log.events ("in",
-      "conversation.item.delete");
+  std::vector<JsonObject *> deletes =
+      log.events ("in", "conversation.item.delete");
   fail_unless_equals_int (deletes.size (), 1);
-  fail_unless_equals_str (json_object_get_string_member (deletes[0],
-          "item_id"), items[0]);
+  fail_unless_equals_str (json_object_get_string_member (deletes[0], "item_id"),
+      items[0]);
   fail_unless_equals_int (log.count ("in", "conversation.item.truncate"), 0);
   fail_unless_equals_int (log.count ("out", "conversation.item.deleted"), 1);
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), 0);
   fail_unless_equals_str (str_field (m, "action"), "deleted");
@@ -296,17 +306,19 @@ GST_END_TEST;
  * response comes out. */
 GST_START_TEST (test_live_bargein_before_any_audio)
 {
-  const char *late = R"({"turns":[{"user":"Hi","assistant":"Hello there.",
+  const char * late = R"({"turns":[{"user":"Hi","assistant":"Hello there.",
       "audio":{"type":"tone","frequency":440,"duration_ms":1000},
       "first_delta_delay_ms":2000}]})";
   auto sim = simulator ("live-before-audio", late, 1.0);
   const std::string path = log_path ("live-before-audio");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   rig.speak_first_turn (2500);
   fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-response",
-              "event", "started"), 5000) != nullptr, "no response started");
+                                  "event", "started"),
+                   5000) != nullptr,
+      "no response started");
   SimLog log = user_speaks_at (rig, path, 3000);
   wait_element_count (run, "realtime-response", 1, "event", "done");
   wire_barrier (run.bin, path, "done");
@@ -314,8 +326,10 @@ GST_START_TEST (test_live_bargein_before_any_audio)
 
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 1);
-  fail_unless_equals_str (json_object_get_string_member (
-          log.response_done (rids[0]), "status"), "cancelled");
+  fail_unless_equals_str (json_object_get_string_member (log.response_done (
+                                                             rids[0]),
+                              "status"),
+      "cancelled");
   fail_unless_equals_int (log.response_audio (rids[0]).size (), 0);
   fail_unless_equals_int (log.count ("in", "conversation.item.truncate"), 0);
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
@@ -338,15 +352,15 @@ GST_START_TEST (test_live_speech_after_all_heard)
   auto sim = simulator ("live-all-heard");
   const std::string path = log_path ("live-all-heard");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
   rig.set_time_ms (ns_to_ms (first + kPipelineLatency) + 4200);
   wait_rendered_to (rig, ns_to_ms (first) + 4000);
 
-  SimLog log = user_speaks_at (rig, path, ns_to_ms (first
-          + kPipelineLatency) + 4200);
+  SimLog log =
+      user_speaks_at (rig, path, ns_to_ms (first + kPipelineLatency) + 4200);
   fail_unless_equals_int (log.count ("in", "conversation.item.truncate"), 0);
   fail_unless_equals_int (log.count ("in", "conversation.item.delete"), 0);
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
@@ -364,37 +378,38 @@ GST_END_TEST;
  * realtime-interrupted names the second item, the one that was playing. */
 GST_START_TEST (test_live_bargein_during_second_item)
 {
-  const char *two = R"({"turns":[{"user":"Two things.",
+  const char * two = R"({"turns":[{"user":"Two things.",
       "assistant":"First thing here. Second thing there.",
       "audio":{"type":"tone","frequency":440,"duration_ms":4000},
       "audio_items":2}]})";
   auto sim = simulator ("live-second-item", two);
   const std::string path = log_path ("live-second-item");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
 
-  SimLog log = user_speaks_at (rig, path, ns_to_ms (first
-          + kPipelineLatency) + 3000);
+  SimLog log =
+      user_speaks_at (rig, path, ns_to_ms (first + kPipelineLatency) + 3000);
   const std::vector<std::string> items = assistant_items (log, rid);
   fail_unless_equals_int (items.size (), 2);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items[1]);
+                              "item_id"),
+      items[1]);
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  fail_unless (std::llabs (end_ms - 1000) <= 20, "second item truncated at %"
-      G_GINT64_FORMAT " ms, heard 1000 ms", end_ms);
+  fail_unless (std::llabs (end_ms - 1000) <= 20,
+      "second item truncated at %" G_GINT64_FORMAT " ms, heard 1000 ms",
+      end_ms);
   fail_unless_equals_int (log.count ("in", "conversation.item.delete"), 0);
-  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),
-      1);
+  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[1]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
@@ -407,39 +422,40 @@ GST_END_TEST;
  * accepted. realtime-interrupted names the first item (the one playing). */
 GST_START_TEST (test_live_bargein_during_first_of_two_items)
 {
-  const char *two = R"({"turns":[{"user":"Two things.",
+  const char * two = R"({"turns":[{"user":"Two things.",
       "assistant":"First thing here. Second thing there.",
       "audio":{"type":"tone","frequency":440,"duration_ms":4000},
       "audio_items":2}]})";
   auto sim = simulator ("live-first-of-two", two);
   const std::string path = log_path ("live-first-of-two");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
 
-  SimLog log = user_speaks_at (rig, path, ns_to_ms (first
-          + kPipelineLatency) + 1000);
+  SimLog log =
+      user_speaks_at (rig, path, ns_to_ms (first + kPipelineLatency) + 1000);
   const std::vector<std::string> items = assistant_items (log, rid);
   fail_unless_equals_int (items.size (), 2);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items[0]);
+                              "item_id"),
+      items[0]);
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  fail_unless (std::llabs (end_ms - 1000) <= 20, "first item truncated at %"
-      G_GINT64_FORMAT " ms, heard 1000 ms", end_ms);
-  std::vector<JsonObject *> deletes = log.events ("in",
-      "conversation.item.delete");
+  fail_unless (std::llabs (end_ms - 1000) <= 20,
+      "first item truncated at %" G_GINT64_FORMAT " ms, heard 1000 ms", end_ms);
+  std::vector<JsonObject *> deletes =
+      log.events ("in", "conversation.item.delete");
   fail_unless_equals_int (deletes.size (), 1);
-  fail_unless_equals_str (json_object_get_string_member (deletes[0],
-          "item_id"), items[1]);
+  fail_unless_equals_str (json_object_get_string_member (deletes[0], "item_id"),
+      items[1]);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
@@ -495,34 +511,37 @@ GST_START_TEST (test_nonlive_bargein_at_speech_start)
   check_time_near (first, 2000, 10, "reply 1");
 
   const std::vector<std::string> items = assistant_items (log, rids[0]);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items.at (0));
+                              "item_id"),
+      items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
   /* speech-started's audio_start_ms includes the VAD's 300 ms prefix
    * padding: the user spoke 300 ms after it. */
   double want = ns_to_ms (speech2) + 300 - ns_to_ms (first);
-  fail_unless (std::fabs (end_ms - want) <= 20 && std::llabs (end_ms - 1800)
-      <= 20, "audio_end_ms %" G_GINT64_FORMAT ", speech started %.1f ms into "
-      "the reply", end_ms, want);
-  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),
-      1);
+  fail_unless (std::fabs (end_ms - want) <= 20 &&
+          std::llabs (end_ms - 1800) <= 20,
+      "audio_end_ms %" G_GINT64_FORMAT ", speech started %.1f ms into "
+      "the reply",
+      end_ms, want);
+  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
   fail_unless_equals_int (log.count ("in", "conversation.item.delete"), 0);
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
 
   /* The second reply: a new DISCONT run, whole, not before the end of the
    * second turn. */
-  fail_unless (runs.back ().buffers[0].running_time + 10 * GST_MSECOND
-      >= u64_field (vad[3], "running-time"), "reply 2 starts before its turn "
+  fail_unless (runs.back ().buffers[0].running_time + 10 * GST_MSECOND >=
+          u64_field (vad[3], "running-time"),
+      "reply 2 starts before its turn "
       "ended");
   fail_unless (pcm_of_run (runs.back ()) == log.response_audio (rids[1]));
 }
@@ -538,8 +557,7 @@ GST_START_TEST (test_nonlive_no_bargein_without_interrupt_response)
 {
   auto sim = simulator ("nonlive-no-interrupt");
   const std::string path = log_path ("nonlive-no-interrupt");
-  Run run (pipeline_text (*sim, "appsrc name=src",
-          "interrupt-response=false"));
+  Run run (pipeline_text (*sim, "appsrc name=src", "interrupt-response=false"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.push (nonlive_two_turns (), 0);
@@ -548,9 +566,9 @@ GST_START_TEST (test_nonlive_no_bargein_without_interrupt_response)
   sim->stop ();
   SimLog log (path);
 
-  JsonObject *update = log.events ("in", "session.update").at (0);
+  JsonObject * update = log.events ("in", "session.update").at (0);
   fail_unless (!bool_at (update,
-          "session.audio.input.turn_detection.interrupt_response"),
+                   "session.audio.input.turn_detection.interrupt_response"),
       "interrupt_response is not false in the session.update");
 
   fail_unless_equals_int (log.count ("in", "conversation.item.truncate"), 0);
@@ -561,8 +579,10 @@ GST_START_TEST (test_nonlive_no_bargein_without_interrupt_response)
 
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 2);
-  fail_unless_equals_str (json_object_get_string_member (
-          log.response_done (rids[0]), "status"), "completed");
+  fail_unless_equals_str (json_object_get_string_member (log.response_done (
+                                                             rids[0]),
+                              "status"),
+      "completed");
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 2);
   for (gsize i = 0; i < 2; i++)
@@ -585,8 +605,9 @@ GST_START_TEST (test_nonlive_speech_after_reply_end)
   Run run (pipeline_text (*sim, "appsrc name=src"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 8000, {{500, 1500}, {6400,
-                  7000}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 8000, {{500, 1500}, {6400, 7000}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
   sim->stop ();
@@ -625,20 +646,24 @@ GST_START_TEST (test_cancel_response_idle)
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "session.updated") >= 1;
-          }), "the session was not configured");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "session.updated") >= 1;
+                   }),
+      "the session was not configured");
   gsize before = SimLog (path).lines.size ();
 
   g_signal_emit_by_name (run.bin, "cancel-response");
   gssize barrier = wire_barrier (run.bin, path, "idle");
   SimLog log (path);
   std::vector<JsonObject *> sent = sent_from (log, before);
-  fail_unless_equals_int (sent.size (), 1);    /* the barrier only */
+  fail_unless_equals_int (sent.size (), 1); /* the barrier only */
   fail_unless_equals_int (barrier, log.find ("in", "session.update", before));
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "session.updated") >= 2;
-          }), "the barrier was not answered");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "session.updated") >= 2;
+                   }),
+      "the barrier was not answered");
   log = SimLog (path);
   fail_unless_equals_int (log.count ("out", "error"), 0);
   fail_unless (warnings (run).empty (), "warnings:\n%s",
@@ -659,7 +684,7 @@ GST_START_TEST (test_cancel_response_active)
   auto sim = simulator ("cancel-active", kLong, 1.0);
   const std::string path = log_path ("cancel-active");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   GstClockTime first = rig.first_turn (2500);
   const std::string rid = wait_audio_sent (path, 1500);
@@ -668,45 +693,52 @@ GST_START_TEST (test_cancel_response_active)
   rig.set_time_ms (heard_to + ns_to_ms (kPipelineLatency));
   wait_rendered_to (rig, heard_to);
   g_signal_emit_by_name (run.bin, "cancel-response");
-  fail_unless (run.bus->wait (is_element_msg (run.bin,
-              "realtime-interrupted"), 5000) != nullptr,
+  fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-interrupted"),
+                   5000) != nullptr,
       "no realtime-interrupted after cancel-response");
-  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
-            for (JsonObject *e : l.events ("out", "response.done"))
-              if (rid == json_object_get_string_member (
-                      json_object_get_object_member (e, "response"), "id"))
-                return true;
-            return false;
-          }), "the response did not end");
+  fail_unless (wait_for_log (path,
+                   [&] (const SimLog & l) {
+                     for (JsonObject * e : l.events ("out", "response.done"))
+                       if (rid ==
+                           json_object_get_string_member (
+                               json_object_get_object_member (e, "response"),
+                               "id"))
+                         return true;
+                     return false;
+                   }),
+      "the response did not end");
   wire_barrier (run.bin, path, "interrupted");
   SimLog log = wait_item_edits_answered (path);
 
   std::vector<JsonObject *> cancels = log.events ("in", "response.cancel");
   fail_unless_equals_int (cancels.size (), 1);
   fail_unless_equals_str (json_object_get_string_member_with_default (
-          cancels[0], "response_id", ""), rid);
-  JsonObject *done = log.response_done (rid);
+                              cancels[0], "response_id", ""),
+      rid);
+  JsonObject * done = log.response_done (rid);
   fail_unless_equals_str (json_object_get_string_member (done, "status"),
       "cancelled");
-  fail_unless_equals_str (json_object_get_string_member (
-          json_object_get_object_member (done, "status_details"), "reason"),
+  fail_unless_equals_str (
+      json_object_get_string_member (json_object_get_object_member (done,
+                                         "status_details"),
+          "reason"),
       "client_cancelled");
 
   const std::vector<std::string> items = assistant_items (log, rid);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items.at (0));
+                              "item_id"),
+      items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  fail_unless (std::llabs (end_ms - 1000) <= 20, "audio_end_ms %"
-      G_GINT64_FORMAT " for 1000 ms heard", end_ms);
-  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),
-      1);
+  fail_unless (std::llabs (end_ms - 1000) <= 20,
+      "audio_end_ms %" G_GINT64_FORMAT " for 1000 ms heard", end_ms);
+  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "item-id"), items[0]);
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
@@ -716,7 +748,7 @@ GST_START_TEST (test_cancel_response_active)
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 1);
   GstClockTime buffer_ns = 0;
-  for (const RecBuffer &b : runs[0].buffers)
+  for (const RecBuffer & b : runs[0].buffers)
     buffer_ns = MAX (buffer_ns, GST_BUFFER_DURATION (b.buffer));
   const double one_buffer = ns_to_ms (buffer_ns);
   double rendered_to = ns_to_ms (rig.rendered.end ());
@@ -724,9 +756,10 @@ GST_START_TEST (test_cancel_response_active)
       "the sink rendered the reply up to %.1f ms, heard to %.1f ms",
       rendered_to, heard_to);
   double out_end = ns_to_ms (first) + runs[0].samples / 24.0;
-  fail_unless (out_end <= heard_to + ns_to_ms (kRenderDelay)
-      + 2 * one_buffer, "src_audio carried the reply up to %.1f ms, heard to "
-      "%.1f ms", out_end, heard_to);
+  fail_unless (out_end <= heard_to + ns_to_ms (kRenderDelay) + 2 * one_buffer,
+      "src_audio carried the reply up to %.1f ms, heard to "
+      "%.1f ms",
+      out_end, heard_to);
   fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)), -1);
 }
 GST_END_TEST;
@@ -742,7 +775,7 @@ GST_START_TEST (test_cancel_response_after_done)
   auto sim = simulator ("cancel-after-done");
   const std::string path = log_path ("cancel-after-done");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
@@ -756,25 +789,28 @@ GST_START_TEST (test_cancel_response_after_done)
 
   fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
   const std::vector<std::string> items = assistant_items (log, rid);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items.at (0));
+                              "item_id"),
+      items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
-  fail_unless (std::llabs (end_ms - 1000) <= 20, "audio_end_ms %"
-      G_GINT64_FORMAT " for 1000 ms heard", end_ms);
+  fail_unless (std::llabs (end_ms - 1000) <= 20,
+      "audio_end_ms %" G_GINT64_FORMAT " for 1000 ms heard", end_ms);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
-  const GstStructure *m = the_interruption (run);
+  const GstStructure * m = the_interruption (run);
   fail_unless_equals_str (str_field (m, "action"), "truncated");
   fail_unless_equals_uint64 (u64_field (m, "played-ms"), (guint64) end_ms);
 
   rig.set_time_ms (ns_to_ms (first + kPipelineLatency) + 6000);
   g_usleep (300 * 1000);
-  fail_unless (ns_to_ms (rig.rendered.end ()) <= heard_to
-      + ns_to_ms (kRenderDelay) + 100, "the sink rendered the reply up to "
-      "%.1f ms, heard to %.1f ms", ns_to_ms (rig.rendered.end ()), heard_to);
+  fail_unless (ns_to_ms (rig.rendered.end ()) <=
+          heard_to + ns_to_ms (kRenderDelay) + 100,
+      "the sink rendered the reply up to "
+      "%.1f ms, heard to %.1f ms",
+      ns_to_ms (rig.rendered.end ()), heard_to);
 }
 GST_END_TEST;
 
@@ -803,7 +839,9 @@ GST_START_TEST (test_cancel_response_drops_late_audio)
   run.wait_connected ();
   g_signal_emit_by_name (run.bin, "send-text", "Tell me a story.");
   fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-response",
-              "event", "started"), 5000) != nullptr, "no response started");
+                                  "event", "started"),
+                   5000) != nullptr,
+      "no response started");
   /* Well inside the stall: the server has generated its first deltas. */
   g_usleep (250 * 1000);
   g_signal_emit_by_name (run.bin, "cancel-response");
@@ -816,24 +854,30 @@ GST_START_TEST (test_cancel_response_drops_late_audio)
   std::vector<JsonObject *> cancels = log.events ("in", "response.cancel");
   fail_unless_equals_int (cancels.size (), 1);
   fail_unless_equals_str (json_object_get_string_member_with_default (
-          cancels[0], "response_id", ""), rids[0]);
-  fail_unless_equals_str (json_object_get_string_member (
-          log.response_done (rids[0]), "status"), "cancelled");
+                              cancels[0], "response_id", ""),
+      rids[0]);
+  fail_unless_equals_str (json_object_get_string_member (log.response_done (
+                                                             rids[0]),
+                              "status"),
+      "cancelled");
   /* The premise: audio of the response did reach realtimebin, after the
    * cancel went out. */
   gssize cancel_at = log.find ("in", "response.cancel");
   gssize late = log.find ("out", "response.output_audio.delta", cancel_at);
-  fail_unless (late > cancel_at, "no audio delta after the cancel: the test "
+  fail_unless (late > cancel_at,
+      "no audio delta after the cancel: the test "
       "did not set up late audio");
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
   /* ... and none of it was played. */
   std::lock_guard<std::mutex> g (run.audio.lock);
   gsize samples = 0;
-  for (const RecBuffer &b : run.audio.buffers)
+  for (const RecBuffer & b : run.audio.buffers)
     samples += gst_buffer_get_size (b.buffer) / 2;
-  fail_unless (samples == 0, "%.1f ms of the cancelled response's late "
-      "audio came out on src_audio", samples / 24.0);
+  fail_unless (samples == 0,
+      "%.1f ms of the cancelled response's late "
+      "audio came out on src_audio",
+      samples / 24.0);
 }
 GST_END_TEST;
 
@@ -849,7 +893,7 @@ GST_START_TEST (test_cancel_response_twice)
   auto sim = simulator ("cancel-twice");
   const std::string path = log_path ("cancel-twice");
   LiveRig rig (*sim);
-  Run &run = *rig.run;
+  Run & run = *rig.run;
   rig.start ();
   std::string rid;
   GstClockTime first = live_reply_received (rig, path, rid);
@@ -864,12 +908,12 @@ GST_START_TEST (test_cancel_response_twice)
   SimLog log = wait_item_edits_answered (path);
 
   std::string sent;
-  for (JsonObject *e : sent_from (log, 0))
+  for (JsonObject * e : sent_from (log, 0))
     if (g_str_has_prefix (json_object_get_string_member (e, "type"),
             "conversation.item."))
       sent += realtime::json_object_to_string (e) + "\n";
-  gsize edits = log.count ("in", "conversation.item.truncate")
-      + log.count ("in", "conversation.item.delete");
+  gsize edits = log.count ("in", "conversation.item.truncate") +
+      log.count ("in", "conversation.item.delete");
   fail_unless (edits == 1 && log.count ("out", "error") == 0,
       "%" G_GSIZE_FORMAT " item edits sent:\n%sserver errors:\n%s", edits,
       sent.c_str (), server_errors (log).c_str ());
@@ -887,7 +931,7 @@ GST_END_TEST;
  * responses in all. */
 GST_START_TEST (test_create_response_twice_while_active)
 {
-  const char *slow = R"({"turns":[{"user":"Hi","assistant":"Hello there.",
+  const char * slow = R"({"turns":[{"user":"Hi","assistant":"Hello there.",
       "audio":{"type":"tone","frequency":440,"duration_ms":600},
       "first_delta_delay_ms":300}]})";
   auto sim = simulator ("create-twice", slow, 1.0);
@@ -898,7 +942,9 @@ GST_START_TEST (test_create_response_twice_while_active)
   run.wait_connected ();
   g_signal_emit_by_name (run.bin, "send-text", "Hi");
   fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-response",
-              "event", "started"), 5000) != nullptr, "no response started");
+                                  "event", "started"),
+                   5000) != nullptr,
+      "no response started");
   g_signal_emit_by_name (run.bin, "create-response", "First extra");
   g_signal_emit_by_name (run.bin, "create-response", "Second extra");
   wait_element_count (run, "realtime-response", 2, "event", "done");
@@ -911,14 +957,17 @@ GST_START_TEST (test_create_response_twice_while_active)
   gssize first_done = log.find ("out", "response.done");
   gssize first_create = log.find ("in", "response.create");
   gssize queued = log.find ("in", "response.create", first_create + 1);
-  fail_unless (queued > first_done, "the queued response.create went out "
+  fail_unless (queued > first_done,
+      "the queued response.create went out "
       "before the active response was done");
-  JsonObject *params = json_object_get_object_member (log.lines[queued].event,
-      "response");
-  fail_unless (params != nullptr, "the queued response.create has no "
+  JsonObject * params =
+      json_object_get_object_member (log.lines[queued].event, "response");
+  fail_unless (params != nullptr,
+      "the queued response.create has no "
       "response object");
   fail_unless_equals_str (json_object_get_string_member_with_default (params,
-          "instructions", ""), "Second extra");
+                              "instructions", ""),
+      "Second extra");
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 }
@@ -946,20 +995,25 @@ GST_START_TEST (test_push_to_talk_round_trip)
 
   g_signal_emit_by_name (run.bin, "clear-input");
   GstClockTime t = run.push (speech (60), 0);
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.appended ().size () >= 50 * 24;
-          }), "the first 50 ms were not appended");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.appended ().size () >= 50 * 24;
+                   }),
+      "the first 50 ms were not appended");
   g_signal_emit_by_name (run.bin, "commit-input");
   wire_barrier (run.bin, path, "short");
   fail_unless_equals_int (SimLog (path).count ("in",
-          "input_audio_buffer.commit"), 0);
+                              "input_audio_buffer.commit"),
+      0);
   std::vector<std::string> warned = warnings (run);
   fail_unless_equals_int (warned.size (), 1);
 
   run.push (speech (1000), t);
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.appended ().size () >= 1050 * 24;
-          }), "the audio was not appended");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.appended ().size () >= 1050 * 24;
+                   }),
+      "the audio was not appended");
   g_signal_emit_by_name (run.bin, "commit-input");
   g_signal_emit_by_name (run.bin, "create-response", nullptr);
   wait_element_count (run, "realtime-response", 1, "event", "done");
@@ -970,18 +1024,19 @@ GST_START_TEST (test_push_to_talk_round_trip)
   gssize commit = log.find ("in", "input_audio_buffer.commit");
   gssize create = log.find ("in", "response.create");
   fail_unless (clear >= 0 && commit > clear && create > commit,
-      "clear, commit, response.create in that order (%" G_GSSIZE_FORMAT ", %"
-      G_GSSIZE_FORMAT ", %" G_GSSIZE_FORMAT ")", clear, commit, create);
+      "clear, commit, response.create in that order (%" G_GSSIZE_FORMAT
+      ", %" G_GSSIZE_FORMAT ", %" G_GSSIZE_FORMAT ")",
+      clear, commit, create);
   fail_unless_equals_int (log.count ("in", "input_audio_buffer.commit"), 1);
   /* Everything pushed was appended before the commit. */
   for (gsize i = commit; i < log.lines.size (); i++)
-    fail_if (log.lines[i].dir == "in"
-        && log.lines[i].type == "input_audio_buffer.append");
+    fail_if (log.lines[i].dir == "in" &&
+        log.lines[i].type == "input_audio_buffer.append");
   fail_unless_equals_int (log.appended ().size (), 1060 * 24);
-  fail_unless_equals_int (log.count ("out", "input_audio_buffer.committed"),
-      1);
+  fail_unless_equals_int (log.count ("out", "input_audio_buffer.committed"), 1);
   fail_unless_equals_int (log.count ("out",
-          "input_audio_buffer.speech_started"), 0);
+                              "input_audio_buffer.speech_started"),
+      0);
   fail_unless_equals_int (run.messages ("realtime-vad").size (), 0);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
@@ -1016,13 +1071,13 @@ GST_START_TEST (test_send_text_round_trip)
 
   gssize item = log.find ("in", "conversation.item.create");
   gssize create = log.find ("in", "response.create");
-  fail_unless (item >= 0 && create > item, "conversation.item.create, then "
+  fail_unless (item >= 0 && create > item,
+      "conversation.item.create, then "
       "response.create");
-  JsonObject *ev = log.lines[item].event;
+  JsonObject * ev = log.lines[item].event;
   fail_unless_equals_str (string_at (ev, "item.type"), "message");
   fail_unless_equals_str (string_at (ev, "item.role"), "user");
-  fail_unless_equals_str (string_at (ev, "item.content.0.type"),
-      "input_text");
+  fail_unless_equals_str (string_at (ev, "item.content.0.type"), "input_text");
   fail_unless_equals_str (string_at (ev, "item.content.0.text"),
       "Tell me a story.");
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
@@ -1049,8 +1104,7 @@ GST_START_TEST (test_text_only_session)
 {
   auto sim = simulator ("text-only");
   const std::string path = log_path ("text-only");
-  Run run (pipeline_text (*sim, "appsrc name=src",
-          "output-modalities=text"));
+  Run run (pipeline_text (*sim, "appsrc name=src", "output-modalities=text"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
@@ -1059,17 +1113,18 @@ GST_START_TEST (test_text_only_session)
   wire_barrier (run.bin, path, "done");
   SimLog log (path);
 
-  fail_unless_equals_str (string_at (log.events ("in", "session.update").at
-          (0), "session.output_modalities.0"), "text");
+  fail_unless_equals_str (string_at (log.events ("in", "session.update").at (0),
+                              "session.output_modalities.0"),
+      "text");
   fail_unless (log.count ("out", "response.output_text.delta") > 0,
       "the server did not answer in text");
   fail_unless_equals_int (log.count ("out", "response.output_audio.delta"), 0);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
 
-  const char *text = "Once upon a time there was a very long answer.";
+  const char * text = "Once upon a time there was a very long answer.";
   int finals = 0;
-  for (const GstStructure *s : drained (run, "realtime-transcript"))
+  for (const GstStructure * s : drained (run, "realtime-transcript"))
     if (str_field (s, "role") == "assistant" && bool_field (s, "final")) {
       finals++;
       fail_unless_equals_str (str_field (s, "text"), text);
@@ -1087,12 +1142,13 @@ GST_END_TEST;
 
 /* ---- function calls --------------------------------------------------------- */
 
-static const char *kFunctionScenario = R"({"turns":[{"user":"What time is it?",
+static const char * kFunctionScenario = R"({"turns":[{"user":"What time is it?",
     "assistant":"It is noon.",
     "audio":{"type":"tone","frequency":550,"duration_ms":700},
     "function_call":{"name":"get_time","arguments":{"tz":"UTC"}}}]})";
-static const char *kTools = R"([{"type":"function","name":"get_time","description":"The time now","parameters":{"type":"object","properties":{"tz":{"type":"string"}}}}])";
-static const char *kFunctionOutput = R"({"time":"12:00"})";
+static const char * kTools =
+    R"([{"type":"function","name":"get_time","description":"The time now","parameters":{"type":"object","properties":{"tz":{"type":"string"}}}}])";
+static const char * kFunctionOutput = R"({"time":"12:00"})";
 
 /* Checks a function-call round trip in @log: the first response only
  * called get_time (@call_id); realtimebin then sent the function_call_output
@@ -1101,8 +1157,8 @@ static const char *kFunctionOutput = R"({"time":"12:00"})";
  * noon.") and its audio came out on src_audio, its transcript on src_text;
  * no error event. */
 static void
-check_function_round_trip (Run &run, const SimLog &log,
-    const std::string &call_id)
+check_function_round_trip (Run & run, const SimLog & log,
+    const std::string & call_id)
 {
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 2);
@@ -1110,10 +1166,10 @@ check_function_round_trip (Run &run, const SimLog &log,
 
   gssize output = -1;
   for (gsize i = 0; i < log.lines.size (); i++) {
-    const LogLine &l = log.lines[i];
+    const LogLine & l = log.lines[i];
     if (l.dir != "in" || l.type != "conversation.item.create")
       continue;
-    JsonObject *item = json_object_get_object_member (l.event, "item");
+    JsonObject * item = json_object_get_object_member (l.event, "item");
     if (g_strcmp0 (json_object_get_string_member (item, "type"),
             "function_call_output") != 0)
       continue;
@@ -1127,13 +1183,16 @@ check_function_round_trip (Run &run, const SimLog &log,
   fail_unless (output >= 0, "no function_call_output item");
   gssize first_done = log.find ("out", "response.done");
   gssize create = log.find ("in", "response.create", output);
-  fail_unless (create > output && create > first_done, "no response.create "
+  fail_unless (create > output && create > first_done,
+      "no response.create "
       "after the output and the first response.done");
   fail_unless_equals_int (log.count ("in", "response.create"), 2);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
-  fail_unless_equals_str (json_object_get_string_member (
-          log.response_done (rids[1]), "status"), "completed");
+  fail_unless_equals_str (json_object_get_string_member (log.response_done (
+                                                             rids[1]),
+                              "status"),
+      "completed");
 
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 1);
@@ -1159,10 +1218,10 @@ GST_START_TEST (test_function_call_by_action_signal)
   run.play ();
   run.wait_connected ();
   g_signal_emit_by_name (run.bin, "send-text", "What time is it?");
-  GstMessage *call = run.bus->wait (is_element_msg (run.bin,
-          "realtime-function-call"), 5000);
+  GstMessage * call =
+      run.bus->wait (is_element_msg (run.bin, "realtime-function-call"), 5000);
   fail_unless (call != nullptr, "no realtime-function-call");
-  const GstStructure *s = gst_message_get_structure (call);
+  const GstStructure * s = gst_message_get_structure (call);
   const std::string call_id = str_field (s, "call-id");
   fail_unless_equals_str (str_field (s, "name"), "get_time");
   JsonNodePtr args = parse_json_object (str_field (s, "arguments"));
@@ -1173,25 +1232,26 @@ GST_START_TEST (test_function_call_by_action_signal)
   wait_element_count (run, "realtime-response", 2, "event", "done");
   wire_barrier (run.bin, path, "done");
   SimLog log (path);
-  JsonObject *fc = log.events ("out",
-      "response.function_call_arguments.done").at (0);
+  JsonObject * fc =
+      log.events ("out", "response.function_call_arguments.done").at (0);
   fail_unless_equals_str (json_object_get_string_member (fc, "call_id"),
       call_id);
   check_function_round_trip (run, log, call_id);
 }
 GST_END_TEST;
 
-struct CallSeen {
+struct CallSeen
+{
   std::mutex lock;
   int calls = 0;
   std::string call_id, name, arguments;
 };
 
 static gchar *
-on_function_call (GstElement *, const gchar *call_id, const gchar *name,
-    const gchar *arguments, gpointer data)
+on_function_call (GstElement *, const gchar * call_id, const gchar * name,
+    const gchar * arguments, gpointer data)
 {
-  auto *seen = static_cast<CallSeen *> (data);
+  auto * seen = static_cast<CallSeen *> (data);
   std::lock_guard<std::mutex> g (seen->lock);
   seen->calls++;
   seen->call_id = call_id;
@@ -1221,8 +1281,8 @@ GST_START_TEST (test_function_call_by_signal_return)
   wire_barrier (run.bin, path, "done");
   SimLog log (path);
 
-  JsonObject *fc = log.events ("out",
-      "response.function_call_arguments.done").at (0);
+  JsonObject * fc =
+      log.events ("out", "response.function_call_arguments.done").at (0);
   std::string call_id;
   {
     std::lock_guard<std::mutex> g (seen.lock);
@@ -1254,10 +1314,10 @@ GST_END_TEST;
 static Suite *
 realtimebin_bargein_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-bargein");
+  Suite * s = suite_create ("realtimebin-bargein");
   clear_log_dir (kLogDir);
 
-  TCase *tc = tcase_create ("bargein");
+  TCase * tc = tcase_create ("bargein");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_live_bargein_truncates_where_heard);
@@ -1282,7 +1342,7 @@ realtimebin_bargein_suite (void)
   tcase_add_test (tc, test_function_call_by_signal_return);
 
   /* Last, on its own: reads the logs of everything above. */
-  TCase *wire = tcase_create ("wire");
+  TCase * wire = tcase_create ("wire");
   suite_add_tcase (s, wire);
   tcase_set_timeout (wire, 60);
   tcase_add_test (wire, test_client_events_conform);

@@ -20,34 +20,39 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-control";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-control";
 
 /* Two scripted turns; the last repeats. */
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"What time is it?","assistant":"It is noon in Paris.",
    "audio":{"type":"tone","frequency":440,"duration_ms":1200}},
   {"user":"And in Tokyo?","assistant":"Seven in the evening.",
    "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* One user turn for the default VAD settings (prefix padding 300 ms,
  * silence 500 ms): speech-like bursts from 1.0 s to 2.5 s with 50 ms pauses
  * (one turn), 4 s in all. The turn ends at 3.0 s of input. */
 static const std::vector<Span> kBursts = {
-  {1000, 1250}, {1300, 1550}, {1600, 1850}, {1900, 2150}, {2200, 2500},
+    {1000, 1250},
+    {1300, 1550},
+    {1600, 1850},
+    {1900, 2150},
+    {2200, 2500},
 };
 
 static std::string
-log_path (const char *name)
+log_path (const char * name)
 {
   return kLogDir + "/" + name + ".jsonl";
 }
 
 static std::unique_ptr<Simulator>
-simulator (const char *name, const char *scenario = kScenario, double pace = 0)
+simulator (const char * name, const char * scenario = kScenario,
+    double pace = 0)
 {
   return start_simulator (sim_options (kLogDir, name, scenario, pace));
 }
@@ -55,7 +60,7 @@ simulator (const char *name, const char *scenario = kScenario, double pace = 0)
 /* Emits a signal of realtimebin whose return type may be void or
  * gboolean, as send-event's is not fixed by the contract. */
 static void
-emit_send_event (GstElement *bin, const char *json)
+emit_send_event (GstElement * bin, const char * json)
 {
   guint id = g_signal_lookup ("send-event", G_OBJECT_TYPE (bin));
   fail_unless (id != 0, "no send-event signal");
@@ -71,7 +76,7 @@ emit_send_event (GstElement *bin, const char *json)
 
 /* Index in @log of the @n-th (from 0) event of @type in @dir, or -1. */
 static gssize
-nth_index (const SimLog &log, const char *dir, const char *type, gsize n)
+nth_index (const SimLog & log, const char * dir, const char * type, gsize n)
 {
   gssize at = -1;
   for (gsize k = 0; k <= n; k++) {
@@ -84,53 +89,60 @@ nth_index (const SimLog &log, const char *dir, const char *type, gsize n)
 
 /* Waits until realtimebin posted @n realtime-response done messages. */
 static void
-wait_responses_done (Run &run, gsize n, guint timeout_ms = 5000)
+wait_responses_done (Run & run, gsize n, guint timeout_ms = 5000)
 {
   gsize seen = 0;
-  fail_unless (run.bus->wait ([&] (GstMessage *m) {
-            if (BusLog::is_element (m, run.bin, "realtime-response")
-                && str_field (gst_message_get_structure (m), "event") == "done")
-              seen++;
-            return seen >= n;
-          }, timeout_ms) != nullptr, "%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-      " realtime-response done within %u ms", seen, n, timeout_ms);
+  fail_unless (run.bus->wait (
+                   [&] (GstMessage * m) {
+                     if (BusLog::is_element (m, run.bin, "realtime-response") &&
+                         str_field (gst_message_get_structure (m), "event") ==
+                             "done")
+                       seen++;
+                     return seen >= n;
+                   },
+                   timeout_ms) != nullptr,
+      "%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+      " realtime-response done within %u ms",
+      seen, n, timeout_ms);
 }
 
 /* The pipeline's state is PLAYING (its base time is set). */
 static void
-wait_playing (Run &run)
+wait_playing (Run & run)
 {
   GstState state;
-  fail_unless_equals_int (gst_element_get_state (run.pipeline, &state,
-          nullptr, 5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_get_state (run.pipeline, &state, nullptr,
+                              5 * GST_SECOND),
+      GST_STATE_CHANGE_SUCCESS);
   fail_unless_equals_int (state, GST_STATE_PLAYING);
 }
 
 /* ---- src_audio as a timeline --------------------------------------------- */
 
 /* What reached a sink, in arrival order, as intervals of running time. */
-struct Piece {
+struct Piece
+{
   bool gap;
   GstClockTime start, end;
-  gsize index;                  /* into PadLog::buffers or ::gaps */
+  gsize index; /* into PadLog::buffers or ::gaps */
 };
 
 static std::vector<Piece>
-timeline_of (PadLog &log)
+timeline_of (PadLog & log)
 {
   std::lock_guard<std::mutex> g (log.lock);
   std::vector<Piece> out;
   gsize b = 0, gp = 0;
-  for (const std::string &what : log.sequence) {
+  for (const std::string & what : log.sequence) {
     if (what == "buffer") {
-      const RecBuffer &r = log.buffers[b];
+      const RecBuffer & r = log.buffers[b];
       fail_unless (GST_CLOCK_TIME_IS_VALID (r.running_time));
       fail_unless (GST_BUFFER_DURATION_IS_VALID (r.buffer));
-      out.push_back ({false, r.running_time, r.running_time
-              + GST_BUFFER_DURATION (r.buffer), b});
+      out.push_back ({false, r.running_time,
+          r.running_time + GST_BUFFER_DURATION (r.buffer), b});
       b++;
     } else if (what == "gap") {
-      const RecGap &r = log.gaps[gp];
+      const RecGap & r = log.gaps[gp];
       fail_unless (GST_CLOCK_TIME_IS_VALID (r.running_time),
           "GAP without a timestamp");
       fail_unless (GST_CLOCK_TIME_IS_VALID (r.duration),
@@ -145,29 +157,30 @@ timeline_of (PadLog &log)
 /* Nothing on the timeline starts before the previous piece ended: no GAP
  * overlaps audio, no audio overlaps a GAP or other audio. */
 static void
-check_no_overlap (const std::vector<Piece> &t, const char *what)
+check_no_overlap (const std::vector<Piece> & t, const char * what)
 {
   for (gsize i = 1; i < t.size (); i++)
-    fail_unless (t[i].start + 1 >= t[i - 1].end, "%s: %s %" G_GSIZE_FORMAT
-        " [%" GST_TIME_FORMAT ", %" GST_TIME_FORMAT ") overlaps the %s "
+    fail_unless (t[i].start + 1 >= t[i - 1].end,
+        "%s: %s %" G_GSIZE_FORMAT " [%" GST_TIME_FORMAT ", %" GST_TIME_FORMAT
+        ") overlaps the %s "
         "before it [%" GST_TIME_FORMAT ", %" GST_TIME_FORMAT ") by %.3f ms",
         what, t[i].gap ? "GAP" : "buffer", t[i].index,
         GST_TIME_ARGS (t[i].start), GST_TIME_ARGS (t[i].end),
         t[i - 1].gap ? "GAP" : "buffer", GST_TIME_ARGS (t[i - 1].start),
-        GST_TIME_ARGS (t[i - 1].end),
-        ns_to_ms (t[i - 1].end - t[i].start));
+        GST_TIME_ARGS (t[i - 1].end), ns_to_ms (t[i - 1].end - t[i].start));
 }
 
 /* The pieces up to @until (exclusive index) cover [0, end of the last one)
  * without holes: each starts where the previous ended (±1 ns). */
 static void
-check_seamless (const std::vector<Piece> &t, gsize until, const char *what)
+check_seamless (const std::vector<Piece> & t, gsize until, const char * what)
 {
   GstClockTime end = 0;
   for (gsize i = 0; i < until && i < t.size (); i++) {
     gint64 hole = (gint64) t[i].start - (gint64) end;
-    fail_unless (ABS (hole) <= 1, "%s: %s %" G_GSIZE_FORMAT " starts at %"
-        GST_TIME_FORMAT ", the timeline so far ends at %" GST_TIME_FORMAT,
+    fail_unless (ABS (hole) <= 1,
+        "%s: %s %" G_GSIZE_FORMAT " starts at %" GST_TIME_FORMAT
+        ", the timeline so far ends at %" GST_TIME_FORMAT,
         what, t[i].gap ? "GAP" : "buffer", t[i].index,
         GST_TIME_ARGS (t[i].start), GST_TIME_ARGS (end));
     end = t[i].end;
@@ -176,7 +189,7 @@ check_seamless (const std::vector<Piece> &t, gsize until, const char *what)
 
 /* Index in @t of the first buffer piece, or t.size (). */
 static gsize
-first_buffer_piece (const std::vector<Piece> &t)
+first_buffer_piece (const std::vector<Piece> & t)
 {
   for (gsize i = 0; i < t.size (); i++)
     if (!t[i].gap)
@@ -192,22 +205,21 @@ first_buffer_piece (const std::vector<Piece> &t)
  * the clock has passed its last sample. Returns the running time after the
  * last sample. */
 static GstClockTime
-push_live (Run &run, const Pcm &pcm, gsize chunk = 480)
+push_live (Run & run, const Pcm & pcm, gsize chunk = 480)
 {
-  GstClock *clock = gst_pipeline_get_clock (GST_PIPELINE (run.pipeline));
+  GstClock * clock = gst_pipeline_get_clock (GST_PIPELINE (run.pipeline));
   fail_unless (clock != nullptr);
   GstClockTime base = gst_element_get_base_time (run.pipeline);
   GstClockTime t0 = gst_clock_get_time (clock) - base;
   for (gsize i = 0; i < pcm.size (); i += chunk) {
     gsize n = MIN (chunk, pcm.size () - i);
-    GstClockTime start = t0 + gst_util_uint64_scale_int (i, GST_SECOND,
-        24000);
-    GstClockTime end = t0 + gst_util_uint64_scale_int (i + n, GST_SECOND,
-        24000);
+    GstClockTime start = t0 + gst_util_uint64_scale_int (i, GST_SECOND, 24000);
+    GstClockTime end =
+        t0 + gst_util_uint64_scale_int (i + n, GST_SECOND, 24000);
     GstClockID id = gst_clock_new_single_shot_id (clock, base + end);
     gst_clock_id_wait (id, nullptr);
     gst_clock_id_unref (id);
-    GstBuffer *b = gst_buffer_new_memdup (pcm.data () + i, n * 2);
+    GstBuffer * b = gst_buffer_new_memdup (pcm.data () + i, n * 2);
     GST_BUFFER_PTS (b) = start;
     GST_BUFFER_DURATION (b) = end - start;
     GstFlowReturn ret = GST_FLOW_OK;
@@ -224,25 +236,26 @@ push_live (Run &run, const Pcm &pcm, gsize chunk = 480)
 static const GstClockTime kUpstreamLatency = 20 * GST_MSECOND;
 
 static void
-make_live (Run &run)
+make_live (Run & run)
 {
   g_object_set (run.src, "is-live", TRUE, "min-latency",
       (gint64) kUpstreamLatency, "max-latency", (gint64) kUpstreamLatency,
       nullptr);
 }
 
-struct Latency {
+struct Latency
+{
   gboolean answered = FALSE, live = FALSE;
   GstClockTime min = GST_CLOCK_TIME_NONE, max = GST_CLOCK_TIME_NONE;
 };
 
 /* The LATENCY query on realtimebin's @pad, as downstream asks it. */
 static Latency
-query_latency (Run &run, const char *pad_name)
+query_latency (Run & run, const char * pad_name)
 {
-  GstPad *pad = gst_element_get_static_pad (run.bin, pad_name);
+  GstPad * pad = gst_element_get_static_pad (run.bin, pad_name);
   fail_unless (pad != nullptr);
-  GstQuery *q = gst_query_new_latency ();
+  GstQuery * q = gst_query_new_latency ();
   Latency l;
   l.answered = gst_pad_query (pad, q);
   if (l.answered)
@@ -253,33 +266,36 @@ query_latency (Run &run, const char *pad_name)
 }
 
 static void
-check_live_latency (Run &run, const char *pad, GstClockTime ours,
-    const char *when)
+check_live_latency (Run & run, const char * pad, GstClockTime ours,
+    const char * when)
 {
   Latency l = query_latency (run, pad);
   fail_unless (l.answered, "%s: %s does not answer LATENCY", when, pad);
-  fail_unless (l.live, "%s: %s answers LATENCY live=FALSE with a live "
-      "input (min %" GST_TIME_FORMAT ")", when, pad, GST_TIME_ARGS (l.min));
-  fail_unless (l.min == kUpstreamLatency + ours, "%s: %s LATENCY min is %"
-      GST_TIME_FORMAT ", not upstream %" GST_TIME_FORMAT " + latency %"
-      GST_TIME_FORMAT, when, pad, GST_TIME_ARGS (l.min),
-      GST_TIME_ARGS (kUpstreamLatency), GST_TIME_ARGS (ours));
+  fail_unless (l.live,
+      "%s: %s answers LATENCY live=FALSE with a live "
+      "input (min %" GST_TIME_FORMAT ")",
+      when, pad, GST_TIME_ARGS (l.min));
+  fail_unless (l.min == kUpstreamLatency + ours,
+      "%s: %s LATENCY min is %" GST_TIME_FORMAT
+      ", not upstream %" GST_TIME_FORMAT " + latency %" GST_TIME_FORMAT,
+      when, pad, GST_TIME_ARGS (l.min), GST_TIME_ARGS (kUpstreamLatency),
+      GST_TIME_ARGS (ours));
   fail_unless (!GST_CLOCK_TIME_IS_VALID (l.max) || l.max >= l.min,
       "%s: %s LATENCY max %" GST_TIME_FORMAT " below min", when, pad,
       GST_TIME_ARGS (l.max));
 }
 
 /* One turn of 600 ms, answered at twice real time. */
-static const char *kHelloScenario = R"({"turns":[{"user":"Hi",
+static const char * kHelloScenario = R"({"turns":[{"user":"Hi",
     "assistant":"Hello.",
     "audio":{"type":"tone","frequency":440,"duration_ms":600}}]})";
 
 /* Live appsrc input with a short server-VAD silence, in NULL. */
 static std::unique_ptr<Run>
-live_run (Simulator &sim)
+live_run (Simulator & sim)
 {
   auto run = std::make_unique<Run> (pipeline_text (sim, "appsrc name=src",
-          "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
+      "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
   run->set_input_caps (kS16Mono24k);
   make_live (*run);
   return run;
@@ -287,7 +303,7 @@ live_run (Simulator &sim)
 
 /* The same, PLAYING. */
 static std::unique_ptr<Run>
-play_live (Simulator &sim)
+play_live (Simulator & sim)
 {
   auto run = live_run (sim);
   run->play ();
@@ -314,7 +330,7 @@ GST_START_TEST (test_live_input_timing)
   guint64 outputs_before =
       realtime::LatencyHistogram::process_output ().count ();
   auto run_owner = play_live (*sim);
-  Run &run = *run_owner;
+  Run & run = *run_owner;
   run.wait_connected ();
 
   /* 1.2 s of live input: speech from 200 to 700 ms, so the turn ends at
@@ -328,8 +344,7 @@ GST_START_TEST (test_live_input_timing)
   push_live (run, realtime::sim::make_silence (400));
 
   g_object_set (run.bin, "latency", 250u, nullptr);
-  check_live_latency (run, "src_audio", 250 * GST_MSECOND,
-      "after latency=250");
+  check_live_latency (run, "src_audio", 250 * GST_MSECOND, "after latency=250");
   run.end_of_stream ();
   run.wait_eos ();
   sim->stop ();
@@ -349,14 +364,15 @@ GST_START_TEST (test_live_input_timing)
       "src_audio is not the server's audio");
   check_run_timestamps (runs[0], 24000, 2);
 
-  const RecBuffer &first = runs[0].buffers[0];
+  const RecBuffer & first = runs[0].buffers[0];
   fail_unless (GST_CLOCK_TIME_IS_VALID (first.arrival));
   /* At arrival, not arrival + latency: the latency goes into the LATENCY
    * answer, and sinks add it when they render. */
   check_time_near (first.running_time, ns_to_ms (first.arrival), 50,
       "live: the reply's first PTS vs the running time it reached the sink");
-  fail_unless (first.running_time >= turn_end, "the reply starts at %"
-      GST_TIME_FORMAT ", before the user's turn ended (%" GST_TIME_FORMAT ")",
+  fail_unless (first.running_time >= turn_end,
+      "the reply starts at %" GST_TIME_FORMAT
+      ", before the user's turn ended (%" GST_TIME_FORMAT ")",
       GST_TIME_ARGS (first.running_time), GST_TIME_ARGS (turn_end));
 
   std::vector<Piece> t = timeline_of (run.audio);
@@ -364,29 +380,32 @@ GST_START_TEST (test_live_input_timing)
   gsize fb = first_buffer_piece (t);
   fail_unless (fb > 0 && fb < t.size (), "no GAP before the reply");
   check_seamless (t, fb + 1, "live src_audio up to the reply");
-  GstClockTime reply_end = t[fb].start + gst_util_uint64_scale_int (
-      runs[0].samples, GST_SECOND, 24000);
+  GstClockTime reply_end = t[fb].start +
+      gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000);
   bool gap_after = false;
-  for (const Piece &p : t)
+  for (const Piece & p : t)
     gap_after = gap_after || (p.gap && p.start >= reply_end);
   fail_unless (gap_after, "no idle GAP after the reply");
 
   /* What the element adds to the audio's way is measured both ways (no
    * bound is asserted: that is the benchmark's job): appends of the live
    * input sent to the open session, and every buffer of the reply. */
-  GstStructure *stats = nullptr;
+  GstStructure * stats = nullptr;
   g_object_get (run.bin, "stats", &stats, nullptr);
   guint64 in50 = u64_field (stats, "input-latency-p50-us");
   guint64 in99 = u64_field (stats, "input-latency-p99-us");
-  fail_unless (in50 > 0 && in50 <= in99, "input latency p50 %" G_GUINT64_FORMAT
-      " µs, p99 %" G_GUINT64_FORMAT " µs", in50, in99);
-  fail_unless (u64_field (stats, "output-latency-p50-us")
-      <= u64_field (stats, "output-latency-p99-us"));
+  fail_unless (in50 > 0 && in50 <= in99,
+      "input latency p50 %" G_GUINT64_FORMAT " µs, p99 %" G_GUINT64_FORMAT
+      " µs",
+      in50, in99);
+  fail_unless (u64_field (stats, "output-latency-p50-us") <=
+      u64_field (stats, "output-latency-p99-us"));
   gst_structure_free (stats);
-  fail_unless (realtime::LatencyHistogram::process_input ().count ()
-      > inputs_before);
-  fail_unless_equals_uint64 (realtime::LatencyHistogram::process_output ()
-      .count () - outputs_before, runs[0].buffers.size ());
+  fail_unless (
+      realtime::LatencyHistogram::process_input ().count () > inputs_before);
+  fail_unless_equals_uint64 (
+      realtime::LatencyHistogram::process_output ().count () - outputs_before,
+      runs[0].buffers.size ());
 }
 GST_END_TEST;
 
@@ -417,7 +436,7 @@ GST_END_TEST;
  * then stamped in, no audio overlapping audio. */
 GST_START_TEST (test_live_server_stall_no_overlap)
 {
-  const char *scenario = R"({"turns":[{"user":"Hi","assistant":"Hello.",
+  const char * scenario = R"({"turns":[{"user":"Hi","assistant":"Hello.",
       "audio":{"type":"tone","frequency":440,"duration_ms":1000}}]})";
   SimulatorOptions o = sim_options (kLogDir, "live-stall", scenario, 1.0);
   /* With send-text below the server sends session.created,
@@ -445,14 +464,14 @@ GST_START_TEST (test_live_server_stall_no_overlap)
 
   SimLog log (log_path ("live-stall"));
   bool stalled = false;
-  for (const LogLine &l : log.lines)
+  for (const LogLine & l : log.lines)
     stalled = stalled || l.note == "stall";
   fail_unless (stalled, "the simulator did not stall");
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 1);
   /* All of the reply came out. */
   Pcm out;
-  for (const AudioRun &r : split_at_discont (run.audio)) {
+  for (const AudioRun & r : split_at_discont (run.audio)) {
     check_run_timestamps (r, 24000, 2);
     Pcm p = pcm_of_run (r);
     out.insert (out.end (), p.begin (), p.end ());
@@ -466,7 +485,7 @@ GST_END_TEST;
 
 /* The pipeline clock's running time now. */
 static GstClockTime
-running_time_now (Run &run)
+running_time_now (Run & run)
 {
   GstClockTime now = clock_running_time (run.pipeline);
   fail_unless (GST_CLOCK_TIME_IS_VALID (now), "the pipeline is not PLAYING");
@@ -476,10 +495,10 @@ running_time_now (Run &run)
 /* The first GAP of @log covering time from @from on: when it reached the
  * sink (GST_CLOCK_TIME_NONE: none yet). */
 static GstClockTime
-first_gap_arrival (PadLog &log, GstClockTime from)
+first_gap_arrival (PadLog & log, GstClockTime from)
 {
   std::lock_guard<std::mutex> g (log.lock);
-  for (const RecGap &gap : log.gaps)
+  for (const RecGap & gap : log.gaps)
     if (GST_CLOCK_TIME_IS_VALID (gap.arrival) && gap.running_time >= from)
       return gap.arrival;
   return GST_CLOCK_TIME_NONE;
@@ -495,9 +514,9 @@ GST_START_TEST (test_idle_gaps_start_promptly)
 {
   auto sim = simulator ("idle-gaps", kHelloScenario, 2.0);
   auto run_owner = live_run (*sim);
-  Run &run = *run_owner;
-  fail_if (gst_element_set_state (run.pipeline, GST_STATE_PAUSED)
-      == GST_STATE_CHANGE_FAILURE);
+  Run & run = *run_owner;
+  fail_if (gst_element_set_state (run.pipeline, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
   Latency l = query_latency (run, "src_audio");
   fail_unless (l.answered && l.live, "src_audio's LATENCY: not live");
   g_usleep (200 * 1000);
@@ -507,11 +526,14 @@ GST_START_TEST (test_idle_gaps_start_promptly)
   run.wait_connected ();
   while (running_time_now (run) < playing + 700 * GST_MSECOND)
     g_usleep (20 * 1000);
-  for (PadLog *log : {&run.audio, &run.text}) {
+  for (PadLog * log : {&run.audio, &run.text}) {
     GstClockTime first = first_gap_arrival (*log, 0);
-    fail_unless (GST_CLOCK_TIME_IS_VALID (first), "%s: no idle GAP 700 ms "
-        "after PLAYING", log == &run.audio ? "src_audio" : "src_text");
-    fail_unless (first < playing + 500 * GST_MSECOND, "%s: the first idle "
+    fail_unless (GST_CLOCK_TIME_IS_VALID (first),
+        "%s: no idle GAP 700 ms "
+        "after PLAYING",
+        log == &run.audio ? "src_audio" : "src_text");
+    fail_unless (first < playing + 500 * GST_MSECOND,
+        "%s: the first idle "
         "GAP came %" GST_TIME_FORMAT " after PLAYING",
         log == &run.audio ? "src_audio" : "src_text",
         GST_TIME_ARGS (first - MIN (first, playing)));
@@ -523,14 +545,16 @@ GST_START_TEST (test_idle_gaps_start_promptly)
   wait_responses_done (run, 1);
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 1);
-  GstClockTime reply_end = runs[0].buffers[0].running_time
-      + gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000);
+  GstClockTime reply_end = runs[0].buffers[0].running_time +
+      gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000);
   while (running_time_now (run) < reply_end + 700 * GST_MSECOND)
     g_usleep (20 * 1000);
   GstClockTime after = first_gap_arrival (run.audio, reply_end);
-  fail_unless (GST_CLOCK_TIME_IS_VALID (after), "no idle GAP 700 ms after "
+  fail_unless (GST_CLOCK_TIME_IS_VALID (after),
+      "no idle GAP 700 ms after "
       "the reply");
-  fail_unless (after < reply_end + 500 * GST_MSECOND, "the first idle GAP "
+  fail_unless (after < reply_end + 500 * GST_MSECOND,
+      "the first idle GAP "
       "after the reply came %" GST_TIME_FORMAT " after its end",
       GST_TIME_ARGS (after - MIN (after, reply_end)));
 }
@@ -548,8 +572,9 @@ GST_START_TEST (test_non_live_gaps)
   Run run (pipeline_text (*sim, "appsrc name=src"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 7000, {{1000, 2000}, {4500,
-                  5500}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 7000, {{1000, 2000}, {4500, 5500}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
 
@@ -571,7 +596,7 @@ GST_START_TEST (test_non_live_gaps)
       if (!t[i].gap && t[i].start == pts)
         at = (gssize) i;
     fail_unless (at > 0, "reply %" G_GSIZE_FORMAT " not on the timeline", r);
-    const Piece &gap = t[at - 1];
+    const Piece & gap = t[at - 1];
     fail_unless (gap.gap, "no GAP before reply %" G_GSIZE_FORMAT, r + 1);
     fail_unless_equals_uint64 (gap.end, pts);
     check_time_near (gap.start, ns_to_ms (prev_ends[r]), 10,
@@ -595,11 +620,12 @@ GST_END_TEST;
  *   src_audio (the function-call response has none). */
 GST_START_TEST (test_function_call)
 {
-  const char *scenario = R"({"turns":[{"user":"What time is it?",
+  const char * scenario = R"({"turns":[{"user":"What time is it?",
       "assistant":"It is noon in Paris.",
       "function_call":{"name":"get_time","arguments":{"tz":"Europe/Paris"}},
       "audio":{"type":"tone","frequency":500,"duration_ms":600}}]})";
-  const char *tools = R"([{"type":"function","name":"get_time","description":"Current time","parameters":{"type":"object","properties":{"tz":{"type":"string"}}}}])";
+  const char * tools =
+      R"([{"type":"function","name":"get_time","description":"Current time","parameters":{"type":"object","properties":{"tz":{"type":"string"}}}}])";
   auto sim = simulator ("function-call", scenario);
   Run run (pipeline_text (*sim, "appsrc name=src"));
   g_object_set (run.bin, "tools", tools, nullptr);
@@ -607,12 +633,12 @@ GST_START_TEST (test_function_call)
   run.play ();
   run.push (to_s16 (render_signal (24000, 1, 4000, kBursts)), 0);
 
-  GstMessage *m = run.bus->wait (is_element_msg (run.bin,
-          "realtime-function-call"), 5000);
+  GstMessage * m =
+      run.bus->wait (is_element_msg (run.bin, "realtime-function-call"), 5000);
   fail_unless (m != nullptr, "no realtime-function-call");
-  const GstStructure *call = gst_message_get_structure (m);
+  const GstStructure * call = gst_message_get_structure (m);
   const std::string call_id = str_field (call, "call-id");
-  const char *output = R"({"time":"12:00"})";
+  const char * output = R"({"time":"12:00"})";
   g_signal_emit_by_name (run.bin, "send-function-result", call_id.c_str (),
       output);
   wait_responses_done (run, 2);
@@ -624,12 +650,12 @@ GST_START_TEST (test_function_call)
   /* The message is the server's call. */
   gssize args_at = log.find ("out", "response.function_call_arguments.done");
   fail_unless (args_at >= 0);
-  JsonObject *args = log.lines[args_at].event;
+  JsonObject * args = log.lines[args_at].event;
   fail_unless_equals_str (call_id,
       json_object_get_string_member (args, "call_id"));
   fail_unless_equals_str (str_field (call, "name"), "get_time");
-  const std::string want_args = parse_scenario (scenario).turn (0)
-      .function_call->arguments;
+  const std::string want_args =
+      parse_scenario (scenario).turn (0).function_call->arguments;
   fail_unless_equals_str (str_field (call, "arguments"), want_args);
   fail_unless_equals_str (json_object_get_string_member (args, "arguments"),
       want_args);
@@ -639,10 +665,10 @@ GST_START_TEST (test_function_call)
    * the first response.done. */
   gssize item_at = -1;
   for (gsize i = 0; i < log.lines.size (); i++) {
-    const LogLine &l = log.lines[i];
+    const LogLine & l = log.lines[i];
     if (l.dir != "in" || l.type != "conversation.item.create")
       continue;
-    JsonObject *item = json_object_get_object_member (l.event, "item");
+    JsonObject * item = json_object_get_object_member (l.event, "item");
     if (g_strcmp0 (json_object_get_string_member (item, "type"),
             "function_call_output") != 0)
       continue;
@@ -655,9 +681,11 @@ GST_START_TEST (test_function_call)
   fail_unless (item_at >= 0, "no function_call_output item sent");
   gssize first_done = log.find ("out", "response.done");
   gssize second_create = log.find ("in", "response.create", item_at);
-  fail_unless (second_create > item_at, "no response.create after the "
+  fail_unless (second_create > item_at,
+      "no response.create after the "
       "function output");
-  fail_unless (second_create > first_done, "response.create was sent while "
+  fail_unless (second_create > first_done,
+      "response.create was sent while "
       "the function-call response was still active");
   fail_unless_equals_int (log.count ("out", "error"), 0);
 
@@ -671,7 +699,7 @@ GST_START_TEST (test_function_call)
   fail_unless_equals_int (runs[0].samples, 600 * 24);
 
   std::vector<std::string> finals;
-  for (const GstStructure *s : run.messages ("realtime-transcript"))
+  for (const GstStructure * s : run.messages ("realtime-transcript"))
     if (str_field (s, "role") == "assistant" && bool_field (s, "final"))
       finals.push_back (str_field (s, "text"));
   fail_unless_equals_int (finals.size (), 1);
@@ -710,15 +738,14 @@ GST_START_TEST (test_send_text)
 
   gssize create = log.find ("in", "conversation.item.create");
   fail_unless (create >= 0, "no conversation.item.create");
-  JsonObject *item = json_object_get_object_member (log.lines[create].event,
-      "item");
+  JsonObject * item =
+      json_object_get_object_member (log.lines[create].event, "item");
   fail_unless_equals_str (json_object_get_string_member (item, "type"),
       "message");
-  fail_unless_equals_str (json_object_get_string_member (item, "role"),
-      "user");
-  JsonArray *content = json_object_get_array_member (item, "content");
+  fail_unless_equals_str (json_object_get_string_member (item, "role"), "user");
+  JsonArray * content = json_object_get_array_member (item, "content");
   fail_unless_equals_int (json_array_get_length (content), 1);
-  JsonObject *part = json_array_get_object_element (content, 0);
+  JsonObject * part = json_array_get_object_element (content, 0);
   fail_unless_equals_str (json_object_get_string_member (part, "type"),
       "input_text");
   fail_unless_equals_str (json_object_get_string_member (part, "text"),
@@ -749,7 +776,7 @@ GST_END_TEST;
  * one's instructions. */
 GST_START_TEST (test_create_response_queued)
 {
-  const char *scenario = R"({"turns":[{"user":"","assistant":"Wait.",
+  const char * scenario = R"({"turns":[{"user":"","assistant":"Wait.",
       "audio":{"type":"tone","duration_ms":100},
       "first_delta_delay_ms":300}]})";
   auto sim = simulator ("create-queued", scenario, 1.0);
@@ -760,14 +787,17 @@ GST_START_TEST (test_create_response_queued)
 
   auto started = [&] (gsize n) {
     gsize seen = 0;
-    fail_unless (run.bus->wait ([&] (GstMessage *m) {
-              if (BusLog::is_element (m, run.bin, "realtime-response")
-                  && str_field (gst_message_get_structure (m), "event")
-                  == "started")
-                seen++;
-              return seen >= n;
-            }, 5000) != nullptr, "response %" G_GSIZE_FORMAT " not started",
-        n);
+    fail_unless (run.bus->wait (
+                     [&] (GstMessage * m) {
+                       if (BusLog::is_element (m, run.bin,
+                               "realtime-response") &&
+                           str_field (gst_message_get_structure (m), "event") ==
+                               "started")
+                         seen++;
+                       return seen >= n;
+                     },
+                     5000) != nullptr,
+        "response %" G_GSIZE_FORMAT " not started", n);
   };
   g_signal_emit_by_name (run.bin, "send-text", "Hello?");
   started (1);
@@ -786,26 +816,31 @@ GST_START_TEST (test_create_response_queued)
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 4);
   fail_unless_equals_int (log.count ("in", "response.create"), 4);
-  for (const std::string &rid : rids)
-    fail_unless_equals_str (json_object_get_string_member (
-            log.response_done (rid), "status"), "completed");
+  for (const std::string & rid : rids)
+    fail_unless_equals_str (json_object_get_string_member (log.response_done (
+                                                               rid),
+                                "status"),
+        "completed");
   /* response.create 2 and 4 (the queued ones) only after response.done 1
    * and 3, with the (latest) instructions. */
-  const struct {
+  const struct
+  {
     gsize create, done;
-    const char *instructions;
+    const char * instructions;
   } queued[] = {{1, 0, "Answer in French."}, {3, 2, "Answer in German."}};
-  for (const auto &q : queued) {
+  for (const auto & q : queued) {
     gssize create = nth_index (log, "in", "response.create", q.create);
     gssize done = nth_index (log, "out", "response.done", q.done);
-    fail_unless (done >= 0 && create > done, "response.create %"
-        G_GSIZE_FORMAT " went out before response %" G_GSIZE_FORMAT
-        " was done", q.create + 1, q.done + 1);
-    JsonObject *params = json_object_get_object_member (
-        log.lines[create].event, "response");
+    fail_unless (done >= 0 && create > done,
+        "response.create %" G_GSIZE_FORMAT
+        " went out before response %" G_GSIZE_FORMAT " was done",
+        q.create + 1, q.done + 1);
+    JsonObject * params =
+        json_object_get_object_member (log.lines[create].event, "response");
     fail_unless (params != nullptr, "no response parameters");
-    fail_unless_equals_str (json_object_get_string_member_with_default (
-            params, "instructions", ""), q.instructions);
+    fail_unless_equals_str (json_object_get_string_member_with_default (params,
+                                "instructions", ""),
+        q.instructions);
   }
 }
 GST_END_TEST;
@@ -828,23 +863,32 @@ GST_START_TEST (test_commit_and_clear_input)
   /* 500 ms = 10 appends of 50 ms, then clear. */
   Pcm tone = to_s16 (render_signal (24000, 1, 800, {{0, 800, 300}}));
   run.push (Pcm (tone.begin (), tone.begin () + 500 * 24), 0);
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("in", "input_audio_buffer.append") >= 10;
-          }), "the first 500 ms were not sent");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("in", "input_audio_buffer.append") >= 10;
+                   }),
+      "the first 500 ms were not sent");
   g_signal_emit_by_name (run.bin, "clear-input");
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "input_audio_buffer.cleared") == 1;
-          }), "no input_audio_buffer.cleared");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "input_audio_buffer.cleared") == 1;
+                   }),
+      "no input_audio_buffer.cleared");
 
   /* 300 ms more, then commit. */
   run.push (Pcm (tone.begin () + 500 * 24, tone.end ()), 500 * GST_MSECOND);
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("in", "input_audio_buffer.append") >= 16;
-          }), "the last 300 ms were not sent");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("in", "input_audio_buffer.append") >= 16;
+                   }),
+      "the last 300 ms were not sent");
   g_signal_emit_by_name (run.bin, "commit-input");
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "input_audio_buffer.committed") == 1;
-          }), "no input_audio_buffer.committed");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "input_audio_buffer.committed") ==
+                         1;
+                   }),
+      "no input_audio_buffer.committed");
   g_signal_emit_by_name (run.bin, "create-response", nullptr);
   wait_responses_done (run, 1);
   run.stop ();
@@ -853,13 +897,14 @@ GST_START_TEST (test_commit_and_clear_input)
 
   fail_unless_equals_int (log.count ("in", "input_audio_buffer.clear"), 1);
   fail_unless_equals_int (log.count ("in", "input_audio_buffer.commit"), 1);
-  fail_unless (log.find ("in", "input_audio_buffer.commit")
-      > log.find ("in", "input_audio_buffer.clear"));
+  fail_unless (log.find ("in", "input_audio_buffer.commit") >
+      log.find ("in", "input_audio_buffer.clear"));
   fail_unless_equals_int (log.count ("out", "error"), 0);
   fail_unless_equals_int (log.count ("out",
-          "input_audio_buffer.speech_started"), 0);
-  const GstStructure *done = nullptr;
-  for (const GstStructure *s : run.messages ("realtime-response"))
+                              "input_audio_buffer.speech_started"),
+      0);
+  const GstStructure * done = nullptr;
+  for (const GstStructure * s : run.messages ("realtime-response"))
     if (str_field (s, "event") == "done")
       done = s;
   fail_unless (done != nullptr);
@@ -879,20 +924,23 @@ GST_START_TEST (test_send_event_invalid)
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "session.updated") >= 1;
-          }), "session.update not answered");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "session.updated") >= 1;
+                   }),
+      "session.update not answered");
   gsize before = SimLog (path).events ("in").size ();
 
-  const char *bad[] = {"this is not JSON", R"({"event_id":"evt_no_type"})",
-    R"([{"type":"input_audio_buffer.clear"}])"};
-  for (const char *b : bad) {
+  const char * bad[] = {"this is not JSON", R"({"event_id":"evt_no_type"})",
+      R"([{"type":"input_audio_buffer.clear"}])"};
+  for (const char * b : bad) {
     emit_send_event (run.bin, b);
-    GstMessage *w = run.bus->wait (is_type (GST_MESSAGE_WARNING), 2000);
+    GstMessage * w = run.bus->wait (is_type (GST_MESSAGE_WARNING), 2000);
     fail_unless (w != nullptr, "no warning for send-event '%s'", b);
-    fail_unless (GST_MESSAGE_SRC (w) == GST_OBJECT (run.bin)
-        || gst_object_has_as_ancestor (GST_MESSAGE_SRC (w),
-            GST_OBJECT (run.bin)), "the warning is not from realtimebin");
+    fail_unless (GST_MESSAGE_SRC (w) == GST_OBJECT (run.bin) ||
+            gst_object_has_as_ancestor (GST_MESSAGE_SRC (w),
+                GST_OBJECT (run.bin)),
+        "the warning is not from realtimebin");
     g_autoptr (GError) err = nullptr;
     gst_message_parse_warning (w, &err, nullptr);
     fail_unless (strstr (err->message, "send-event") != nullptr,
@@ -900,9 +948,11 @@ GST_START_TEST (test_send_event_invalid)
     run.bus->clear ();
   }
   emit_send_event (run.bin, R"({"type":"input_audio_buffer.clear"})");
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "input_audio_buffer.cleared") == 1;
-          }), "the valid event was not sent");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "input_audio_buffer.cleared") == 1;
+                   }),
+      "the valid event was not sent");
   run.stop ();
   sim->stop ();
 
@@ -911,7 +961,7 @@ GST_START_TEST (test_send_event_invalid)
   fail_unless_equals_int (sent.size (), before + 1);
   fail_unless_equals_str (json_object_get_string_member (sent.back (), "type"),
       "input_audio_buffer.clear");
-  for (const LogLine &l : log.lines)
+  for (const LogLine & l : log.lines)
     fail_if (l.dir == "in" && !l.json, "a frame that is not JSON was sent");
   fail_unless_equals_int (log.count ("out", "error"), 0);
 }
@@ -941,9 +991,9 @@ GST_START_TEST (test_signals_without_session)
     emit_send_event (run.bin, R"({"type":"input_audio_buffer.clear"})");
     run.bus->drain ();
     guint warnings = 0;
-    for (GstMessage *m : run.bus->messages)
-      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING
-          && GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin))
+    for (GstMessage * m : run.bus->messages)
+      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING &&
+          GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin))
         warnings++;
     fail_unless_equals_int (warnings, 8);
     fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)),
@@ -976,7 +1026,7 @@ GST_START_TEST (test_text_roles_user)
   run.wait_eos ();
 
   std::vector<std::string> final_roles;
-  for (const GstStructure *s : run.messages ("realtime-transcript"))
+  for (const GstStructure * s : run.messages ("realtime-transcript"))
     if (bool_field (s, "final"))
       final_roles.push_back (str_field (s, "role"));
   std::sort (final_roles.begin (), final_roles.end ());
@@ -991,8 +1041,7 @@ GST_START_TEST (test_text_roles_user)
   fail_unless_equals_str (buffer_text (run.text.buffers[0].buffer),
       "What time is it?");
   check_time_near (run.text.buffers[0].running_time,
-      ns_to_ms (u64_field (vad[0], "running-time")), 10,
-      "user transcript PTS");
+      ns_to_ms (u64_field (vad[0], "running-time")), 10, "user transcript PTS");
   fail_unless (run.text.eos, "no EOS on src_text");
 }
 GST_END_TEST;
@@ -1004,7 +1053,7 @@ GST_END_TEST;
  * sample-accurate timestamps and offsets at the new rate, and the reply's
  * 1.2 s to within one buffer. */
 static void
-run_output_format (const char *name, const char *caps, guint rate,
+run_output_format (const char * name, const char * caps, guint rate,
     guint channels, guint bytes_per_sample)
 {
   auto sim = simulator (name);
@@ -1016,10 +1065,10 @@ run_output_format (const char *name, const char *caps, guint rate,
   run.wait_eos ();
 
   fail_unless (run.audio.caps != nullptr);
-  GstCaps *want = gst_caps_from_string (caps);
-  g_autofree gchar *got = gst_caps_to_string (run.audio.caps);
-  fail_unless (gst_caps_is_subset (run.audio.caps, want), "%s: caps %s",
-      name, got);
+  GstCaps * want = gst_caps_from_string (caps);
+  g_autofree gchar * got = gst_caps_to_string (run.audio.caps);
+  fail_unless (gst_caps_is_subset (run.audio.caps, want), "%s: caps %s", name,
+      got);
   gst_caps_unref (want);
 
   guint bpf = channels * bytes_per_sample;
@@ -1028,20 +1077,21 @@ run_output_format (const char *name, const char *caps, guint rate,
   check_run_timestamps (runs[0], rate, bpf);
   check_time_near (runs[0].buffers[0].running_time, 3000, 1, "reply start");
   guint64 largest = 0;
-  for (const RecBuffer &b : runs[0].buffers)
+  for (const RecBuffer & b : runs[0].buffers)
     largest = MAX (largest, (guint64) gst_buffer_get_size (b.buffer) / bpf);
   gint64 expected = 1200 * (gint64) rate / 1000;
-  fail_unless (std::llabs ((gint64) runs[0].samples - expected)
-      <= (gint64) largest, "%s: %" G_GUINT64_FORMAT " frames for 1.2 s at %u "
-      "Hz (one buffer is %" G_GUINT64_FORMAT ")", name, runs[0].samples,
-      rate, largest);
+  fail_unless (std::llabs ((gint64) runs[0].samples - expected) <=
+          (gint64) largest,
+      "%s: %" G_GUINT64_FORMAT " frames for 1.2 s at %u "
+      "Hz (one buffer is %" G_GUINT64_FORMAT ")",
+      name, runs[0].samples, rate, largest);
 }
 
 GST_START_TEST (test_output_s16_8k_mono)
 {
   run_output_format ("out-s16-8k",
-      "audio/x-raw,format=S16LE,rate=8000,channels=1,layout=interleaved",
-      8000, 1, 2);
+      "audio/x-raw,format=S16LE,rate=8000,channels=1,layout=interleaved", 8000,
+      1, 2);
 }
 GST_END_TEST;
 
@@ -1067,23 +1117,26 @@ GST_START_TEST (test_odd_length_deltas)
   Run run (pipeline_text (*sim, "appsrc name=src"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 7000, {{1000, 2000}, {4500,
-                  5500}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 7000, {{1000, 2000}, {4500, 5500}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
   sim->stop ();
   SimLog log (log_path ("odd-deltas"));
 
   /* The fault is in effect: every delta is odd. */
-  std::vector<JsonObject *> deltas = log.events ("out",
-      "response.output_audio.delta");
+  std::vector<JsonObject *> deltas =
+      log.events ("out", "response.output_audio.delta");
   fail_unless (deltas.size () > 4);
-  for (JsonObject *d : deltas) {
+  for (JsonObject * d : deltas) {
     std::vector<guint8> bytes;
-    fail_unless (realtime::base64_decode_append (json_object_get_string_member
-            (d, "delta"), bytes, nullptr));
-    fail_unless (bytes.size () % 2 == 1, "a delta of %" G_GSIZE_FORMAT
-        " bytes", bytes.size ());
+    fail_unless (
+        realtime::base64_decode_append (json_object_get_string_member (d,
+                                            "delta"),
+            bytes, nullptr));
+    fail_unless (bytes.size () % 2 == 1, "a delta of %" G_GSIZE_FORMAT " bytes",
+        bytes.size ());
   }
 
   std::vector<std::string> rids = log.response_ids ();
@@ -1096,10 +1149,11 @@ GST_START_TEST (test_odd_length_deltas)
     fail_unless_equals_int (sent.size (), want_samples[i]);
     Pcm got = pcm_of_run (runs[i]);
     gssize diff = first_difference (got, sent);
-    fail_unless (diff < 0, "reply %" G_GSIZE_FORMAT " differs from the "
+    fail_unless (diff < 0,
+        "reply %" G_GSIZE_FORMAT " differs from the "
         "decoded deltas at sample %" G_GSSIZE_FORMAT " (%" G_GSIZE_FORMAT
-        " vs %" G_GSIZE_FORMAT " samples)", i + 1, diff, got.size (),
-        sent.size ());
+        " vs %" G_GSIZE_FORMAT " samples)",
+        i + 1, diff, got.size (), sent.size ());
     check_run_timestamps (runs[i], 24000, 2);
   }
 }
@@ -1113,7 +1167,7 @@ GST_END_TEST;
  * goes to src_text over its own audio (at 3.0 s and 3.6 s, 600 ms each). */
 GST_START_TEST (test_two_audio_items)
 {
-  const char *scenario = R"({"turns":[{"user":"What time is it?",
+  const char * scenario = R"({"turns":[{"user":"What time is it?",
       "assistant":"It is noon in Paris.", "audio_items":2,
       "audio":{"type":"tone","frequency":440,"duration_ms":1200}}]})";
   auto sim = simulator ("audio-items", scenario);
@@ -1127,9 +1181,11 @@ GST_START_TEST (test_two_audio_items)
   SimLog log (log_path ("audio-items"));
 
   std::vector<std::string> items;
-  for (JsonObject *e : log.events ("out", "response.output_item.added"))
-    items.push_back (json_object_get_string_member (
-            json_object_get_object_member (e, "item"), "id"));
+  for (JsonObject * e : log.events ("out", "response.output_item.added"))
+    items.push_back (
+        json_object_get_string_member (json_object_get_object_member (e,
+                                           "item"),
+            "id"));
   fail_unless_equals_int (items.size (), 2);
   std::vector<std::string> rids = log.response_ids ();
   fail_unless_equals_int (rids.size (), 1);
@@ -1139,15 +1195,17 @@ GST_START_TEST (test_two_audio_items)
   Pcm sent = log.response_audio (rids[0]);
   fail_unless_equals_int (sent.size (), 1200 * 24);
   gssize diff = first_difference (pcm_of_run (runs[0]), sent);
-  fail_unless (diff < 0, "src_audio differs from the two items' audio at "
-      "sample %" G_GSSIZE_FORMAT, diff);
+  fail_unless (diff < 0,
+      "src_audio differs from the two items' audio at "
+      "sample %" G_GSSIZE_FORMAT,
+      diff);
   check_run_timestamps (runs[0], 24000, 2);
   GstClockTime start = runs[0].buffers[0].running_time;
   check_time_near (start, 3000, 1, "reply start");
 
-  const char *texts[] = {"It is", "noon in Paris."};
+  const char * texts[] = {"It is", "noon in Paris."};
   std::vector<const GstStructure *> finals;
-  for (const GstStructure *s : run.messages ("realtime-transcript"))
+  for (const GstStructure * s : run.messages ("realtime-transcript"))
     if (str_field (s, "role") == "assistant" && bool_field (s, "final"))
       finals.push_back (s);
   fail_unless_equals_int (finals.size (), 2);
@@ -1159,7 +1217,7 @@ GST_START_TEST (test_two_audio_items)
   std::lock_guard<std::mutex> g (run.text.lock);
   fail_unless_equals_int (run.text.buffers.size (), 2);
   for (gsize i = 0; i < 2; i++) {
-    const RecBuffer &t = run.text.buffers[i];
+    const RecBuffer & t = run.text.buffers[i];
     fail_unless_equals_str (buffer_text (t.buffer), texts[i]);
     check_time_near (t.running_time, ns_to_ms (start) + 600.0 * i, 1,
         "item transcript PTS");
@@ -1183,10 +1241,10 @@ GST_END_TEST;
 static Suite *
 realtimebin_control_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-control");
+  Suite * s = suite_create ("realtimebin-control");
   clear_log_dir (kLogDir);
 
-  TCase *tc = tcase_create ("control");
+  TCase * tc = tcase_create ("control");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_live_input_timing);
@@ -1207,7 +1265,7 @@ realtimebin_control_suite (void)
   tcase_add_test (tc, test_two_audio_items);
 
   /* Last, on its own: reads the logs of everything above. */
-  TCase *wire = tcase_create ("wire");
+  TCase * wire = tcase_create ("wire");
   suite_add_tcase (s, wire);
   tcase_set_timeout (wire, 60);
   tcase_add_test (wire, test_client_events_conform);

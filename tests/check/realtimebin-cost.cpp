@@ -12,17 +12,17 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-cost";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-cost";
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Hello?","assistant":"A priced answer.",
    "audio":{"type":"tone","frequency":440,"duration_ms":1000}},
   {"user":"Again?","assistant":"A second priced answer.",
    "audio":{"type":"tone","frequency":440,"duration_ms":500}}]})";
 
 static void
-check_near (double got, double want, const char *what)
+check_near (double got, double want, const char * what)
 {
   fail_unless (std::fabs (got - want) <= 1e-12 + 1e-9 * std::fabs (want),
       "%s: %.12g, expected %.12g", what, got, want);
@@ -31,7 +31,7 @@ check_near (double got, double want, const char *what)
 /* Every kind of token at its own price. */
 GST_START_TEST (test_estimate_with_cached_details)
 {
-  realtime::Prices p {4, 0.4, 24, 32, 0.4, 64, 5, 0.5};
+  realtime::Prices p{4, 0.4, 24, 32, 0.4, 64, 5, 0.5};
   realtime::Usage u;
   u.input_text_tokens = 1000;
   u.input_audio_tokens = 500;
@@ -42,8 +42,9 @@ GST_START_TEST (test_estimate_with_cached_details)
   u.input_cached_audio_tokens = 100;
   u.output_text_tokens = 50;
   u.output_audio_tokens = 200;
-  double want = (400 * 4 + 600 * 0.4 + 400 * 32 + 100 * 0.4 + 100 * 5
-      + 50 * 24 + 200 * 64) / 1e6;
+  double want = (400 * 4 + 600 * 0.4 + 400 * 32 + 100 * 0.4 + 100 * 5 +
+                    50 * 24 + 200 * 64) /
+      1e6;
   check_near (realtime::estimate_cost_usd (u, p), want, "with details");
 
   /* Without the split, cached tokens split in proportion to the input. */
@@ -52,9 +53,10 @@ GST_START_TEST (test_estimate_with_cached_details)
   u.input_image_tokens = 0;
   u.input_cached_tokens = 300;
   double cached_text = 300.0 * 1000 / 1500, cached_audio = 300.0 * 500 / 1500;
-  want = ((1000 - cached_text) * 4 + cached_text * 0.4
-      + (500 - cached_audio) * 32 + cached_audio * 0.4 + 50 * 24
-      + 200 * 64) / 1e6;
+  want =
+      ((1000 - cached_text) * 4 + cached_text * 0.4 +
+          (500 - cached_audio) * 32 + cached_audio * 0.4 + 50 * 24 + 200 * 64) /
+      1e6;
   check_near (realtime::estimate_cost_usd (u, p), want, "proportional");
 
   /* More cached than input of a kind never makes a negative cost. */
@@ -85,10 +87,10 @@ GST_START_TEST (test_published_prices)
   fail_if (realtime::published_prices ("my-azure-deployment").has_value ());
   fail_if (realtime::published_prices ("gpt-realtime-2.1-2025").has_value ());
   /* The first preview was dearer than its successors: no guess. */
-  fail_if (realtime::published_prices
-      ("gpt-4o-realtime-preview-2024-10-01").has_value ());
-  fail_unless (realtime::published_prices
-      ("gpt-4o-realtime-preview-2024-12-17").has_value ());
+  fail_if (realtime::published_prices ("gpt-4o-realtime-preview-2024-10-01")
+               .has_value ());
+  fail_unless (realtime::published_prices ("gpt-4o-realtime-preview-2024-12-17")
+                   .has_value ());
   fail_if (realtime::published_prices ("").has_value ());
   fail_unless_equals_int (strlen (realtime::kPricesAsOf), 10);
 }
@@ -96,7 +98,7 @@ GST_END_TEST;
 
 /* The usage fields of a done message, as a Usage. */
 static realtime::Usage
-usage_of (const GstStructure *s)
+usage_of (const GstStructure * s)
 {
   realtime::Usage u;
   u.input_tokens = uint_field (s, "input-tokens");
@@ -108,15 +110,15 @@ usage_of (const GstStructure *s)
   /* How the simulator splits the cached tokens (the bin reads that split
    * from cached_tokens_details; the message has only the total). */
   u.has_cached_details = true;
-  u.input_cached_audio_tokens = MIN (u.input_cached_tokens,
-      u.input_audio_tokens);
-  u.input_cached_text_tokens = u.input_cached_tokens
-      - u.input_cached_audio_tokens;
+  u.input_cached_audio_tokens =
+      MIN (u.input_cached_tokens, u.input_audio_tokens);
+  u.input_cached_text_tokens =
+      u.input_cached_tokens - u.input_cached_audio_tokens;
   return u;
 }
 
 static double
-double_field (const GstStructure *s, const char *name)
+double_field (const GstStructure * s, const char * name)
 {
   return g_value_get_double (field (s, name, G_TYPE_DOUBLE));
 }
@@ -124,16 +126,16 @@ double_field (const GstStructure *s, const char *name)
 /* Two spoken turns (server VAD; the second with cached input); returns
  * the done messages' structures (owned by @run). */
 static std::vector<const GstStructure *>
-two_turns (Run &run)
+two_turns (Run & run)
 {
   run.set_input_caps (kS16Mono24kCaps);
   run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 5000, {{100, 800},
-                  {2500, 3200}})), 0);
+  run.push (to_s16 (render_signal (24000, 1, 5000, {{100, 800}, {2500, 3200}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
   std::vector<const GstStructure *> done;
-  for (const GstStructure *s : run.messages ("realtime-response"))
+  for (const GstStructure * s : run.messages ("realtime-response"))
     if (str_field (s, "event") == "done")
       done.push_back (s);
   return done;
@@ -149,7 +151,7 @@ GST_START_TEST (test_cost_on_done_and_in_stats)
   fail_unless_equals_int (done.size (), 2);
   realtime::Prices p = *realtime::published_prices ("gpt-realtime-2.1");
   double sum = 0;
-  for (const GstStructure *s : done) {
+  for (const GstStructure * s : done) {
     realtime::Usage u = usage_of (s);
     fail_unless (u.output_audio_tokens > 0);
     double cost = double_field (s, "estimated-cost-usd");
@@ -157,13 +159,13 @@ GST_START_TEST (test_cost_on_done_and_in_stats)
     sum += cost;
   }
   fail_unless (uint_field (done[1], "input-cached-tokens") > 0);
-  GstStructure *stats = nullptr;
+  GstStructure * stats = nullptr;
   g_object_get (run.bin, "stats", &stats, nullptr);
   check_near (double_field (stats, "estimated-cost-usd"), sum, "stats sum");
   gst_structure_free (stats);
 
   /* Read back: the published prices, with model and date. */
-  GstStructure *prices = nullptr;
+  GstStructure * prices = nullptr;
   g_object_get (run.bin, "prices", &prices, nullptr);
   fail_unless (prices != nullptr);
   fail_unless_equals_string (gst_structure_get_string (prices, "model"),
@@ -182,18 +184,19 @@ GST_END_TEST;
 GST_START_TEST (test_prices_override)
 {
   auto sim = start_simulator (sim_options (kLogDir, "override", kScenario));
-  Run run (pipeline_text (*sim, "appsrc name=src", ""
-          "prices=\"realtime-prices,audio-output=100,audio-input=0.0\""));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+      ""
+      "prices=\"realtime-prices,audio-output=100,audio-input=0.0\""));
   auto done = two_turns (run);
   realtime::Prices p = *realtime::published_prices ("gpt-realtime-2.1");
   p.audio_output = 100;
   p.audio_input = 0;
-  for (const GstStructure *s : done) {
+  for (const GstStructure * s : done) {
     realtime::Usage u = usage_of (s);
     check_near (double_field (s, "estimated-cost-usd"),
         realtime::estimate_cost_usd (u, p), "overridden cost");
   }
-  GstStructure *prices = nullptr;
+  GstStructure * prices = nullptr;
   g_object_get (run.bin, "prices", &prices, nullptr);
   check_near (double_field (prices, "audio-output"), 100, "read back");
   check_near (double_field (prices, "text-output"), 24, "kept");
@@ -209,30 +212,29 @@ GST_START_TEST (test_unknown_model)
 {
   auto sim = start_simulator (sim_options (kLogDir, "unknown", kScenario));
   {
-    Run run (pipeline_text (*sim, "appsrc name=src",
-            "model=my-deployment"));
+    Run run (pipeline_text (*sim, "appsrc name=src", "model=my-deployment"));
     auto done = two_turns (run);
-    for (const GstStructure *s : done)
+    for (const GstStructure * s : done)
       fail_if (gst_structure_has_field (s, "estimated-cost-usd"));
-    GstStructure *stats = nullptr;
+    GstStructure * stats = nullptr;
     g_object_get (run.bin, "stats", &stats, nullptr);
     fail_if (gst_structure_has_field (stats, "estimated-cost-usd"));
     gst_structure_free (stats);
-    GstStructure *prices = nullptr;
+    GstStructure * prices = nullptr;
     g_object_get (run.bin, "prices", &prices, nullptr);
     fail_unless (prices == nullptr);
     run.stop ();
   }
   {
     Run run (pipeline_text (*sim, "appsrc name=src",
-            "model=my-deployment prices=\"realtime-prices,"
-            "text-input=1,text-cached-input=1,text-output=1,audio-input=1,"
-            "audio-cached-input=1,audio-output=1\""));
+        "model=my-deployment prices=\"realtime-prices,"
+        "text-input=1,text-cached-input=1,text-output=1,audio-input=1,"
+        "audio-cached-input=1,audio-output=1\""));
     auto done = two_turns (run);
-    for (const GstStructure *s : done) {
+    for (const GstStructure * s : done) {
       realtime::Usage u = usage_of (s);
-      double tokens = u.input_text_tokens + u.input_audio_tokens
-          + u.output_text_tokens + u.output_audio_tokens;
+      double tokens = u.input_text_tokens + u.input_audio_tokens +
+          u.output_text_tokens + u.output_audio_tokens;
       check_near (double_field (s, "estimated-cost-usd"), tokens / 1e6,
           "a dollar per million of everything");
     }
@@ -245,32 +247,33 @@ GST_END_TEST;
 /* Bad prices: a warning that says what is wrong; the value is unchanged. */
 GST_START_TEST (test_bad_prices_refused)
 {
-  GstElement *pipeline = gst_pipeline_new (nullptr);
-  GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
+  GstElement * pipeline = gst_pipeline_new (nullptr);
+  GstElement * bin = gst_element_factory_make ("realtimebin", nullptr);
   gst_bin_add (GST_BIN (pipeline), bin);
   BusLog bus (pipeline);
   gst_util_set_object_arg (G_OBJECT (bin), "prices",
       "realtime-prices,audio-output=50.0");
-  const char *bad[] = {
-    "realtime-prices,audio-outptu=1.0",
-    "realtime-prices,audio-output=-1.0",
-    "realtime-prices,audio-output=cheap",
+  const char * bad[] = {
+      "realtime-prices,audio-outptu=1.0",
+      "realtime-prices,audio-output=-1.0",
+      "realtime-prices,audio-output=cheap",
   };
-  for (const char *b : bad)
+  for (const char * b : bad)
     gst_util_set_object_arg (G_OBJECT (bin), "prices", b);
   bus.drain ();
   std::vector<std::string> texts;
-  for (GstMessage *m : bus.messages)
+  for (GstMessage * m : bus.messages)
     if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING) {
       g_autoptr (GError) err = nullptr;
       gst_message_parse_warning (m, &err, nullptr);
       texts.push_back (err->message);
     }
   fail_unless_equals_int (texts.size (), 3);
-  fail_unless (texts[0].find ("unknown field \"audio-outptu\"")
-      != std::string::npos, "%s", texts[0].c_str ());
+  fail_unless (texts[0].find ("unknown field \"audio-outptu\"") !=
+          std::string::npos,
+      "%s", texts[0].c_str ());
   fail_unless (texts[1].find ("0 or more") != std::string::npos);
-  GstStructure *prices = nullptr;
+  GstStructure * prices = nullptr;
   g_object_get (bin, "prices", &prices, nullptr);
   check_near (double_field (prices, "audio-output"), 50, "unchanged");
   gst_structure_free (prices);
@@ -285,7 +288,7 @@ GST_START_TEST (test_bad_prices_refused)
   gst_structure_free (prices);
   bus.drain ();
   gsize warned = 0;
-  for (GstMessage *m : bus.messages)
+  for (GstMessage * m : bus.messages)
     warned += GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING;
   fail_unless_equals_int (warned, 3);
   /* NULL goes back to the published prices. */
@@ -303,14 +306,15 @@ GST_START_TEST (test_bad_prices_on_launch_line)
 {
   auto sim = start_simulator (sim_options (kLogDir, "launch", kScenario));
   Run run (pipeline_text (*sim, "appsrc name=src",
-          "prices=\"realtime-prices,audio-outptu=48.0\""));
+      "prices=\"realtime-prices,audio-outptu=48.0\""));
   run.set_input_caps (kS16Mono24kCaps);
   run.play ();
   run.wait_connected ();
   std::vector<std::string> w = warnings (run);
   fail_unless_equals_int (w.size (), 1);
-  fail_unless (w[0].find ("unknown field \"audio-outptu\"")
-      != std::string::npos, "%s", w[0].c_str ());
+  fail_unless (w[0].find ("unknown field \"audio-outptu\"") !=
+          std::string::npos,
+      "%s", w[0].c_str ());
   run.stop ();
   sim->stop ();
 }
@@ -319,9 +323,9 @@ GST_END_TEST;
 static Suite *
 realtimebin_cost_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-cost");
+  Suite * s = suite_create ("realtimebin-cost");
   clear_log_dir (kLogDir);
-  TCase *tc = tcase_create ("cost");
+  TCase * tc = tcase_create ("cost");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_estimate_with_cached_details);

@@ -14,28 +14,29 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-cycles";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-cycles";
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Hello?","assistant":"Hello there, this reply takes a while.",
    "audio":{"type":"tone","frequency":440,"duration_ms":3000}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* ---- the leaks tracer --------------------------------------------------- */
 
 /* Objects created during a tracked stretch and still alive, counted by
  * address over the checkpoints (created minus removed). */
-class LeakWatch {
+class LeakWatch
+{
 public:
   LeakWatch ()
   {
-    GList *tracers = gst_tracing_get_active_tracers ();
-    for (GList *l = tracers; l; l = l->next)
-      if (tracer_ == nullptr && g_str_equal (G_OBJECT_TYPE_NAME (l->data),
-              "GstLeaksTracer"))
+    GList * tracers = gst_tracing_get_active_tracers ();
+    for (GList * l = tracers; l; l = l->next)
+      if (tracer_ == nullptr &&
+          g_str_equal (G_OBJECT_TYPE_NAME (l->data), "GstLeaksTracer"))
         tracer_ = GST_TRACER (gst_object_ref (l->data));
     g_list_free_full (tracers, gst_object_unref);
   }
@@ -54,7 +55,7 @@ public:
   /* When the environment asks for the tracer, it must be there. */
   void require_if_requested () const
   {
-    const char *env = g_getenv ("GST_TRACERS");
+    const char * env = g_getenv ("GST_TRACERS");
     if (env && strstr (env, "leaks"))
       fail_unless (active (), "GST_TRACERS=%s but no leaks tracer is active",
           env);
@@ -95,7 +96,7 @@ public:
 private:
   void checkpoint ()
   {
-    GstStructure *s = nullptr;
+    GstStructure * s = nullptr;
     g_signal_emit_by_name (tracer_, "activity-get-checkpoint", &s);
     fail_unless (s != nullptr);
     tally (s, "objects-created-list", +1);
@@ -103,13 +104,13 @@ private:
     gst_structure_free (s);
   }
 
-  void tally (const GstStructure *s, const char *list, int sign)
+  void tally (const GstStructure * s, const char * list, int sign)
   {
-    const GValue *v = gst_structure_get_value (s, list);
+    const GValue * v = gst_structure_get_value (s, list);
     fail_unless (v && GST_VALUE_HOLDS_LIST (v));
     for (guint i = 0; i < gst_value_list_get_size (v); i++) {
-      const GstStructure *o = gst_value_get_structure (
-          gst_value_list_get_value (v, i));
+      const GstStructure * o =
+          gst_value_get_structure (gst_value_list_get_value (v, i));
       std::string addr = gst_structure_get_string (o, "address");
       net_[addr] += sign;
       types_[addr] = gst_structure_get_string (o, "type-name");
@@ -119,23 +120,23 @@ private:
   std::string describe_alive () const
   {
     std::map<std::string, int> by_type;
-    for (const auto &[addr, n] : net_)
+    for (const auto & [addr, n] : net_)
       if (n > 0)
         by_type[types_.at (addr)] += n;
     std::string out;
-    for (const auto &[type, n] : by_type)
+    for (const auto & [type, n] : by_type)
       out += type + " x" + std::to_string (n) + "; ";
     return out;
   }
 
-  GstTracer *tracer_ = nullptr;
+  GstTracer * tracer_ = nullptr;
   bool tracking_ = false;
   std::map<std::string, int> net_;
   std::map<std::string, std::string> types_;
 };
 
 static std::unique_ptr<Simulator>
-simulator (const char *name, double pace = 0)
+simulator (const char * name, double pace = 0)
 {
   return start_simulator (sim_options (kLogDir, name, kScenario, pace));
 }
@@ -159,13 +160,15 @@ GST_START_TEST (test_null_playing_null)
     run.play ();
     run.wait_connected ();
     run.push (realtime::sim::make_silence (200), 0);
-    std::string sid = str_field (run.messages ("realtime-session").back (),
-        "session-id");
+    std::string sid =
+        str_field (run.messages ("realtime-session").back (), "session-id");
     fail_unless (ids.insert (sid).second, "cycle %d reused session %s", i,
         sid.c_str ());
     run.stop ();
-    fail_unless (wait_sessions_closed (*sim), "cycle %d: the session is still "
-        "open after NULL", i);
+    fail_unless (wait_sessions_closed (*sim),
+        "cycle %d: the session is still "
+        "open after NULL",
+        i);
   }
   fail_unless_equals_int (sim->connection_count (), cycles);
   leaks.check ();
@@ -184,7 +187,8 @@ GST_START_TEST (test_ready_playing_ready)
     Run run (pipeline_text (*sim, "appsrc name=src"));
     run.set_input_caps (kS16Mono24k);
     fail_unless_equals_int (gst_element_set_state (run.pipeline,
-            GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+                                GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
     for (int i = 0; i < cycles; i++) {
       if (i == 2)
         leaks.start ();
@@ -192,11 +196,15 @@ GST_START_TEST (test_ready_playing_ready)
       run.play ();
       run.wait_connected ();
       fail_unless_equals_int (gst_element_set_state (run.pipeline,
-              GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
-      fail_unless (wait_sessions_closed (*sim), "cycle %d: the session is "
-          "still open in READY", i);
+                                  GST_STATE_READY),
+          GST_STATE_CHANGE_SUCCESS);
+      fail_unless (wait_sessions_closed (*sim),
+          "cycle %d: the session is "
+          "still open in READY",
+          i);
       fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-session",
-                  "state", "closed"), 5000) != nullptr,
+                                      "state", "closed"),
+                       5000) != nullptr,
           "cycle %d: no realtime-session closed after PLAYING->READY", i);
     }
     run.bus->clear ();
@@ -223,11 +231,14 @@ GST_START_TEST (test_teardown_mid_response)
     run.play ();
     run.push (speech, 0);
     fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-response",
-                "event", "started"), 5000) != nullptr,
+                                    "event", "started"),
+                     5000) != nullptr,
         "cycle %d: no response started", i);
     run.stop ();
-    fail_unless (wait_sessions_closed (*sim), "cycle %d: the session is still "
-        "open after NULL", i);
+    fail_unless (wait_sessions_closed (*sim),
+        "cycle %d: the session is still "
+        "open after NULL",
+        i);
   }
   leaks.check ();
 }
@@ -244,17 +255,17 @@ GST_END_TEST;
 static Suite *
 realtimebin_cycles_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-cycles");
+  Suite * s = suite_create ("realtimebin-cycles");
   clear_log_dir (kLogDir);
 
-  TCase *tc = tcase_create ("cycles");
+  TCase * tc = tcase_create ("cycles");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_null_playing_null);
   tcase_add_test (tc, test_ready_playing_ready);
   tcase_add_test (tc, test_teardown_mid_response);
 
-  TCase *wire = tcase_create ("wire");
+  TCase * wire = tcase_create ("wire");
   suite_add_tcase (s, wire);
   tcase_set_timeout (wire, 60);
   tcase_add_test (wire, test_client_events_conform);

@@ -9,21 +9,21 @@
 using namespace rtb;
 using realtime::sim::FaultOptions;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-hostile";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-hostile";
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Hello?","assistant":"Still here.",
    "audio":{"type":"tone","frequency":440,"duration_ms":1000}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* One turn against a simulator with @faults; returns the warnings posted by
  * realtimebin. Fails on any ERROR (BusLog does) or a missing reply. */
 static std::vector<std::string>
-turn_with_faults (const char *name, const FaultOptions &faults,
-    guint64 *audio_samples)
+turn_with_faults (const char * name, const FaultOptions & faults,
+    guint64 * audio_samples)
 {
   SimulatorOptions o = sim_options (kLogDir, name, kScenario, 0);
   o.faults = faults;
@@ -36,17 +36,19 @@ turn_with_faults (const char *name, const FaultOptions &faults,
   run.wait_eos ();
 
   gsize started = 0, done = 0;
-  for (const GstStructure *s : run.messages ("realtime-response")) {
+  for (const GstStructure * s : run.messages ("realtime-response")) {
     started += str_field (s, "event") == "started";
     done += str_field (s, "event") == "done";
   }
-  fail_unless (done == 1 && started == 1, "%s: %zu responses started, %zu "
-      "done (one of each expected)", name, started, done);
+  fail_unless (done == 1 && started == 1,
+      "%s: %zu responses started, %zu "
+      "done (one of each expected)",
+      name, started, done);
 
   std::vector<std::string> warned = warnings (run);
   std::lock_guard<std::mutex> g (run.audio.lock);
   *audio_samples = 0;
-  for (const auto &b : run.audio.buffers)
+  for (const auto & b : run.audio.buffers)
     *audio_samples += gst_buffer_get_size (b.buffer) / 2;
   return warned;
 }
@@ -89,8 +91,8 @@ GST_START_TEST (test_invalid_base64_delta_skipped)
   guint64 samples = 0;
   auto warnings = turn_with_faults ("base64", f, &samples);
   fail_unless_equals_int (warnings.size (), 1);
-  fail_unless (samples > 0 && samples < 24000, "%" G_GUINT64_FORMAT
-      " samples", samples);
+  fail_unless (samples > 0 && samples < 24000, "%" G_GUINT64_FORMAT " samples",
+      samples);
 }
 GST_END_TEST;
 
@@ -111,9 +113,9 @@ GST_END_TEST;
 static Suite *
 realtimebin_hostile_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-hostile");
+  Suite * s = suite_create ("realtimebin-hostile");
   clear_log_dir (kLogDir);
-  TCase *tc = tcase_create ("hostile");
+  TCase * tc = tcase_create ("hostile");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_malformed_frame_skipped);

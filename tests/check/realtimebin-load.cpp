@@ -12,17 +12,17 @@
 
 using namespace rtb;
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Status?","assistant":"All quiet.",
    "audio":{"type":"tone","frequency":440,"duration_ms":500}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 static guint
 load_seconds ()
 {
-  const char *env = g_getenv ("LOAD_SECONDS");
+  const char * env = g_getenv ("LOAD_SECONDS");
   return env ? (guint) g_ascii_strtoull (env, nullptr, 10) : 60;
 }
 
@@ -39,10 +39,11 @@ GST_START_TEST (test_hundred_sessions_with_drops)
 
   std::vector<std::unique_ptr<Run>> runs;
   for (guint i = 0; i < kSessions; i++) {
-    runs.push_back (std::make_unique<Run> (pipeline_text (*sim,
-                "appsrc name=src", "input-chunk-ms=200 "
-                "reconnect-initial-delay-ms=200 reconnect-max-delay-ms=2000 "
-                "reconnect-attempts=10")));
+    runs.push_back (
+        std::make_unique<Run> (pipeline_text (*sim, "appsrc name=src",
+            "input-chunk-ms=200 "
+            "reconnect-initial-delay-ms=200 reconnect-max-delay-ms=2000 "
+            "reconnect-attempts=10")));
     runs.back ()->set_input_caps (kS16Mono24k);
     runs.back ()->play ();
   }
@@ -58,21 +59,21 @@ GST_START_TEST (test_hundred_sessions_with_drops)
       Pcm part (turn.begin () + at, turn.begin () + at + step);
       runs[i]->push (part, tick * 100 * GST_MSECOND, step);
     }
-    for (auto &r : runs)
+    for (auto & r : runs)
       r->bus->drain ();
     gint64 due = start + (gint64) (tick + 1) * 100000;
     gint64 now = g_get_monotonic_time ();
     if (due > now)
       g_usleep (due - now);
   }
-  for (auto &r : runs)
+  for (auto & r : runs)
     r->end_of_stream ();
 
   guint64 reconnects = 0, min_reconnects = G_MAXUINT64;
   for (guint i = 0; i < kSessions; i++) {
-    Run &r = *runs[i];
+    Run & r = *runs[i];
     /* BusLog fails the test on any ERROR. */
-    for (GstMessage *m : r.bus->messages)
+    for (GstMessage * m : r.bus->messages)
       if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
         g_autoptr (GError) err = nullptr;
         gst_message_parse_error (m, &err, nullptr);
@@ -90,23 +91,23 @@ GST_START_TEST (test_hundred_sessions_with_drops)
       fail_unless (responses > 0, "session %u: no response", i);
     /* Recovered: an answer completed after the session was reconnected. */
     bool after_reconnect = false, answered = false;
-    for (GstMessage *m : r.bus->messages) {
-      const GstStructure *st = gst_message_get_structure (m);
-      if (BusLog::is_element (m, r.bin, "realtime-session")
-          && g_strcmp0 (gst_structure_get_string (st, "reason"),
-              "reconnected") == 0)
+    for (GstMessage * m : r.bus->messages) {
+      const GstStructure * st = gst_message_get_structure (m);
+      if (BusLog::is_element (m, r.bin, "realtime-session") &&
+          g_strcmp0 (gst_structure_get_string (st, "reason"), "reconnected") ==
+              0)
         after_reconnect = true;
-      else if (after_reconnect && BusLog::is_element (m, r.bin,
-              "realtime-response")
-          && g_strcmp0 (gst_structure_get_string (st, "status"),
-              "completed") == 0)
+      else if (after_reconnect &&
+          BusLog::is_element (m, r.bin, "realtime-response") &&
+          g_strcmp0 (gst_structure_get_string (st, "status"), "completed") == 0)
         answered = true;
     }
     if (seconds >= 20)
       fail_unless (answered, "session %u: no answer after a reconnect", i);
   }
   GST_INFO ("%u sessions, %u s: %" G_GUINT64_FORMAT " reconnects, %u "
-      "connections", kSessions, seconds, reconnects, sim->connection_count ());
+            "connections",
+      kSessions, seconds, reconnects, sim->connection_count ());
   if (seconds >= 20)
     fail_unless (min_reconnects >= 1, "a session never reconnected");
   runs.clear ();
@@ -117,8 +118,8 @@ GST_END_TEST;
 static Suite *
 realtimebin_load_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-load");
-  TCase *tc = tcase_create ("load");
+  Suite * s = suite_create ("realtimebin-load");
+  TCase * tc = tcase_create ("load");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, load_seconds () + 120);
   tcase_add_test (tc, test_hundred_sessions_with_drops);

@@ -10,16 +10,16 @@
 static GstElement *
 make_bin (void)
 {
-  GstElement *bin = gst_element_factory_make ("realtimebin", nullptr);
+  GstElement * bin = gst_element_factory_make ("realtimebin", nullptr);
   fail_unless (bin != nullptr);
   return bin;
 }
 
 static GParamSpec *
-spec (GstElement *bin, const char *name)
+spec (GstElement * bin, const char * name)
 {
-  GParamSpec *p = g_object_class_find_property (G_OBJECT_GET_CLASS (bin),
-      name);
+  GParamSpec * p =
+      g_object_class_find_property (G_OBJECT_GET_CLASS (bin), name);
   fail_unless (p != nullptr, "no property %s", name);
   return p;
 }
@@ -30,11 +30,11 @@ nicks (GType enum_or_flags)
   std::vector<std::string> out;
   gpointer klass = g_type_class_ref (enum_or_flags);
   if (G_IS_ENUM_CLASS (klass)) {
-    GEnumClass *e = G_ENUM_CLASS (klass);
+    GEnumClass * e = G_ENUM_CLASS (klass);
     for (guint i = 0; i < e->n_values; i++)
       out.push_back (e->values[i].value_nick);
   } else {
-    GFlagsClass *f = G_FLAGS_CLASS (klass);
+    GFlagsClass * f = G_FLAGS_CLASS (klass);
     for (guint i = 0; i < f->n_values; i++)
       out.push_back (f->values[i].value_nick);
   }
@@ -44,50 +44,51 @@ nicks (GType enum_or_flags)
 
 GST_START_TEST (test_contract_names_types_defaults)
 {
-  GstElement *bin = make_bin ();
-  const struct {
-    const char *name;
+  GstElement * bin = make_bin ();
+  const struct
+  {
+    const char * name;
     GType type;
-    const char *default_text;  /* serialized default, nullptr for NULL */
+    const char * default_text; /* serialized default, nullptr for NULL */
   } props[] = {
-    {"url", G_TYPE_STRING, "wss://api.openai.com/v1/realtime"},
-    {"model", G_TYPE_STRING, "gpt-realtime-2.1"},
-    {"voice", G_TYPE_STRING, "marin"},
-    {"instructions", G_TYPE_STRING, nullptr},
-    {"vad-threshold", G_TYPE_DOUBLE, "0.5"},
-    {"vad-prefix-padding-ms", G_TYPE_UINT, "300"},
-    {"vad-silence-duration-ms", G_TYPE_UINT, "500"},
-    {"create-response", G_TYPE_BOOLEAN, "true"},
-    {"interrupt-response", G_TYPE_BOOLEAN, "true"},
-    {"input-transcription-model", G_TYPE_STRING, "gpt-transcribe"},
-    {"transcription-language", G_TYPE_STRING, nullptr},
-    {"max-output-tokens", G_TYPE_INT, "0"},
-    {"speed", G_TYPE_DOUBLE, "1"},
-    {"tools", G_TYPE_STRING, nullptr},
-    {"tool-choice", G_TYPE_STRING, "auto"},
-    {"session-config", G_TYPE_STRING, nullptr},
-    {"turn-detection", G_TYPE_INVALID, "server-vad"},
-    {"vad-eagerness", G_TYPE_INVALID, "auto"},
-    {"noise-reduction", G_TYPE_INVALID, "none"},
-    {"output-modalities", G_TYPE_INVALID, "audio"},
-    {"text-roles", G_TYPE_INVALID, "assistant"},
-    {"ca-file", G_TYPE_STRING, nullptr},
-    {"latency", G_TYPE_UINT, "100"},
-    {"input-chunk-ms", G_TYPE_UINT, "50"},
-    {"eos-timeout-ms", G_TYPE_UINT, "30000"},
-    {"reconnect-attempts", G_TYPE_UINT, "5"},
-    {"reconnect-initial-delay-ms", G_TYPE_UINT, "500"},
-    {"reconnect-max-delay-ms", G_TYPE_UINT, "8000"},
-    {"stall-timeout-ms", G_TYPE_UINT, "15000"},
-    {"input-backlog-ms", G_TYPE_UINT, "10000"},
-    {"replay-turns", G_TYPE_UINT, "20"},
-    {"rollover-margin-s", G_TYPE_UINT, "120"},
-    {"max-incoming-payload", G_TYPE_UINT, "16777216"},
-    {"client-secret-url", G_TYPE_STRING, nullptr},
+      {"url", G_TYPE_STRING, "wss://api.openai.com/v1/realtime"},
+      {"model", G_TYPE_STRING, "gpt-realtime-2.1"},
+      {"voice", G_TYPE_STRING, "marin"},
+      {"instructions", G_TYPE_STRING, nullptr},
+      {"vad-threshold", G_TYPE_DOUBLE, "0.5"},
+      {"vad-prefix-padding-ms", G_TYPE_UINT, "300"},
+      {"vad-silence-duration-ms", G_TYPE_UINT, "500"},
+      {"create-response", G_TYPE_BOOLEAN, "true"},
+      {"interrupt-response", G_TYPE_BOOLEAN, "true"},
+      {"input-transcription-model", G_TYPE_STRING, "gpt-transcribe"},
+      {"transcription-language", G_TYPE_STRING, nullptr},
+      {"max-output-tokens", G_TYPE_INT, "0"},
+      {"speed", G_TYPE_DOUBLE, "1"},
+      {"tools", G_TYPE_STRING, nullptr},
+      {"tool-choice", G_TYPE_STRING, "auto"},
+      {"session-config", G_TYPE_STRING, nullptr},
+      {"turn-detection", G_TYPE_INVALID, "server-vad"},
+      {"vad-eagerness", G_TYPE_INVALID, "auto"},
+      {"noise-reduction", G_TYPE_INVALID, "none"},
+      {"output-modalities", G_TYPE_INVALID, "audio"},
+      {"text-roles", G_TYPE_INVALID, "assistant"},
+      {"ca-file", G_TYPE_STRING, nullptr},
+      {"latency", G_TYPE_UINT, "100"},
+      {"input-chunk-ms", G_TYPE_UINT, "50"},
+      {"eos-timeout-ms", G_TYPE_UINT, "30000"},
+      {"reconnect-attempts", G_TYPE_UINT, "5"},
+      {"reconnect-initial-delay-ms", G_TYPE_UINT, "500"},
+      {"reconnect-max-delay-ms", G_TYPE_UINT, "8000"},
+      {"stall-timeout-ms", G_TYPE_UINT, "15000"},
+      {"input-backlog-ms", G_TYPE_UINT, "10000"},
+      {"replay-turns", G_TYPE_UINT, "20"},
+      {"rollover-margin-s", G_TYPE_UINT, "120"},
+      {"max-incoming-payload", G_TYPE_UINT, "16777216"},
+      {"client-secret-url", G_TYPE_STRING, nullptr},
   };
 
-  for (const auto &p : props) {
-    GParamSpec *ps = spec (bin, p.name);
+  for (const auto & p : props) {
+    GParamSpec * ps = spec (bin, p.name);
     if (p.type != G_TYPE_INVALID)
       fail_unless (G_PARAM_SPEC_VALUE_TYPE (ps) == p.type, "%s type", p.name);
     fail_unless (ps->flags & G_PARAM_READABLE, "%s readable", p.name);
@@ -116,25 +117,25 @@ GST_END_TEST;
 
 GST_START_TEST (test_ranges_and_mutability)
 {
-  GstElement *bin = make_bin ();
-  GParamSpecDouble *threshold = G_PARAM_SPEC_DOUBLE (spec (bin,
-          "vad-threshold"));
+  GstElement * bin = make_bin ();
+  GParamSpecDouble * threshold =
+      G_PARAM_SPEC_DOUBLE (spec (bin, "vad-threshold"));
   fail_unless_equals_float (threshold->minimum, 0.0);
   fail_unless_equals_float (threshold->maximum, 1.0);
-  GParamSpecDouble *speed = G_PARAM_SPEC_DOUBLE (spec (bin, "speed"));
+  GParamSpecDouble * speed = G_PARAM_SPEC_DOUBLE (spec (bin, "speed"));
   fail_unless_equals_float (speed->minimum, 0.25);
   fail_unless_equals_float (speed->maximum, 1.5);
-  GParamSpecInt *tokens = G_PARAM_SPEC_INT (spec (bin, "max-output-tokens"));
+  GParamSpecInt * tokens = G_PARAM_SPEC_INT (spec (bin, "max-output-tokens"));
   fail_unless_equals_int (tokens->minimum, 0);
   fail_unless_equals_int (tokens->maximum, 4096);
 
   /* Connection settings: READY at the latest. The session's: any time. */
-  for (const char *name : {"url", "model", "api-key", "ca-file",
-          "reconnect-attempts", "stall-timeout-ms", "input-backlog-ms",
-          "replay-turns", "rollover-margin-s", "max-incoming-payload"})
+  for (const char * name : {"url", "model", "api-key", "ca-file",
+           "reconnect-attempts", "stall-timeout-ms", "input-backlog-ms",
+           "replay-turns", "rollover-margin-s", "max-incoming-payload"})
     fail_unless (spec (bin, name)->flags & GST_PARAM_MUTABLE_READY, "%s", name);
-  for (const char *name : {"voice", "instructions", "turn-detection",
-          "vad-threshold", "tools", "session-config", "text-roles"})
+  for (const char * name : {"voice", "instructions", "turn-detection",
+           "vad-threshold", "tools", "session-config", "text-roles"})
     fail_unless (spec (bin, name)->flags & GST_PARAM_MUTABLE_PLAYING, "%s",
         name);
   gst_object_unref (bin);
@@ -143,20 +144,22 @@ GST_END_TEST;
 
 GST_START_TEST (test_enum_nicks)
 {
-  GstElement *bin = make_bin ();
-  const struct {
-    const char *property;
+  GstElement * bin = make_bin ();
+  const struct
+  {
+    const char * property;
     std::vector<std::string> expected;
   } enums[] = {
-    {"turn-detection", {"server-vad", "semantic-vad", "none"}},
-    {"vad-eagerness", {"auto", "low", "medium", "high"}},
-    {"noise-reduction", {"none", "near-field", "far-field"}},
-    {"output-modalities", {"audio", "text"}},
-    {"text-roles", {"assistant", "user"}},
+      {"turn-detection", {"server-vad", "semantic-vad", "none"}},
+      {"vad-eagerness", {"auto", "low", "medium", "high"}},
+      {"noise-reduction", {"none", "near-field", "far-field"}},
+      {"output-modalities", {"audio", "text"}},
+      {"text-roles", {"assistant", "user"}},
   };
-  for (const auto &e : enums)
-    fail_unless (nicks (G_PARAM_SPEC_VALUE_TYPE (spec (bin, e.property)))
-        == e.expected, "%s nicks", e.property);
+  for (const auto & e : enums)
+    fail_unless (nicks (G_PARAM_SPEC_VALUE_TYPE (spec (bin, e.property))) ==
+            e.expected,
+        "%s nicks", e.property);
   gst_object_unref (bin);
 }
 GST_END_TEST;
@@ -164,7 +167,7 @@ GST_END_TEST;
 /* As gst-launch sets them: from strings. */
 GST_START_TEST (test_set_like_gst_launch)
 {
-  GstElement *bin = make_bin ();
+  GstElement * bin = make_bin ();
   gst_util_set_object_arg (G_OBJECT (bin), "turn-detection", "semantic-vad");
   gst_util_set_object_arg (G_OBJECT (bin), "vad-eagerness", "high");
   gst_util_set_object_arg (G_OBJECT (bin), "text-roles", "assistant+user");
@@ -205,8 +208,8 @@ GST_END_TEST;
 GST_START_TEST (test_api_key_is_write_only)
 {
   g_setenv ("OPENAI_API_KEY", "sk-from-environment-0123456789", TRUE);
-  GstElement *bin = make_bin ();
-  GParamSpec *key = spec (bin, "api-key");
+  GstElement * bin = make_bin ();
+  GParamSpec * key = spec (bin, "api-key");
   fail_unless (key->flags & G_PARAM_WRITABLE);
   fail_if (key->flags & G_PARAM_READABLE);
   fail_unless (G_PARAM_SPEC_STRING (key)->default_value == nullptr,
@@ -222,12 +225,12 @@ GST_END_TEST;
  * plain names ("input", "audio_output"…) users pick. */
 GST_START_TEST (test_launch_names_are_the_users)
 {
-  for (const char *name : {"input", "audio_output", "text_output",
-          "input_convert", "output_resample"}) {
-    std::string launch = std::string ("audiotestsrc num-buffers=1 ! ") + name
-        + ". concat name=" + name + " ! realtimebin name=rt";
+  for (const char * name : {"input", "audio_output", "text_output",
+           "input_convert", "output_resample"}) {
+    std::string launch = std::string ("audiotestsrc num-buffers=1 ! ") + name +
+        ". concat name=" + name + " ! realtimebin name=rt";
     g_autoptr (GError) error = nullptr;
-    GstElement *p = gst_parse_launch_full (launch.c_str (), nullptr,
+    GstElement * p = gst_parse_launch_full (launch.c_str (), nullptr,
         GST_PARSE_FLAG_FATAL_ERRORS, &error);
     fail_unless (p != nullptr, "%s: %s", launch.c_str (),
         error ? error->message : "");
@@ -239,8 +242,8 @@ GST_END_TEST;
 static Suite *
 realtimebin_properties_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-properties");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("realtimebin-properties");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_contract_names_types_defaults);

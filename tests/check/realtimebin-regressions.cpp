@@ -32,14 +32,14 @@
 
 using namespace bargein;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-regressions";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-regressions";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* A 4 s answer, then a short one for any later turn. */
-static const char *kLong = R"({"turns":[
+static const char * kLong = R"({"turns":[
   {"user":"Tell me a story.",
    "assistant":"Once upon a time there was a very long answer.",
    "audio":{"type":"tone","frequency":440,"duration_ms":4000}},
@@ -47,20 +47,20 @@ static const char *kLong = R"({"turns":[
    "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
 
 /* Short answers: 600 ms, then 500 ms for every later turn. */
-static const char *kShort = R"({"turns":[
+static const char * kShort = R"({"turns":[
   {"user":"Hello.","assistant":"Hi there.",
    "audio":{"type":"tone","frequency":440,"duration_ms":600}},
   {"user":"Again.","assistant":"Yes.",
    "audio":{"type":"tone","frequency":660,"duration_ms":500}}]})";
 
 static std::string
-log_path (const char *name)
+log_path (const char * name)
 {
   return kLogDir + "/" + name + ".jsonl";
 }
 
 static std::unique_ptr<Simulator>
-simulator (const char *name, const char *scenario = kShort, double pace = 0)
+simulator (const char * name, const char * scenario = kShort, double pace = 0)
 {
   return start_simulator (sim_options (kLogDir, name, scenario, pace));
 }
@@ -87,7 +87,8 @@ one_turn ()
  * ("flush-start", "flush-stop", or "flush-stop reset-time" when the stop
  * resets running time). The probe goes away with the object, so it may be
  * destroyed before the pipeline. */
-class FlushProbe {
+class FlushProbe
+{
 public:
   ~FlushProbe ()
   {
@@ -97,12 +98,13 @@ public:
     }
   }
 
-  void attach (GstElement *element, const char *pad_name = "sink")
+  void attach (GstElement * element, const char * pad_name = "sink")
   {
     pad_ = gst_element_get_static_pad (element, pad_name);
     fail_unless (pad_ != nullptr, "no pad %s", pad_name);
-    id_ = gst_pad_add_probe (pad_, (GstPadProbeType)
-        (GST_PAD_PROBE_TYPE_EVENT_FLUSH | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+    id_ = gst_pad_add_probe (pad_,
+        (GstPadProbeType) (GST_PAD_PROBE_TYPE_EVENT_FLUSH |
+            GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
         probe, this, nullptr);
   }
 
@@ -112,26 +114,23 @@ public:
     return events_;
   }
 
-  gsize count (const char *prefix)
+  gsize count (const char * prefix)
   {
     std::lock_guard<std::mutex> g (lock_);
     return std::count_if (events_.begin (), events_.end (),
-        [prefix] (const std::string &e) {
+        [prefix] (const std::string & e) {
           return g_str_has_prefix (e.c_str (), prefix);
         });
   }
 
-  std::string text ()
-  {
-    return joined (get ());
-  }
+  std::string text () { return joined (get ()); }
 
 private:
-  static GstPadProbeReturn probe (GstPad *, GstPadProbeInfo *info,
+  static GstPadProbeReturn probe (GstPad *, GstPadProbeInfo * info,
       gpointer data)
   {
-    auto *self = static_cast<FlushProbe *> (data);
-    GstEvent *e = GST_PAD_PROBE_INFO_EVENT (info);
+    auto * self = static_cast<FlushProbe *> (data);
+    GstEvent * e = GST_PAD_PROBE_INFO_EVENT (info);
     if (e == nullptr)
       return GST_PAD_PROBE_OK;
     std::lock_guard<std::mutex> g (self->lock_);
@@ -140,44 +139,44 @@ private:
     } else if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_STOP) {
       gboolean reset = FALSE;
       gst_event_parse_flush_stop (e, &reset);
-      self->events_.push_back (reset ? "flush-stop reset-time" :
-          "flush-stop");
+      self->events_.push_back (reset ? "flush-stop reset-time" : "flush-stop");
     }
     return GST_PAD_PROBE_OK;
   }
 
   std::mutex lock_;
   std::vector<std::string> events_;
-  GstPad *pad_ = nullptr;
+  GstPad * pad_ = nullptr;
   gulong id_ = 0;
 };
 
 /* ---- a WAV file, parsed independently of wavenc --------------------------- */
 
-struct WavFile {
+struct WavFile
+{
   guint16 format = 0, channels = 0, bits = 0;
   guint32 rate = 0;
-  guint32 data_size = 0;        /* the data chunk's size field */
-  std::vector<guint8> data;     /* the bytes after it, to the end of file */
+  guint32 data_size = 0;    /* the data chunk's size field */
+  std::vector<guint8> data; /* the bytes after it, to the end of file */
 };
 
 static guint32
-le32 (const guint8 *p)
+le32 (const guint8 * p)
 {
   return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32) p[3] << 24);
 }
 
 static WavFile
-read_wav (const std::string &path)
+read_wav (const std::string & path)
 {
-  g_autofree gchar *text = nullptr;
+  g_autofree gchar * text = nullptr;
   gsize size = 0;
   fail_unless (g_file_get_contents (path.c_str (), &text, &size, nullptr),
       "cannot read %s", path.c_str ());
-  const guint8 *b = (const guint8 *) text;
-  fail_unless (size >= 12 && memcmp (b, "RIFF", 4) == 0
-      && memcmp (b + 8, "WAVE", 4) == 0, "%s is not a WAV file (%"
-      G_GSIZE_FORMAT " bytes)", path.c_str (), size);
+  const guint8 * b = (const guint8 *) text;
+  fail_unless (size >= 12 && memcmp (b, "RIFF", 4) == 0 &&
+          memcmp (b + 8, "WAVE", 4) == 0,
+      "%s is not a WAV file (%" G_GSIZE_FORMAT " bytes)", path.c_str (), size);
   WavFile w;
   bool have_fmt = false, have_data = false;
   gsize pos = 12;
@@ -185,7 +184,7 @@ read_wav (const std::string &path)
     guint32 len = le32 (b + pos + 4);
     if (memcmp (b + pos, "fmt ", 4) == 0) {
       fail_unless (pos + 8 + 16 <= size);
-      const guint8 *f = b + pos + 8;
+      const guint8 * f = b + pos + 8;
       w.format = f[0] | (f[1] << 8);
       w.channels = f[2] | (f[3] << 8);
       w.rate = le32 (f + 4);
@@ -219,11 +218,11 @@ nonlive_two_turns ()
 
 /* "from X ms, N ms" per run, for failure messages. */
 static std::string
-describe_runs (const std::vector<AudioRun> &runs)
+describe_runs (const std::vector<AudioRun> & runs)
 {
   std::string out;
-  for (const AudioRun &r : runs) {
-    g_autofree gchar *line = g_strdup_printf ("from %.1f ms, %.1f ms\n",
+  for (const AudioRun & r : runs) {
+    g_autofree gchar * line = g_strdup_printf ("from %.1f ms, %.1f ms\n",
         ns_to_ms (r.buffers[0].running_time), r.samples / 24.0);
     out += line;
   }
@@ -251,8 +250,8 @@ describe_runs (const std::vector<AudioRun> &runs)
  *   ms): what the model is told was heard is in the output, even when the
  *   server sent the whole reply before the barge-in was handled. */
 static void
-check_nonlive_bargein (Run &run, PadLog &audio, FlushProbe &flushes,
-    Simulator &sim, const std::string &path)
+check_nonlive_bargein (Run & run, PadLog & audio, FlushProbe & flushes,
+    Simulator & sim, const std::string & path)
 {
   run.set_input_caps (kS16Mono24k);
   run.play ();
@@ -263,13 +262,17 @@ check_nonlive_bargein (Run &run, PadLog &audio, FlushProbe &flushes,
   SimLog log (path);
 
   /* No flush downstream. */
-  fail_unless (flushes.get ().empty (), "flush events reached the sink "
-      "with non-live input:\n%s", flushes.text ().c_str ());
+  fail_unless (flushes.get ().empty (),
+      "flush events reached the sink "
+      "with non-live input:\n%s",
+      flushes.text ().c_str ());
   {
     std::lock_guard<std::mutex> g (audio.lock);
-    for (const std::string &e : audio.sequence)
-      fail_if (g_str_has_prefix (e.c_str (), "flush"), "%s came out of "
-          "src_audio with non-live input", e.c_str ());
+    for (const std::string & e : audio.sequence)
+      fail_if (g_str_has_prefix (e.c_str (), "flush"),
+          "%s came out of "
+          "src_audio with non-live input",
+          e.c_str ());
   }
 
   /* The barge-in happened. */
@@ -286,63 +289,69 @@ check_nonlive_bargein (Run &run, PadLog &audio, FlushProbe &flushes,
     std::lock_guard<std::mutex> g (audio.lock);
     fail_unless (!audio.buffers.empty (), "nothing came out of src_audio");
     for (gsize i = 1; i < audio.buffers.size (); i++) {
-      GstBuffer *prev = audio.buffers[i - 1].buffer;
-      GstBuffer *b = audio.buffers[i].buffer;
-      fail_unless (GST_BUFFER_PTS_IS_VALID (b)
-          && GST_BUFFER_DURATION_IS_VALID (prev));
-      GstClockTime prev_end = audio.buffers[i - 1].running_time
-          + GST_BUFFER_DURATION (prev);
+      GstBuffer * prev = audio.buffers[i - 1].buffer;
+      GstBuffer * b = audio.buffers[i].buffer;
+      fail_unless (
+          GST_BUFFER_PTS_IS_VALID (b) && GST_BUFFER_DURATION_IS_VALID (prev));
+      GstClockTime prev_end =
+          audio.buffers[i - 1].running_time + GST_BUFFER_DURATION (prev);
       fail_unless (audio.buffers[i].running_time + 1 >= prev_end,
           "src_audio buffer %" G_GSIZE_FORMAT " at %" GST_TIME_FORMAT
-          " overlaps the previous one, which ends at %" GST_TIME_FORMAT, i,
-          GST_TIME_ARGS (audio.buffers[i].running_time),
+          " overlaps the previous one, which ends at %" GST_TIME_FORMAT,
+          i, GST_TIME_ARGS (audio.buffers[i].running_time),
           GST_TIME_ARGS (prev_end));
     }
   }
   std::vector<AudioRun> runs = split_at_discont (audio);
   /* (One run only: the first reply vanished from src_audio although its
    * item is truncated to what was heard of it — see below.) */
-  fail_unless (runs.size () == 2, "%" G_GSIZE_FORMAT " DISCONT runs on "
+  fail_unless (runs.size () == 2,
+      "%" G_GSIZE_FORMAT " DISCONT runs on "
       "src_audio, not one per reply (2000-6000 ms, then from 6000 ms or the "
-      "end of what was pushed):\n%s", runs.size (),
-      describe_runs (runs).c_str ());
-  for (const AudioRun &r : runs)
+      "end of what was pushed):\n%s",
+      runs.size (), describe_runs (runs).c_str ());
+  for (const AudioRun & r : runs)
     check_run_timestamps (r, 24000, 2);
   GstClockTime first = runs[0].buffers[0].running_time;
   check_time_near (first, 2000, 10, "reply 1");
   Pcm out1 = pcm_of_run (runs[0]);
   Pcm sent1 = log.response_audio (rids[0]);
   fail_unless (!out1.empty () && out1.size () <= sent1.size ());
-  fail_unless (first_difference (out1, Pcm (sent1.begin (), sent1.begin ()
-              + out1.size ())) < 0, "reply 1 on src_audio is not the start "
+  fail_unless (first_difference (out1,
+                   Pcm (sent1.begin (), sent1.begin () + out1.size ())) < 0,
+      "reply 1 on src_audio is not the start "
       "of the server's audio");
   fail_unless (pcm_of_run (runs[1]) == log.response_audio (rids[1]),
       "reply 2 is not whole");
 
   /* The truncate, at the heard position. */
   const std::vector<std::string> items = assistant_items (log, rids[0]);
-  std::vector<JsonObject *> truncates = log.events ("in",
-      "conversation.item.truncate");
+  std::vector<JsonObject *> truncates =
+      log.events ("in", "conversation.item.truncate");
   fail_unless_equals_int (truncates.size (), 1);
   fail_unless_equals_str (json_object_get_string_member (truncates[0],
-          "item_id"), items.at (0));
+                              "item_id"),
+      items.at (0));
   gint64 end_ms = json_object_get_int_member (truncates[0], "audio_end_ms");
   /* speech-started's audio_start_ms includes the VAD's 300 ms prefix
    * padding: the user spoke 300 ms after it. */
   double want = ns_to_ms (speech2) + 300 - ns_to_ms (first);
-  fail_unless (std::fabs (end_ms - want) <= 20, "audio_end_ms %"
-      G_GINT64_FORMAT ", speech started %.1f ms into the reply", end_ms, want);
-  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"),
-      1);
+  fail_unless (std::fabs (end_ms - want) <= 20,
+      "audio_end_ms %" G_GINT64_FORMAT
+      ", speech started %.1f ms into the reply",
+      end_ms, want);
+  fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
   /* What the model is told the listener heard of the first reply came out
    * of src_audio: a file pipeline records the conversation as it happened,
    * whatever the threads' timing (with the server answering at once, the
    * whole reply is queued before the barge-in is handled). */
-  fail_unless (out1.size () / 24.0 + 20 >= end_ms, "src_audio carried "
+  fail_unless (out1.size () / 24.0 + 20 >= end_ms,
+      "src_audio carried "
       "%.1f ms of the first reply, its item was truncated at %" G_GINT64_FORMAT
-      " ms (heard)", out1.size () / 24.0, end_ms);
+      " ms (heard)",
+      out1.size () / 24.0, end_ms);
   std::vector<const GstStructure *> interrupted =
       run.messages ("realtime-interrupted");
   fail_unless_equals_int (interrupted.size (), 1);
@@ -358,7 +367,7 @@ GST_START_TEST (test_nonlive_bargein_no_flush)
   auto sim = simulator ("nonlive-no-flush", kLong);
   FlushProbe flushes;
   Run run (pipeline_text (*sim, "appsrc name=src"));
-  GstElement *asink = gst_bin_get_by_name (GST_BIN (run.pipeline), "asink");
+  GstElement * asink = gst_bin_get_by_name (GST_BIN (run.pipeline), "asink");
   flushes.attach (asink);
   gst_object_unref (asink);
   check_nonlive_bargein (run, run.audio, flushes, *sim,
@@ -382,15 +391,16 @@ GST_START_TEST (test_nonlive_bargein_keeps_recording)
   auto sim = simulator ("nonlive-record", kLong);
   FlushProbe file_flushes;
   PadLog rec;
-  Run run ("appsrc name=src ! realtimebin name=rt url=" + sim->url ()
-      + " api-key=" + kTestKey + " rt.src_audio ! capsfilter caps=\""
-      + kS16Mono24k + "\" ! audioconvert name=conv ! audio/x-raw,"
-      "format=S16LE ! wavenc ! filesink name=fsink location=" + wav
-      + " rt.src_text ! fakesink name=tsink sync=false async=false");
-  GstElement *fsink = gst_bin_get_by_name (GST_BIN (run.pipeline), "fsink");
+  Run run ("appsrc name=src ! realtimebin name=rt url=" + sim->url () +
+      " api-key=" + kTestKey + " rt.src_audio ! capsfilter caps=\"" +
+      kS16Mono24k +
+      "\" ! audioconvert name=conv ! audio/x-raw,"
+      "format=S16LE ! wavenc ! filesink name=fsink location=" +
+      wav + " rt.src_text ! fakesink name=tsink sync=false async=false");
+  GstElement * fsink = gst_bin_get_by_name (GST_BIN (run.pipeline), "fsink");
   file_flushes.attach (fsink);
   gst_object_unref (fsink);
-  GstElement *conv = gst_bin_get_by_name (GST_BIN (run.pipeline), "conv");
+  GstElement * conv = gst_bin_get_by_name (GST_BIN (run.pipeline), "conv");
   rec.attach (conv);
   gst_object_unref (conv);
   check_nonlive_bargein (run, rec, file_flushes, *sim,
@@ -402,10 +412,12 @@ GST_START_TEST (test_nonlive_bargein_keeps_recording)
   fail_unless_equals_int (w.channels, 1);
   fail_unless_equals_int (w.rate, 24000);
   fail_unless_equals_int (w.bits, 16);
-  fail_unless (w.data.size () == recorded.size (), "the WAV file holds %"
-      G_GSIZE_FORMAT " bytes of audio, src_audio carried %" G_GSIZE_FORMAT,
+  fail_unless (w.data.size () == recorded.size (),
+      "the WAV file holds %" G_GSIZE_FORMAT
+      " bytes of audio, src_audio carried %" G_GSIZE_FORMAT,
       w.data.size (), recorded.size ());
-  fail_unless (w.data == recorded, "the WAV file's audio is not what "
+  fail_unless (w.data == recorded,
+      "the WAV file's audio is not what "
       "src_audio carried");
   fail_unless_equals_uint64 (w.data_size, recorded.size ());
 }
@@ -423,8 +435,8 @@ GST_START_TEST (test_live_bargein_still_flushes)
   const std::string path = log_path ("live-flush");
   FlushProbe flushes;
   LiveRig rig (*sim);
-  Run &run = *rig.run;
-  GstElement *asink = gst_bin_get_by_name (GST_BIN (run.pipeline), "asink");
+  Run & run = *rig.run;
+  GstElement * asink = gst_bin_get_by_name (GST_BIN (run.pipeline), "asink");
   flushes.attach (asink);
   gst_object_unref (asink);
   rig.start ();
@@ -440,12 +452,12 @@ GST_START_TEST (test_live_bargein_still_flushes)
   rig.push_silence_until (t_speech);
   rig.push (speech (600));
 
-  fail_unless (run.bus->wait (is_element_msg (run.bin,
-              "realtime-interrupted"), 5000) != nullptr,
+  fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-interrupted"),
+                   5000) != nullptr,
       "no realtime-interrupted after the user spoke over the reply");
   gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (flushes.count ("flush-stop") == 0
-      && g_get_monotonic_time () < deadline)
+  while (
+      flushes.count ("flush-stop") == 0 && g_get_monotonic_time () < deadline)
     g_usleep (5000);
 
   std::vector<std::string> ev = flushes.get ();
@@ -467,10 +479,11 @@ GST_END_TEST;
 
 /* ---- 2. a refused session.update among several in flight ------------------ */
 
-struct TwoUpdates {
-  GstElement *bin;
+struct TwoUpdates
+{
+  GstElement * bin;
   bool voice_first;
-  std::atomic<bool> done {false};
+  std::atomic<bool> done{false};
 };
 
 /* Sets instructions and voice (in the order asked) the moment realtimebin
@@ -479,12 +492,12 @@ struct TwoUpdates {
  * out before realtimebin can read the server's answer to the first one —
  * two updates in flight, deterministically. */
 static GstBusSyncReply
-set_two_updates (GstBus *, GstMessage *m, gpointer data)
+set_two_updates (GstBus *, GstMessage * m, gpointer data)
 {
-  auto *t = static_cast<TwoUpdates *> (data);
-  if (BusLog::is_element (m, t->bin, "realtime-response")
-      && str_field (gst_message_get_structure (m), "event") == "done"
-      && !t->done.exchange (true)) {
+  auto * t = static_cast<TwoUpdates *> (data);
+  if (BusLog::is_element (m, t->bin, "realtime-response") &&
+      str_field (gst_message_get_structure (m), "event") == "done" &&
+      !t->done.exchange (true)) {
     if (t->voice_first) {
       g_object_set (t->bin, "voice", "cedar", nullptr);
       g_object_set (t->bin, "instructions", "Be brief.", nullptr);
@@ -506,7 +519,7 @@ set_two_updates (GstBus *, GstMessage *m, gpointer data)
  * last response" warning. The wire shows both updates and the refusal of
  * the voice one, so the situation really happened. */
 static void
-check_two_updates_then_eos (const char *name, bool voice_first)
+check_two_updates_then_eos (const char * name, bool voice_first)
 {
   auto sim = simulator (name);
   const std::string path = log_path (name);
@@ -515,7 +528,7 @@ check_two_updates_then_eos (const char *name, bool voice_first)
   TwoUpdates t;
   t.bin = run.bin;
   t.voice_first = voice_first;
-  GstBus *bus = gst_element_get_bus (run.pipeline);
+  GstBus * bus = gst_element_get_bus (run.pipeline);
   gst_bus_set_sync_handler (bus, set_two_updates, &t, nullptr);
 
   run.play ();
@@ -533,44 +546,46 @@ check_two_updates_then_eos (const char *name, bool voice_first)
   gst_object_unref (bus);
 
   std::vector<std::string> w = warnings (run);
-  for (const std::string &s : w)
+  for (const std::string & s : w)
     fail_if (s.find ("stopped waiting") != std::string::npos,
         "EOS came from the eos-timeout: %s", s.c_str ());
-  fail_unless (std::any_of (w.begin (), w.end (), [] (const std::string &s) {
-            return s.find ("cannot_update_voice") != std::string::npos;
-          }), "no warning for the refused voice change:\n%s",
-      joined (w).c_str ());
+  fail_unless (std::any_of (w.begin (), w.end (),
+                   [] (const std::string & s) {
+                     return s.find ("cannot_update_voice") != std::string::npos;
+                   }),
+      "no warning for the refused voice change:\n%s", joined (w).c_str ());
 
   sim->stop ();
   SimLog log (path);
   std::string voice_id, instructions_id;
-  for (JsonObject *e : log.events ("in", "session.update")) {
-    JsonNode *root = json_node_new (JSON_NODE_OBJECT);
+  for (JsonObject * e : log.events ("in", "session.update")) {
+    JsonNode * root = json_node_new (JSON_NODE_OBJECT);
     json_node_set_object (root, e);
-    JsonNode *v = node_at (root, "session.audio.output.voice");
-    JsonNode *i = node_at (root, "session.instructions");
-    const char *id = json_object_get_string_member_with_default (e,
-        "event_id", "");
+    JsonNode * v = node_at (root, "session.audio.output.voice");
+    JsonNode * i = node_at (root, "session.instructions");
+    const char * id =
+        json_object_get_string_member_with_default (e, "event_id", "");
     /* The first update that carries each change (the later one carries
      * both: every update sends the whole session). */
-    if (voice_id.empty () && v && JSON_NODE_HOLDS_VALUE (v)
-        && g_strcmp0 (json_node_get_string (v), "cedar") == 0)
+    if (voice_id.empty () && v && JSON_NODE_HOLDS_VALUE (v) &&
+        g_strcmp0 (json_node_get_string (v), "cedar") == 0)
       voice_id = id;
-    else if (instructions_id.empty () && i && JSON_NODE_HOLDS_VALUE (i)
-        && g_strcmp0 (json_node_get_string (i), "Be brief.") == 0)
+    else if (instructions_id.empty () && i && JSON_NODE_HOLDS_VALUE (i) &&
+        g_strcmp0 (json_node_get_string (i), "Be brief.") == 0)
       instructions_id = id;
     json_node_unref (root);
   }
   fail_if (voice_id.empty (), "no session.update with the new voice");
-  fail_if (instructions_id.empty (), "no session.update with the "
+  fail_if (instructions_id.empty (),
+      "no session.update with the "
       "instructions");
   bool refused = false;
-  for (JsonObject *e : log.events ("out", "error")) {
-    JsonObject *err = json_object_get_object_member (e, "error");
-    if (voice_id == json_object_get_string_member_with_default (err,
-            "event_id", "")
-        && g_strcmp0 (json_object_get_string_member_with_default (err,
-                "code", ""), "cannot_update_voice") == 0)
+  for (JsonObject * e : log.events ("out", "error")) {
+    JsonObject * err = json_object_get_object_member (e, "error");
+    if (voice_id ==
+            json_object_get_string_member_with_default (err, "event_id", "") &&
+        g_strcmp0 (json_object_get_string_member_with_default (err, "code", ""),
+            "cannot_update_voice") == 0)
       refused = true;
   }
   fail_unless (refused, "the server did not refuse the voice update:\n%s",
@@ -601,9 +616,9 @@ GST_END_TEST;
 /* Sends what a flushing seek upstream sends down sink_audio: FLUSH_START,
  * FLUSH_STOP (resetting time), a new TIME segment; then EOS. */
 static void
-flush_and_eos_again (GstElement *bin)
+flush_and_eos_again (GstElement * bin)
 {
-  GstPad *sink = gst_element_get_static_pad (bin, "sink_audio");
+  GstPad * sink = gst_element_get_static_pad (bin, "sink_audio");
   fail_unless (sink != nullptr);
   fail_unless (gst_pad_send_event (sink, gst_event_new_flush_start ()));
   fail_unless (gst_pad_send_event (sink, gst_event_new_flush_stop (TRUE)));
@@ -617,16 +632,18 @@ flush_and_eos_again (GstElement *bin)
 /* Waits until @pred holds for @n messages (counted over all the bus
  * messages seen so far). */
 static bool
-wait_count (Run &run, const std::function<bool (GstMessage *)> &pred, gsize n,
+wait_count (Run & run, const std::function<bool (GstMessage *)> & pred, gsize n,
     guint timeout_ms)
 {
-  return run.bus->wait ([&] (GstMessage *) {
-        gsize seen = 0;
-        for (GstMessage *k : run.bus->messages)
-          if (pred (k))
-            seen++;
-        return seen >= n;
-      }, timeout_ms) != nullptr;
+  return run.bus->wait (
+             [&] (GstMessage *) {
+               gsize seen = 0;
+               for (GstMessage * k : run.bus->messages)
+                 if (pred (k))
+                   seen++;
+               return seen >= n;
+             },
+             timeout_ms) != nullptr;
 }
 
 /* realtimebin with its src pads unlinked (so it is the pipeline's only
@@ -638,7 +655,7 @@ GST_START_TEST (test_eos_again_after_flush)
 {
   auto sim = simulator ("eos-after-flush");
   Run run (pipeline_text (*sim, "appsrc name=src", "eos-timeout-ms=20000",
-          nullptr, false));
+      nullptr, false));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.push (realtime::sim::make_silence (1000), 0);
@@ -655,17 +672,17 @@ GST_END_TEST;
 /* An EOS message posted by @bin, forwarded by its pipeline
  * (message-forward=TRUE wraps children's messages in GstBinForwarded). */
 static std::function<bool (GstMessage *)>
-is_forwarded_eos_from (GstElement *bin)
+is_forwarded_eos_from (GstElement * bin)
 {
-  return [bin] (GstMessage *m) {
-    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_ELEMENT
-        || !gst_message_has_name (m, "GstBinForwarded"))
+  return [bin] (GstMessage * m) {
+    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_ELEMENT ||
+        !gst_message_has_name (m, "GstBinForwarded"))
       return false;
-    GstMessage *inner = nullptr;
+    GstMessage * inner = nullptr;
     gst_structure_get (gst_message_get_structure (m), "message",
         GST_TYPE_MESSAGE, &inner, nullptr);
-    bool yes = inner && GST_MESSAGE_TYPE (inner) == GST_MESSAGE_EOS
-        && GST_MESSAGE_SRC (inner) == GST_OBJECT (bin);
+    bool yes = inner && GST_MESSAGE_TYPE (inner) == GST_MESSAGE_EOS &&
+        GST_MESSAGE_SRC (inner) == GST_OBJECT (bin);
     if (inner)
       gst_message_unref (inner);
     return yes;
@@ -674,7 +691,7 @@ is_forwarded_eos_from (GstElement *bin)
 
 /* Events of @type (GST_EVENT_TYPE_NAME) that reached @log's pad. */
 static gsize
-events_seen (PadLog &log, const char *type)
+events_seen (PadLog & log, const char * type)
 {
   std::lock_guard<std::mutex> g (log.lock);
   return std::count (log.sequence.begin (), log.sequence.end (),
@@ -706,24 +723,25 @@ GST_START_TEST (test_eos_again_after_flush_linked)
       "EOS on sink_audio");
   fail_unless (wait_count (run, is_type (GST_MESSAGE_EOS), 2, 5000),
       "realtimebin posted EOS again but the pipeline did not: EOS reached "
-      "the src_audio sink %" G_GSIZE_FORMAT " times, the src_text sink %"
-      G_GSIZE_FORMAT " times (2 needed)", events_seen (run.audio, "eos"),
-      events_seen (run.text, "eos"));
+      "the src_audio sink %" G_GSIZE_FORMAT
+      " times, the src_text sink %" G_GSIZE_FORMAT " times (2 needed)",
+      events_seen (run.audio, "eos"), events_seen (run.text, "eos"));
   fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)), -1);
 }
 GST_END_TEST;
 
 /* ---- 4. downstream flushing for a moment ---------------------------------- */
 
-struct GateWatch {
-  std::atomic<bool> closed {false};
-  std::atomic<guint> pushed_while_closed {0};
+struct GateWatch
+{
+  std::atomic<bool> closed{false};
+  std::atomic<guint> pushed_while_closed{0};
 };
 
 static GstPadProbeReturn
 count_while_closed (GstPad *, GstPadProbeInfo *, gpointer data)
 {
-  auto *w = static_cast<GateWatch *> (data);
+  auto * w = static_cast<GateWatch *> (data);
   if (w->closed)
     w->pushed_while_closed++;
   return GST_PAD_PROBE_OK;
@@ -739,7 +757,7 @@ count_while_closed (GstPad *, GstPadProbeInfo *, gpointer data)
  * (a DISCONT run equal to the server's audio), with no ERROR. */
 GST_START_TEST (test_downstream_flushing_does_not_stop_output)
 {
-  const char *scenario = R"({"turns":[
+  const char * scenario = R"({"turns":[
     {"user":"One.","assistant":"A two second answer.",
      "audio":{"type":"tone","frequency":440,"duration_ms":2000}},
     {"user":"Two.","assistant":"Short.",
@@ -747,15 +765,17 @@ GST_START_TEST (test_downstream_flushing_does_not_stop_output)
   auto sim = simulator ("downstream-flushing", scenario, 1.0);
   const std::string path = log_path ("downstream-flushing");
   GateWatch watch;
-  Run run ("appsrc name=src ! realtimebin name=rt url=" + sim->url ()
-      + " api-key=" + kTestKey + " rt.src_audio ! capsfilter caps=\""
-      + kS16Mono24k + "\" ! identity name=gate ! fakesink name=asink "
+  Run run ("appsrc name=src ! realtimebin name=rt url=" + sim->url () +
+      " api-key=" + kTestKey + " rt.src_audio ! capsfilter caps=\"" +
+      kS16Mono24k +
+      "\" ! identity name=gate ! fakesink name=asink "
       "sync=false async=false rt.src_text ! fakesink name=tsink sync=false "
       "async=false");
-  GstElement *gate = gst_bin_get_by_name (GST_BIN (run.pipeline), "gate");
-  GstPad *src_audio = gst_element_get_static_pad (run.bin, "src_audio");
-  gulong probe = gst_pad_add_probe (src_audio, (GstPadProbeType)
-      (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+  GstElement * gate = gst_bin_get_by_name (GST_BIN (run.pipeline), "gate");
+  GstPad * src_audio = gst_element_get_static_pad (run.bin, "src_audio");
+  gulong probe = gst_pad_add_probe (src_audio,
+      (GstPadProbeType) (GST_PAD_PROBE_TYPE_BUFFER |
+          GST_PAD_PROBE_TYPE_BUFFER_LIST),
       count_while_closed, &watch, nullptr);
   run.set_input_caps (kS16Mono24k);
   run.play ();
@@ -769,18 +789,20 @@ GST_START_TEST (test_downstream_flushing_does_not_stop_output)
       if (!run.audio.buffers.empty ())
         break;
     }
-    fail_unless (g_get_monotonic_time () < deadline, "no reply reached "
+    fail_unless (g_get_monotonic_time () < deadline,
+        "no reply reached "
         "the sink within 5 s");
     g_usleep (5000);
   }
   watch.closed = true;
-  fail_unless (gst_element_set_state (gate, GST_STATE_READY)
-      == GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (gate, GST_STATE_READY) ==
+      GST_STATE_CHANGE_SUCCESS);
   g_usleep (400 * 1000);
-  fail_unless (gst_element_set_state (gate, GST_STATE_PLAYING)
-      != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (gate, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
   watch.closed = false;
-  fail_unless (watch.pushed_while_closed > 0, "nothing was pushed while "
+  fail_unless (watch.pushed_while_closed > 0,
+      "nothing was pushed while "
       "the gate was closed: the test did not exercise GST_FLOW_FLUSHING");
   wait_element_count (run, "realtime-response", 1, "event", "done");
 
@@ -791,10 +813,10 @@ GST_START_TEST (test_downstream_flushing_does_not_stop_output)
   run.push (to_s16 (render_signal (24000, 1, 4500, {{2500, 3500}})), end);
   wait_element_count (run, "realtime-response", 2, "event", "done", 8000);
   std::vector<std::string> rids;
-  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
-            rids = l.response_ids ();
-            return rids.size () >= 2;
-          }));
+  fail_unless (wait_for_log (path, [&] (const SimLog & l) {
+    rids = l.response_ids ();
+    return rids.size () >= 2;
+  }));
   const Pcm reply2 = SimLog (path).response_audio (rids[1]);
   fail_unless (!reply2.empty ());
   deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
@@ -806,8 +828,8 @@ GST_START_TEST (test_downstream_flushing_does_not_stop_output)
       if (any) {
         /* The last DISCONT run so far. */
         gsize k = run.audio.buffers.size ();
-        while (k > 0 && !GST_BUFFER_IS_DISCONT (run.audio.buffers[k - 1]
-                .buffer))
+        while (
+            k > 0 && !GST_BUFFER_IS_DISCONT (run.audio.buffers[k - 1].buffer))
           k--;
         AudioRun r;
         for (gsize i = (k > 0 ? k - 1 : 0); i < run.audio.buffers.size (); i++)
@@ -815,15 +837,15 @@ GST_START_TEST (test_downstream_flushing_does_not_stop_output)
         last = pcm_of_run (r);
       }
     }
-    if (last.size () >= reply2.size ()
-        || g_get_monotonic_time () >= deadline)
+    if (last.size () >= reply2.size () || g_get_monotonic_time () >= deadline)
       break;
     g_usleep (10000);
   }
-  fail_unless (last == reply2, "the second reply did not reach the sink "
-      "after downstream returned FLUSHING (%" G_GSIZE_FORMAT " of %"
-      G_GSIZE_FORMAT " samples in the last run)", last.size (),
-      reply2.size ());
+  fail_unless (last == reply2,
+      "the second reply did not reach the sink "
+      "after downstream returned FLUSHING (%" G_GSIZE_FORMAT
+      " of %" G_GSIZE_FORMAT " samples in the last run)",
+      last.size (), reply2.size ());
   run.bus->drain ();
   fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)), -1);
 
@@ -838,16 +860,15 @@ GST_END_TEST;
 /* Pushes @pcm from @pts through appsrc; unlike Run::push it accepts a
  * refusal (FLUSHING in READY). Returns the PTS after it. */
 static GstClockTime
-push_any (Run &run, const Pcm &pcm, GstClockTime pts)
+push_any (Run & run, const Pcm & pcm, GstClockTime pts)
 {
   guint64 first = gst_util_uint64_scale_round (pts, 24000, GST_SECOND);
   for (gsize i = 0; i < pcm.size (); i += 480) {
     gsize n = MIN ((gsize) 480, pcm.size () - i);
-    GstBuffer *b = gst_buffer_new_memdup (pcm.data () + i, n * 2);
-    GstClockTime t0 = gst_util_uint64_scale_int (first + i, GST_SECOND,
-        24000);
-    GstClockTime t1 = gst_util_uint64_scale_int (first + i + n, GST_SECOND,
-        24000);
+    GstBuffer * b = gst_buffer_new_memdup (pcm.data () + i, n * 2);
+    GstClockTime t0 = gst_util_uint64_scale_int (first + i, GST_SECOND, 24000);
+    GstClockTime t1 =
+        gst_util_uint64_scale_int (first + i + n, GST_SECOND, 24000);
     GST_BUFFER_PTS (b) = t0;
     GST_BUFFER_DURATION (b) = t1 - t0;
     GstFlowReturn ret = GST_FLOW_OK;
@@ -858,13 +879,12 @@ push_any (Run &run, const Pcm &pcm, GstClockTime pts)
 }
 
 static void
-set_state_and_wait (Run &run, GstState state, const std::string &trace)
+set_state_and_wait (Run & run, GstState state, const std::string & trace)
 {
   GstStateChangeReturn r = gst_element_set_state (run.pipeline, state);
   fail_if (r == GST_STATE_CHANGE_FAILURE, "%s failed; actions:\n%s",
       gst_element_state_get_name (state), trace.c_str ());
-  r = gst_element_get_state (run.pipeline, nullptr, nullptr,
-      5 * GST_SECOND);
+  r = gst_element_get_state (run.pipeline, nullptr, nullptr, 5 * GST_SECOND);
   fail_if (r == GST_STATE_CHANGE_FAILURE || r == GST_STATE_CHANGE_ASYNC,
       "%s did not complete (%s); actions:\n%s",
       gst_element_state_get_name (state),
@@ -885,11 +905,11 @@ set_state_and_wait (Run &run, GstState state, const std::string &trace)
 static void
 fuzz_run (guint32 seed)
 {
-  g_autofree gchar *name = g_strdup_printf ("fuzz-%u", seed);
+  g_autofree gchar * name = g_strdup_printf ("fuzz-%u", seed);
   auto sim = simulator (name);
   Run run (pipeline_text (*sim, "appsrc name=src", "eos-timeout-ms=3000"));
   run.set_input_caps (kS16Mono24k);
-  GRand *rand = g_rand_new_with_seed (seed);
+  GRand * rand = g_rand_new_with_seed (seed);
   std::string trace = "seed " + std::to_string (seed) + ":";
 
   run.play ();
@@ -913,15 +933,17 @@ fuzz_run (guint32 seed)
       pts = push_any (run, speech (g_rand_int_range (rand, 100, 700)), pts);
     } else if (dice < 80) {
       trace += " silence";
-      pts = push_any (run, realtime::sim::make_silence (
-              (guint) g_rand_int_range (rand, 100, 800)), pts);
+      pts = push_any (run,
+          realtime::sim::make_silence (
+              (guint) g_rand_int_range (rand, 100, 800)),
+          pts);
     } else if (dice < 88) {
       gint32 ms = g_rand_int_range (rand, 0, 40);
       trace += " sleep" + std::to_string (ms);
       g_usleep (ms * 1000);
     } else {
       static const GstState states[] = {GST_STATE_READY, GST_STATE_PAUSED,
-        GST_STATE_PLAYING};
+          GST_STATE_PLAYING};
       GstState s = states[g_rand_int_range (rand, 0, 3)];
       trace += std::string (" ") + gst_element_state_get_name (s);
       set_state_and_wait (run, s, trace);
@@ -945,8 +967,10 @@ fuzz_run (guint32 seed)
   gssize err = run.bus->index_of (is_type (GST_MESSAGE_ERROR));
   fail_unless (err < 0, "an ERROR was posted; actions:\n%s", trace.c_str ());
   run.stop ();
-  fail_unless (wait_sessions_closed (*sim), "a session stayed open after "
-      "NULL; actions:\n%s", trace.c_str ());
+  fail_unless (wait_sessions_closed (*sim),
+      "a session stayed open after "
+      "NULL; actions:\n%s",
+      trace.c_str ());
 }
 
 GST_START_TEST (test_fuzz_signals_and_states)
@@ -954,7 +978,7 @@ GST_START_TEST (test_fuzz_signals_and_states)
   /* A fixed seed per run, so a failure can be replayed; REGRESSION_SEED
    * picks another. */
   guint32 seed = 20240611;
-  if (const char *s = g_getenv ("REGRESSION_SEED"))
+  if (const char * s = g_getenv ("REGRESSION_SEED"))
     seed = (guint32) g_ascii_strtoull (s, nullptr, 10);
   fuzz_run (seed);
   fuzz_run (seed + 1);
@@ -966,10 +990,10 @@ GST_END_TEST;
 /* Holds realtimebin's ERROR back in the posting thread, as a loaded
  * machine may; the source's error, posted meanwhile, must wait for it. */
 static GstBusSyncReply
-delay_realtimebin_error (GstBus *, GstMessage *m, gpointer bin)
+delay_realtimebin_error (GstBus *, GstMessage * m, gpointer bin)
 {
-  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR
-      && GST_MESSAGE_SRC (m) == GST_OBJECT (bin))
+  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR &&
+      GST_MESSAGE_SRC (m) == GST_OBJECT (bin))
     g_usleep (300 * 1000);
   return GST_BUS_PASS;
 }
@@ -979,26 +1003,32 @@ GST_START_TEST (test_first_error_names_the_cause)
   SimulatorOptions o = sim_options (kLogDir, "refused-key", kShort);
   o.api_key = "sk-not-the-test-key-0123456789";
   auto sim = start_simulator (o);
-  Run run (pipeline_text (*sim, "audiotestsrc is-live=true "
-          "samplesperbuffer=240 wave=silence", "", nullptr, false));
-  GstBus *bus = gst_element_get_bus (run.pipeline);
+  Run run (pipeline_text (*sim,
+      "audiotestsrc is-live=true "
+      "samplesperbuffer=240 wave=silence",
+      "", nullptr, false));
+  GstBus * bus = gst_element_get_bus (run.pipeline);
   gst_bus_set_sync_handler (bus, delay_realtimebin_error, run.bin, nullptr);
   gst_element_set_state (run.pipeline, GST_STATE_PLAYING);
 
-  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 10000, true);
+  GstMessage * m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 10000, true);
   fail_unless (m != nullptr, "no error for a refused key");
   g_autoptr (GError) err = nullptr;
   gst_message_parse_error (m, &err, nullptr);
   fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin),
-      "the first error is from %s: %s", GST_MESSAGE_SRC_NAME (m),
-      err->message);
+      "the first error is from %s: %s", GST_MESSAGE_SRC_NAME (m), err->message);
   fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_AUTHORIZED), "%s", err->message);
+                   GST_RESOURCE_ERROR_NOT_AUTHORIZED),
+      "%s", err->message);
   /* The source did stop with its own error, after ours. */
-  fail_unless (run.bus->wait ([] (GstMessage *k) {
-            return GST_MESSAGE_TYPE (k) == GST_MESSAGE_ERROR
-                && g_strcmp0 (GST_MESSAGE_SRC_NAME (k), "audiotestsrc0") == 0;
-          }, 5000, true) != nullptr, "the source did not stop");
+  fail_unless (run.bus->wait (
+                   [] (GstMessage * k) {
+                     return GST_MESSAGE_TYPE (k) == GST_MESSAGE_ERROR &&
+                         g_strcmp0 (GST_MESSAGE_SRC_NAME (k),
+                             "audiotestsrc0") == 0;
+                   },
+                   5000, true) != nullptr,
+      "the source did not stop");
   run.stop ();
   gst_bus_set_sync_handler (bus, nullptr, nullptr, nullptr);
   gst_object_unref (bus);
@@ -1008,10 +1038,10 @@ GST_END_TEST;
 static Suite *
 realtimebin_regressions_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-regressions");
+  Suite * s = suite_create ("realtimebin-regressions");
   clear_log_dir (kLogDir);
 
-  TCase *tc = tcase_create ("regressions");
+  TCase * tc = tcase_create ("regressions");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_nonlive_bargein_no_flush);

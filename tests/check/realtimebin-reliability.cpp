@@ -13,25 +13,25 @@
 using namespace rtb;
 using realtime::sim::FaultOptions;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-reliability";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-reliability";
 
 /* Every answer is 300 ms: 3 deltas of 100 ms, so a fault after the 5th
  * delta of a connection cuts its second answer in the middle. (All turns
  * alike: the simulator counts replayed user items as turns too.) */
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"Ping","assistant":"Pong.",
    "audio":{"type":"tone","frequency":440,"duration_ms":300}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 /* Fast retries, so that tests do not wait for the default back-off. */
-static const char *kFastRetry =
+static const char * kFastRetry =
     "reconnect-initial-delay-ms=20 reconnect-max-delay-ms=100";
 
 static std::string
-log_path (const char *name)
+log_path (const char * name)
 {
   return kLogDir + "/" + name + ".jsonl";
 }
@@ -52,20 +52,21 @@ always_false (GstMessage *)
 
 /* Element messages @name (with @field == @value) posted so far. */
 static gsize
-count_messages (Run &run, const char *name, const char *field = nullptr,
-    const char *value = nullptr)
+count_messages (Run & run, const char * name, const char * field = nullptr,
+    const char * value = nullptr)
 {
   auto pred = is_element_msg (run.bin, name, field, value);
   gsize n = 0;
-  for (GstMessage *m : run.bus->messages)
+  for (GstMessage * m : run.bus->messages)
     n += pred (m) ? 1 : 0;
   return n;
 }
 
 /* Waits until @n such messages were posted; an ERROR fails the test. */
 static void
-wait_messages (Run &run, gsize n, const char *name, const char *field =
-    nullptr, const char *value = nullptr, guint timeout_ms = 10000)
+wait_messages (Run & run, gsize n, const char * name,
+    const char * field = nullptr, const char * value = nullptr,
+    guint timeout_ms = 10000)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
   for (;;) {
@@ -73,28 +74,28 @@ wait_messages (Run &run, gsize n, const char *name, const char *field =
     if (got >= n)
       return;
     fail_unless (g_get_monotonic_time () < deadline,
-        "%zu of %zu %s %s=%s within %u ms", got, n, name,
-        field ? field : "", value ? value : "", timeout_ms);
+        "%zu of %zu %s %s=%s within %u ms", got, n, name, field ? field : "",
+        value ? value : "", timeout_ms);
     run.bus->wait (always_false, 20);
   }
 }
 
 /* WebSocket handshakes the simulator saw (accepted or refused). */
 static gsize
-handshakes (const char *name)
+handshakes (const char * name)
 {
   gsize n = 0;
-  for (const LogLine &l : SimLog (log_path (name)).lines)
+  for (const LogLine & l : SimLog (log_path (name)).lines)
     n += l.note == "open" || l.note == "refused";
   return n;
 }
 
 /* What realtimebin sent on each connection of a log, in order. */
 static std::map<guint, std::vector<JsonObject *>>
-client_events_by_connection (const SimLog &log)
+client_events_by_connection (const SimLog & log)
 {
   std::map<guint, std::vector<JsonObject *>> out;
-  for (const LogLine &l : log.lines)
+  for (const LogLine & l : log.lines)
     if (l.event && l.dir == "in")
       out[l.conn].push_back (l.event);
   return out;
@@ -103,20 +104,22 @@ client_events_by_connection (const SimLog &log)
 /* "user: text" / "assistant: text" of the conversation.item.create events
  * realtimebin sent before its first append on a connection. */
 static std::vector<std::string>
-replayed_items (const std::vector<JsonObject *> &events)
+replayed_items (const std::vector<JsonObject *> & events)
 {
   std::vector<std::string> out;
-  for (JsonObject *e : events) {
-    const char *type = json_object_get_string_member (e, "type");
+  for (JsonObject * e : events) {
+    const char * type = json_object_get_string_member (e, "type");
     if (g_strcmp0 (type, "input_audio_buffer.append") == 0)
       break;
     if (g_strcmp0 (type, "conversation.item.create") != 0)
       continue;
-    JsonObject *item = json_object_get_object_member (e, "item");
-    JsonObject *part = json_array_get_object_element (
-        json_object_get_array_member (item, "content"), 0);
-    out.push_back (std::string (json_object_get_string_member (item, "role"))
-        + ": " + json_object_get_string_member (part, "text"));
+    JsonObject * item = json_object_get_object_member (e, "item");
+    JsonObject * part =
+        json_array_get_object_element (json_object_get_array_member (item,
+                                           "content"),
+            0);
+    out.push_back (std::string (json_object_get_string_member (item, "role")) +
+        ": " + json_object_get_string_member (part, "text"));
   }
   return out;
 }
@@ -130,7 +133,7 @@ GST_START_TEST (test_drop_mid_response_twenty_times)
 {
   const guint kDrops = 20;
   SimulatorOptions o = sim_options (kLogDir, "drops", kScenario, 0);
-  o.faults.drop_after_deltas = 5;     /* 3 of the first answer + 2 */
+  o.faults.drop_after_deltas = 5; /* 3 of the first answer + 2 */
   o.faults.fault_connections = kDrops;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
@@ -158,7 +161,7 @@ GST_START_TEST (test_drop_mid_response_twenty_times)
    * status failed, reason connection_lost (the server's response.created
    * may itself be lost in the drop: then neither is posted). */
   gsize started = 0, done = 0, lost = 0;
-  for (const GstStructure *s : run.messages ("realtime-response")) {
+  for (const GstStructure * s : run.messages ("realtime-response")) {
     started += str_field (s, "event") == "started";
     done += str_field (s, "event") == "done";
     lost += str_field (s, "reason") == "connection_lost";
@@ -177,20 +180,21 @@ GST_START_TEST (test_drop_mid_response_twenty_times)
   fail_unless_equals_int (by_conn.size (), kDrops + 1);
   std::vector<std::string> slots;
   guint c = 0;
-  for (auto &[conn, events] : by_conn) {
+  for (auto & [conn, events] : by_conn) {
     fail_unless_equals_string (json_object_get_string_member (events[0],
-            "type"), "session.update");
+                                   "type"),
+        "session.update");
     std::vector<std::string> expected;
     for (gsize i = slots.size () > 40 ? slots.size () - 40 : 0;
-        i < slots.size (); i++)
+         i < slots.size (); i++)
       if (!slots[i].empty ())
         expected.push_back (slots[i]);
     std::vector<std::string> got = replayed_items (events);
     fail_unless_equals_int (got.size (), expected.size ());
     for (gsize i = 0; i < got.size (); i++)
       fail_unless_equals_string (got[i].c_str (), expected[i].c_str ());
-    slots.insert (slots.end (), {"user: Ping", "assistant: Pong.",
-            "user: Ping", ""});
+    slots.insert (slots.end (),
+        {"user: Ping", "assistant: Pong.", "user: Ping", ""});
     c++;
   }
   fail_unless_equals_int (c, kDrops + 1);
@@ -207,8 +211,8 @@ GST_START_TEST (test_outage_input_kept_up_to_bound)
   o.faults.fault_connections = 1;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src",
-          "reconnect-initial-delay-ms=1500 reconnect-max-delay-ms=1500 "
-          "input-backlog-ms=400"));
+      "reconnect-initial-delay-ms=1500 reconnect-max-delay-ms=1500 "
+      "input-backlog-ms=400"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
@@ -226,7 +230,7 @@ GST_START_TEST (test_outage_input_kept_up_to_bound)
 
   fail_unless_equals_int (stats_field (run.bin, "dropped-audio-ms"), 200);
   gsize backlog_warnings = 0;
-  for (const std::string &w : warnings (run))
+  for (const std::string & w : warnings (run))
     backlog_warnings += w.find ("input-backlog-ms") != std::string::npos;
   fail_unless_equals_int (backlog_warnings, 1);
 
@@ -249,18 +253,20 @@ GST_START_TEST (test_401_not_retried)
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
   run.set_input_caps (kS16Mono24k);
-  fail_unless (gst_element_set_state (run.pipeline, GST_STATE_PLAYING)
-      != GST_STATE_CHANGE_FAILURE);
-  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
+  fail_unless (gst_element_set_state (run.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  GstMessage * m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
   fail_unless (m != nullptr, "no error for HTTP 401");
   g_autoptr (GError) err = nullptr;
   gst_message_parse_error (m, &err, nullptr);
   fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_NOT_AUTHORIZED), "%s", err->message);
-  g_usleep (300 * 1000);        /* > the retry delay */
+                   GST_RESOURCE_ERROR_NOT_AUTHORIZED),
+      "%s", err->message);
+  g_usleep (300 * 1000); /* > the retry delay */
   fail_unless_equals_int (handshakes ("auth"), 1);
   fail_unless_equals_int (count_messages (run, "realtime-session", "state",
-          "reconnecting"), 0);
+                              "reconnecting"),
+      0);
 }
 GST_END_TEST;
 
@@ -276,7 +282,7 @@ GST_START_TEST (test_close_4000_not_retried)
   Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
   run.set_input_caps (kS16Mono24k);
   run.play ();
-  GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
+  GstMessage * m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 5000, true);
   fail_unless (m != nullptr, "no error for close 4000");
   g_autoptr (GError) err = nullptr;
   gst_message_parse_error (m, &err, nullptr);
@@ -299,16 +305,19 @@ GST_START_TEST (test_429_retried)
   run.play ();
   run.wait_connected ();
   fail_unless_equals_int (count_messages (run, "realtime-session", "state",
-          "reconnecting"), 2);
-  for (const GstStructure *s : run.messages ("realtime-session"))
+                              "reconnecting"),
+      2);
+  for (const GstStructure * s : run.messages ("realtime-session"))
     if (str_field (s, "state") == "reconnecting")
-      fail_unless (str_field (s, "reason").find ("HTTP 429")
-          != std::string::npos, "%s", str_field (s, "reason").c_str ());
+      fail_unless (str_field (s, "reason").find ("HTTP 429") !=
+              std::string::npos,
+          "%s", str_field (s, "reason").c_str ());
   run.push (speech_turn (), 0);
   run.end_of_stream ();
   run.wait_eos ();
   fail_unless_equals_int (count_messages (run, "realtime-response", "event",
-          "done"), 1);
+                              "done"),
+      1);
   fail_unless_equals_int (handshakes ("429"), 3);
 }
 GST_END_TEST;
@@ -324,7 +333,7 @@ GST_START_TEST (test_stall_detected_and_recovered)
   o.faults.fault_connections = 1;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src",
-          std::string (kFastRetry) + " stall-timeout-ms=400"));
+      std::string (kFastRetry) + " stall-timeout-ms=400"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
@@ -334,12 +343,13 @@ GST_START_TEST (test_stall_detected_and_recovered)
   pts = run.push (speech_turn (), pts);
   wait_messages (run, 1, "realtime-session", "state", "reconnecting", 2500);
   gint64 detected_ms = (g_get_monotonic_time () - t0) / 1000;
-  fail_unless (detected_ms < 2500, "stall noticed after %" G_GINT64_FORMAT
-      " ms", detected_ms);
-  for (const GstStructure *s : run.messages ("realtime-session"))
+  fail_unless (detected_ms < 2500,
+      "stall noticed after %" G_GINT64_FORMAT " ms", detected_ms);
+  for (const GstStructure * s : run.messages ("realtime-session"))
     if (str_field (s, "state") == "reconnecting")
-      fail_unless (str_field (s, "reason").find ("no event")
-          != std::string::npos, "%s", str_field (s, "reason").c_str ());
+      fail_unless (str_field (s, "reason").find ("no event") !=
+              std::string::npos,
+          "%s", str_field (s, "reason").c_str ());
   wait_messages (run, 2, "realtime-session", "state", "connected");
   pts = run.push (speech_turn (), pts);
   wait_messages (run, 3, "realtime-response", "event", "done");
@@ -359,7 +369,7 @@ GST_START_TEST (test_oversized_frame_reconnects)
   o.faults.fault_connections = 1;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src",
-          std::string (kFastRetry) + " max-incoming-payload=1048576"));
+      std::string (kFastRetry) + " max-incoming-payload=1048576"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   wait_messages (run, 1, "realtime-session", "state", "reconnecting");
@@ -368,9 +378,10 @@ GST_START_TEST (test_oversized_frame_reconnects)
   run.end_of_stream ();
   run.wait_eos ();
   fail_unless_equals_int (count_messages (run, "realtime-response", "event",
-          "done"), 1);
+                              "done"),
+      1);
   gsize oversized = 0;
-  for (const std::string &w : warnings (run))
+  for (const std::string & w : warnings (run))
     oversized += w.find ("max-incoming-payload") != std::string::npos;
   fail_unless_equals_int (oversized, 1);
 }
@@ -390,8 +401,8 @@ GST_START_TEST (test_rollover_loses_no_input)
   SimulatorOptions o = sim_options (kLogDir, "rollover", kScenario, 1.0);
   o.session_lifetime_s = 4;
   auto sim = start_simulator (std::move (o));
-  Run run (pipeline_text (*sim, "appsrc name=src", std::string (kFastRetry)
-          + " rollover-margin-s=3"));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+      std::string (kFastRetry) + " rollover-margin-s=3"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
@@ -400,16 +411,16 @@ GST_START_TEST (test_rollover_loses_no_input)
   /* Faint noise (about -50 dBFS, below the VAD's threshold) everywhere, so
    * that every stretch of the input is unique and can be found again. */
   guint32 noise = 1;
-  for (gint16 &v : input) {
+  for (gint16 & v : input) {
     noise = noise * 1664525u + 1013904223u;
     v = (gint16) CLAMP (v + (gint) (noise >> 24) - 128, -32768, 32767);
   }
-  const gsize step = 1200;      /* 50 ms */
+  const gsize step = 1200; /* 50 ms */
   GstClockTime pts = 0;
   gint64 start = g_get_monotonic_time ();
   for (gsize i = 0; i < input.size (); i += step) {
-    Pcm part (input.begin () + i, input.begin () + MIN (i + step,
-            input.size ()));
+    Pcm part (input.begin () + i,
+        input.begin () + MIN (i + step, input.size ()));
     pts = run.push (part, pts);
     gint64 due = start + (gint64) ((i + step) / 24) * 1000;
     gint64 now = g_get_monotonic_time ();
@@ -423,29 +434,30 @@ GST_START_TEST (test_rollover_loses_no_input)
   fail_unless (rollovers >= 1, "no rollover in 7 s of 4 s sessions");
   fail_unless_equals_int (stats_field (run.bin, "reconnects"), 0);
   gsize said = 0;
-  for (const GstStructure *s : run.messages ("realtime-session"))
-    if (const char *reason = gst_structure_get_string (s, "reason"))
-      said += str_field (s, "state") == "connected"
-          && g_str_has_prefix (reason, "rolled over");
+  for (const GstStructure * s : run.messages ("realtime-session"))
+    if (const char * reason = gst_structure_get_string (s, "reason"))
+      said += str_field (s, "state") == "connected" &&
+          g_str_has_prefix (reason, "rolled over");
   fail_unless_equals_int (said, rollovers);
   fail_unless_equals_int (stats_field (run.bin, "dropped-audio-ms"), 0);
 
   SimLog log (log_path ("rollover"));
   auto by_conn = client_events_by_connection (log);
-  gsize covered = 0;             /* input samples sent so far, in order */
+  gsize covered = 0; /* input samples sent so far, in order */
   const gsize max_overlap = 850 * 24;
-  for (auto &[conn, events] : by_conn) {
+  for (auto & [conn, events] : by_conn) {
     Pcm part = log.appended (conn);
     bool placed = false;
-    for (gsize overlap = 0; overlap <= MIN (covered, max_overlap)
-        && !placed; overlap++) {
+    for (gsize overlap = 0; overlap <= MIN (covered, max_overlap) && !placed;
+         overlap++) {
       gsize from = covered - overlap;
-      placed = from + part.size () <= input.size () && std::equal (
-          part.begin (), part.end (), input.begin () + from);
+      placed = from + part.size () <= input.size () &&
+          std::equal (part.begin (), part.end (), input.begin () + from);
       if (placed)
         covered = from + part.size ();
     }
-    fail_unless (placed, "connection %u's audio (%zu samples) is not the "
+    fail_unless (placed,
+        "connection %u's audio (%zu samples) is not the "
         "input that followed the previous session's (%zu samples so far)",
         conn, part.size (), covered);
   }
@@ -453,8 +465,9 @@ GST_START_TEST (test_rollover_loses_no_input)
   /* The answer was in flight when the next session opened; it still
    * reached the sessions after. */
   std::vector<std::string> last = replayed_items (by_conn.rbegin ()->second);
-  fail_unless (std::find (last.begin (), last.end (), "assistant: Pong.")
-      != last.end (), "the last session does not know the answer");
+  fail_unless (std::find (last.begin (), last.end (), "assistant: Pong.") !=
+          last.end (),
+      "the last session does not know the answer");
 
   std::vector<AudioRun> runs = split_at_discont (run.audio);
   fail_unless_equals_int (runs.size (), 1);
@@ -469,27 +482,29 @@ GST_END_TEST;
  * heard. */
 GST_START_TEST (test_truncated_answer_not_replayed)
 {
-  static const char *scenario = R"({"turns":[
+  static const char * scenario = R"({"turns":[
     {"user":"Tell me a story.",
      "assistant":"Once upon a time there was a very long answer.",
      "audio":{"type":"tone","frequency":440,"duration_ms":4000}},
     {"user":"Stop.","assistant":"Sure.",
      "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
   SimulatorOptions o = sim_options (kLogDir, "truncated", scenario, 0);
-  o.faults.drop_after_deltas = 43;     /* 40 of answer 1, 3 of answer 2 */
+  o.faults.drop_after_deltas = 43; /* 40 of answer 1, 3 of answer 2 */
   o.faults.fault_connections = 1;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src", kFastRetry));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
-  run.push (to_s16 (render_signal (24000, 1, 6500, {{500, 1500},
-                  {3800, 4800}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 6500, {{500, 1500}, {3800, 4800}})),
+      0);
   wait_messages (run, 2, "realtime-session", "state", "connected");
   run.end_of_stream ();
   run.wait_eos ();
-  fail_unless_equals_int (count_messages (run, "realtime-interrupted",
-          "action", "truncated"), 1);
+  fail_unless_equals_int (count_messages (run, "realtime-interrupted", "action",
+                              "truncated"),
+      1);
   SimLog log (log_path ("truncated"));
   auto by_conn = client_events_by_connection (log);
   fail_unless_equals_int (by_conn.size (), 2);
@@ -511,9 +526,9 @@ GST_END_TEST;
 static Suite *
 realtimebin_reliability_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-reliability");
+  Suite * s = suite_create ("realtimebin-reliability");
   clear_log_dir (kLogDir);
-  TCase *tc = tcase_create ("reliability");
+  TCase * tc = tcase_create ("reliability");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 90);
   tcase_add_test (tc, test_drop_mid_response_twenty_times);

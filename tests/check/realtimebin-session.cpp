@@ -17,27 +17,28 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-session";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-session";
 
 /* Two scripted turns; the last repeats. */
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"What time is it?","assistant":"It is noon in Paris.",
    "audio":{"type":"tone","frequency":440,"duration_ms":1200}},
   {"user":"And in Tokyo?","assistant":"Seven in the evening.",
    "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
 
-static const char *kS16Mono24k =
+static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
 
 static std::string
-log_path (const char *name)
+log_path (const char * name)
 {
   return kLogDir + "/" + name + ".jsonl";
 }
 
 static std::unique_ptr<Simulator>
-simulator (const char *name, const char *scenario = kScenario, double pace = 0)
+simulator (const char * name, const char * scenario = kScenario,
+    double pace = 0)
 {
   return start_simulator (sim_options (kLogDir, name, scenario, pace));
 }
@@ -47,12 +48,16 @@ simulator (const char *name, const char *scenario = kScenario, double pace = 0)
  * silence. The first loud 10 ms frame starts at 1000 ms, the last one ends
  * at 2500 ms. */
 static const std::vector<Span> kBursts = {
-  {1000, 1250}, {1300, 1550}, {1600, 1850}, {1900, 2150}, {2200, 2500},
+    {1000, 1250},
+    {1300, 1550},
+    {1600, 1850},
+    {1900, 2150},
+    {2200, 2500},
 };
 
 /* Writes @pcm (24 kHz mono) to a 16-bit WAV file. */
 static void
-write_wav_s16 (const std::string &path, const std::vector<double> &samples,
+write_wav_s16 (const std::string & path, const std::vector<double> & samples,
     guint rate = 24000, guint channels = 1)
 {
   WavSpec spec;
@@ -62,7 +67,8 @@ write_wav_s16 (const std::string &path, const std::vector<double> &samples,
 }
 
 /* The realtime-vad messages, as (event, running-time, audio-ms, item-id). */
-struct Vad {
+struct Vad
+{
   std::string event;
   GstClockTime running_time;
   guint64 audio_ms;
@@ -70,38 +76,40 @@ struct Vad {
 };
 
 static std::vector<Vad>
-vad_messages (Run &run)
+vad_messages (Run & run)
 {
   std::vector<Vad> out;
-  for (const GstStructure *s : run.messages ("realtime-vad"))
+  for (const GstStructure * s : run.messages ("realtime-vad"))
     out.push_back ({str_field (s, "event"), u64_field (s, "running-time"),
-            u64_field (s, "audio-ms"), str_field (s, "item-id")});
+        u64_field (s, "audio-ms"), str_field (s, "item-id")});
   return out;
 }
 
 /* realtime-vad's audio-ms and item-id are the server's, word for word. */
 static void
-check_vad_matches_log (const std::vector<Vad> &vad, const SimLog &log)
+check_vad_matches_log (const std::vector<Vad> & vad, const SimLog & log)
 {
-  std::vector<JsonObject *> started = log.events ("out",
-      "input_audio_buffer.speech_started");
-  std::vector<JsonObject *> stopped = log.events ("out",
-      "input_audio_buffer.speech_stopped");
+  std::vector<JsonObject *> started =
+      log.events ("out", "input_audio_buffer.speech_started");
+  std::vector<JsonObject *> stopped =
+      log.events ("out", "input_audio_buffer.speech_stopped");
   gsize a = 0, b = 0;
-  for (const Vad &v : vad) {
+  for (const Vad & v : vad) {
     if (v.event == "speech-started") {
-      fail_unless (a < started.size (), "more speech-started than the server "
+      fail_unless (a < started.size (),
+          "more speech-started than the server "
           "sent");
-      fail_unless_equals_uint64 (v.audio_ms, (guint64)
-          json_object_get_int_member (started[a], "audio_start_ms"));
+      fail_unless_equals_uint64 (v.audio_ms,
+          (guint64) json_object_get_int_member (started[a], "audio_start_ms"));
       fail_unless_equals_str (v.item_id,
           json_object_get_string_member (started[a], "item_id"));
       a++;
     } else if (v.event == "speech-stopped") {
-      fail_unless (b < stopped.size (), "more speech-stopped than the server "
+      fail_unless (b < stopped.size (),
+          "more speech-stopped than the server "
           "sent");
-      fail_unless_equals_uint64 (v.audio_ms, (guint64)
-          json_object_get_int_member (stopped[b], "audio_end_ms"));
+      fail_unless_equals_uint64 (v.audio_ms,
+          (guint64) json_object_get_int_member (stopped[b], "audio_end_ms"));
       fail_unless_equals_str (v.item_id,
           json_object_get_string_member (stopped[b], "item_id"));
       b++;
@@ -125,38 +133,41 @@ GST_START_TEST (test_connect_and_close)
   auto sim = simulator ("connect");
   Run run (pipeline_text (*sim, "", "", nullptr, false));
 
-  GstStateChangeReturn r = gst_element_set_state (run.pipeline,
-      GST_STATE_PAUSED);
+  GstStateChangeReturn r =
+      gst_element_set_state (run.pipeline, GST_STATE_PAUSED);
   fail_unless_equals_int (r, GST_STATE_CHANGE_NO_PREROLL);
   run.wait_connected ();
   fail_unless_equals_int (sim->session_count (), 1);
 
   /* Progress: a start and a complete from realtimebin, in that order. */
-  fail_unless (run.bus->wait ([&] (GstMessage *m) {
-            if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
-              return false;
-            GstProgressType type;
-            gst_message_parse_progress (m, &type, nullptr, nullptr);
-            return type == GST_PROGRESS_TYPE_COMPLETE;
-          }, 5000) != nullptr, "no PROGRESS complete");
-  gssize start = run.bus->index_of ([&] (GstMessage *m) {
-        GstProgressType type;
-        if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
-          return false;
-        gst_message_parse_progress (m, &type, nullptr, nullptr);
-        return type == GST_PROGRESS_TYPE_START;
-      });
-  gssize complete = run.bus->index_of ([&] (GstMessage *m) {
-        GstProgressType type;
-        if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
-          return false;
-        gst_message_parse_progress (m, &type, nullptr, nullptr);
-        return type == GST_PROGRESS_TYPE_COMPLETE;
-      });
+  fail_unless (run.bus->wait (
+                   [&] (GstMessage * m) {
+                     if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
+                       return false;
+                     GstProgressType type;
+                     gst_message_parse_progress (m, &type, nullptr, nullptr);
+                     return type == GST_PROGRESS_TYPE_COMPLETE;
+                   },
+                   5000) != nullptr,
+      "no PROGRESS complete");
+  gssize start = run.bus->index_of ([&] (GstMessage * m) {
+    GstProgressType type;
+    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
+      return false;
+    gst_message_parse_progress (m, &type, nullptr, nullptr);
+    return type == GST_PROGRESS_TYPE_START;
+  });
+  gssize complete = run.bus->index_of ([&] (GstMessage * m) {
+    GstProgressType type;
+    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_PROGRESS)
+      return false;
+    gst_message_parse_progress (m, &type, nullptr, nullptr);
+    return type == GST_PROGRESS_TYPE_COMPLETE;
+  });
   fail_unless (start >= 0 && start < complete, "PROGRESS start, then complete");
-  GstObject *from = GST_MESSAGE_SRC (run.bus->messages[complete]);
-  fail_unless (from == GST_OBJECT (run.bin)
-      || gst_object_has_as_ancestor (from, GST_OBJECT (run.bin)),
+  GstObject * from = GST_MESSAGE_SRC (run.bus->messages[complete]);
+  fail_unless (from == GST_OBJECT (run.bin) ||
+          gst_object_has_as_ancestor (from, GST_OBJECT (run.bin)),
       "PROGRESS from realtimebin");
 
   /* connecting, then connected with the id the server gave. */
@@ -164,14 +175,11 @@ GST_START_TEST (test_connect_and_close)
   const std::string sid = log.session_id ();
   std::vector<const GstStructure *> states = run.messages ("realtime-session");
   fail_unless (states.size () >= 2);
-  fail_unless_equals_str (str_field (states[0], "state"),
-      "connecting");
-  const GstStructure *connected = states.back ();
-  fail_unless_equals_str (str_field (connected, "state"),
-      "connected");
-  fail_unless_equals_str (str_field (connected, "session-id"),
-      sid);
-  g_autofree gchar *prop = nullptr;
+  fail_unless_equals_str (str_field (states[0], "state"), "connecting");
+  const GstStructure * connected = states.back ();
+  fail_unless_equals_str (str_field (connected, "state"), "connected");
+  fail_unless_equals_str (str_field (connected, "session-id"), sid);
+  g_autofree gchar * prop = nullptr;
   g_object_get (run.bin, "session-id", &prop, nullptr);
   fail_unless_equals_str (prop, sid);
 
@@ -181,16 +189,19 @@ GST_START_TEST (test_connect_and_close)
   fail_unless_equals_str (json_object_get_string_member (sent[0], "type"),
       "session.update");
 
-  fail_unless_equals_int (gst_element_set_state (run.pipeline,
-          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_set_state (run.pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
   fail_unless (wait_sessions_closed (*sim), "the server session is still open");
-  GstMessage *closed = run.bus->wait (is_element_msg (run.bin,
-          "realtime-session", "state", "closed"), 5000);
-  fail_unless (closed != nullptr, "no realtime-session state=closed after "
+  GstMessage * closed =
+      run.bus->wait (is_element_msg (run.bin, "realtime-session", "state",
+                         "closed"),
+          5000);
+  fail_unless (closed != nullptr,
+      "no realtime-session state=closed after "
       "PAUSED->READY");
-  const GstStructure *s = gst_message_get_structure (closed);
+  const GstStructure * s = gst_message_get_structure (closed);
   fail_unless_equals_str (str_field (s, "session-id"), sid);
-  str_field (s, "reason");      /* a string */
+  str_field (s, "reason"); /* a string */
 }
 GST_END_TEST;
 
@@ -230,11 +241,12 @@ GST_START_TEST (test_vad_turn_from_wav)
   Pcm appended = log.appended ();
   fail_unless_equals_int (appended.size (), expected_input.size ());
   gssize diff = first_difference (appended, expected_input);
-  fail_unless (diff < 0, "appended audio differs from the input at sample %"
-      G_GSSIZE_FORMAT, diff);
+  fail_unless (diff < 0,
+      "appended audio differs from the input at sample %" G_GSSIZE_FORMAT,
+      diff);
   std::vector<gsize> sizes = log.append_sizes ();
   for (gsize i = 0; i + 1 < sizes.size (); i++)
-    fail_unless_equals_int (sizes[i], 50 * 48);       /* input-chunk-ms=50 */
+    fail_unless_equals_int (sizes[i], 50 * 48); /* input-chunk-ms=50 */
 
   /* VAD: started at 1000 - 300 ms, stopped at 2500 + 500 ms. */
   std::vector<Vad> vad = vad_messages (run);
@@ -253,7 +265,7 @@ GST_START_TEST (test_vad_turn_from_wav)
   Pcm sent = log.response_audio (rids[0]);
   Pcm rendered;
   fail_unless (Scenario::render_audio (parse_scenario (kScenario).turn (0),
-          rendered, nullptr));
+      rendered, nullptr));
   fail_unless_equals_int (sent.size (), 1200 * 24);
   fail_unless (sent == rendered);
 
@@ -262,8 +274,9 @@ GST_START_TEST (test_vad_turn_from_wav)
   Pcm got = pcm_of_run (runs[0]);
   fail_unless_equals_int (got.size (), sent.size ());
   diff = first_difference (got, sent);
-  fail_unless (diff < 0, "src_audio differs from the server's audio at sample %"
-      G_GSSIZE_FORMAT, diff);
+  fail_unless (diff < 0,
+      "src_audio differs from the server's audio at sample %" G_GSSIZE_FORMAT,
+      diff);
   check_run_timestamps (runs[0], 24000, 2);
 
   /* Non-live: the reply starts where the user's turn ended. */
@@ -286,15 +299,14 @@ GST_START_TEST (test_vad_turn_from_wav)
   {
     std::lock_guard<std::mutex> g (run.text.lock);
     fail_unless_equals_int (run.text.buffers.size (), 1);
-    GstBuffer *t = run.text.buffers[0].buffer;
-    fail_unless_equals_str (buffer_text (t),
-        "It is noon in Paris.");
+    GstBuffer * t = run.text.buffers[0].buffer;
+    fail_unless_equals_str (buffer_text (t), "It is noon in Paris.");
     check_time_near (run.text.buffers[0].running_time, ns_to_ms (first_rt), 1,
         "transcript PTS");
     fail_unless (GST_BUFFER_DURATION_IS_VALID (t));
     check_time_near (GST_BUFFER_DURATION (t), 1200, 1, "transcript duration");
     fail_unless (run.text.caps != nullptr);
-    GstStructure *s = gst_caps_get_structure (run.text.caps, 0);
+    GstStructure * s = gst_caps_get_structure (run.text.caps, 0);
     fail_unless (gst_structure_has_name (s, "text/x-raw"));
     fail_unless_equals_str (gst_structure_get_string (s, "format"), "utf8");
   }
@@ -308,7 +320,7 @@ GST_START_TEST (test_vad_running_time)
 {
   auto sim = simulator ("vad-time");
   Run run (pipeline_text (*sim, "appsrc name=src",
-          "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
+      "vad-prefix-padding-ms=0 vad-silence-duration-ms=200"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.push (to_s16 (render_signal (24000, 1, 3000, {{1235, 2115, 300}})), 0);
@@ -371,8 +383,8 @@ GST_END_TEST;
 GST_START_TEST (test_transcripts)
 {
   auto sim = simulator ("transcripts");
-  Run run (pipeline_text (*sim, "appsrc name=src",
-          "text-roles=assistant+user"));
+  Run run (
+      pipeline_text (*sim, "appsrc name=src", "text-roles=assistant+user"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.push (to_s16 (render_signal (24000, 1, 4000, kBursts)), 0);
@@ -381,26 +393,26 @@ GST_START_TEST (test_transcripts)
   sim->stop ();
   SimLog log (log_path ("transcripts"));
 
-  const struct {
-    const char *role;
-    const char *text;
+  const struct
+  {
+    const char * role;
+    const char * text;
   } roles[] = {
-    {"user", "What time is it?"},
-    {"assistant", "It is noon in Paris."},
+      {"user", "What time is it?"},
+      {"assistant", "It is noon in Paris."},
   };
   std::vector<const GstStructure *> all = run.messages ("realtime-transcript");
-  for (const auto &r : roles) {
+  for (const auto & r : roles) {
     std::string deltas;
     int finals = 0;
     std::string item;
-    for (const GstStructure *s : all) {
+    for (const GstStructure * s : all) {
       if (str_field (s, "role") != r.role)
         continue;
-      u64_field (s, "running-time");    /* a GstClockTime */
+      u64_field (s, "running-time"); /* a GstClockTime */
       if (item.empty ())
         item = str_field (s, "item-id");
-      fail_unless_equals_str (str_field (s, "item-id"),
-          item);
+      fail_unless_equals_str (str_field (s, "item-id"), item);
       if (bool_field (s, "final")) {
         finals++;
         fail_unless_equals_str (str_field (s, "text"), r.text);
@@ -415,9 +427,11 @@ GST_START_TEST (test_transcripts)
   }
 
   /* The item ids are the server's. */
-  JsonObject *user_done = log.events ("out",
-      "conversation.item.input_audio_transcription.completed").at (0);
-  for (const GstStructure *s : all)
+  JsonObject * user_done =
+      log.events ("out",
+             "conversation.item.input_audio_transcription.completed")
+          .at (0);
+  for (const GstStructure * s : all)
     if (str_field (s, "role") == "user")
       fail_unless_equals_str (str_field (s, "item-id"),
           json_object_get_string_member (user_done, "item_id"));
@@ -432,17 +446,16 @@ GST_START_TEST (test_transcripts)
 
   std::lock_guard<std::mutex> g (run.text.lock);
   fail_unless_equals_int (run.text.buffers.size (), 2);
-  GstBuffer *user = run.text.buffers[0].buffer;
-  GstBuffer *assistant = run.text.buffers[1].buffer;
+  GstBuffer * user = run.text.buffers[0].buffer;
+  GstBuffer * assistant = run.text.buffers[1].buffer;
   fail_unless_equals_str (buffer_text (user), "What time is it?");
-  fail_unless_equals_str (buffer_text (assistant),
-      "It is noon in Paris.");
+  fail_unless_equals_str (buffer_text (assistant), "It is noon in Paris.");
   check_time_near (run.text.buffers[0].running_time,
       ns_to_ms (vad[0].running_time), 10, "user transcript PTS");
   fail_unless (GST_BUFFER_DURATION_IS_VALID (user));
-  check_time_near (run.text.buffers[0].running_time
-      + GST_BUFFER_DURATION (user), ns_to_ms (vad[1].running_time), 10,
-      "user transcript end");
+  check_time_near (run.text.buffers[0].running_time +
+          GST_BUFFER_DURATION (user),
+      ns_to_ms (vad[1].running_time), 10, "user transcript end");
   check_time_near (run.text.buffers[1].running_time, ns_to_ms (reply_rt), 1,
       "assistant transcript PTS");
   fail_unless (GST_BUFFER_DURATION_IS_VALID (assistant));
@@ -475,8 +488,8 @@ GST_START_TEST (test_long_non_live_input_whole)
   fail_unless_equals_int (appended.size (), input.size ());
   fail_unless (appended == input, "the server did not get the input as sent");
   std::vector<std::string> warned = warnings (run);
-  fail_unless (warned.empty (), "a warning: %s", warned.empty () ? ""
-      : warned[0].c_str ());
+  fail_unless (warned.empty (), "a warning: %s",
+      warned.empty () ? "" : warned[0].c_str ());
 }
 GST_END_TEST;
 
@@ -509,67 +522,65 @@ GST_START_TEST (test_usage_and_stats)
   run.wait_eos ();
 
   /* Read while the element still holds its session's counters. */
-  GstStructure *stats = nullptr;
+  GstStructure * stats = nullptr;
   g_object_get (run.bin, "stats", &stats, nullptr);
   fail_unless (stats != nullptr, "no stats");
   sim->stop ();
   SimLog log (log_path ("usage"));
   const std::string rid = log.response_ids ().at (0);
-  JsonObject *done = log.response_done (rid);
-  JsonObject *usage = json_object_get_object_member (done, "usage");
-  JsonObject *in_details = json_object_get_object_member (usage,
-      "input_token_details");
-  JsonObject *out_details = json_object_get_object_member (usage,
-      "output_token_details");
+  JsonObject * done = log.response_done (rid);
+  JsonObject * usage = json_object_get_object_member (done, "usage");
+  JsonObject * in_details =
+      json_object_get_object_member (usage, "input_token_details");
+  JsonObject * out_details =
+      json_object_get_object_member (usage, "output_token_details");
 
   std::vector<const GstStructure *> resp = run.messages ("realtime-response");
   fail_unless_equals_int (resp.size (), 2);
   fail_unless_equals_str (str_field (resp[0], "event"), "started");
-  fail_unless_equals_str (str_field (resp[0], "response-id"),
-      rid);
-  fail_unless_equals_str (str_field (resp[0], "status"),
-      "in_progress");
+  fail_unless_equals_str (str_field (resp[0], "response-id"), rid);
+  fail_unless_equals_str (str_field (resp[0], "status"), "in_progress");
   str_field (resp[0], "reason");
 
-  const GstStructure *d = resp[1];
+  const GstStructure * d = resp[1];
   fail_unless_equals_str (str_field (d, "event"), "done");
-  fail_unless_equals_str (str_field (d, "response-id"),
-      rid);
+  fail_unless_equals_str (str_field (d, "response-id"), rid);
   fail_unless_equals_str (str_field (d, "status"), "completed");
   fail_unless_equals_str (str_field (d, "reason"), "");
-  const struct {
-    const char *name;
-    JsonObject *o;
-    const char *member;
+  const struct
+  {
+    const char * name;
+    JsonObject * o;
+    const char * member;
   } fields[] = {
-    {"input-tokens", usage, "input_tokens"},
-    {"output-tokens", usage, "output_tokens"},
-    {"input-audio-tokens", in_details, "audio_tokens"},
-    {"input-text-tokens", in_details, "text_tokens"},
-    {"input-cached-tokens", in_details, "cached_tokens"},
-    {"output-audio-tokens", out_details, "audio_tokens"},
-    {"output-text-tokens", out_details, "text_tokens"},
+      {"input-tokens", usage, "input_tokens"},
+      {"output-tokens", usage, "output_tokens"},
+      {"input-audio-tokens", in_details, "audio_tokens"},
+      {"input-text-tokens", in_details, "text_tokens"},
+      {"input-cached-tokens", in_details, "cached_tokens"},
+      {"output-audio-tokens", out_details, "audio_tokens"},
+      {"output-text-tokens", out_details, "text_tokens"},
   };
-  for (const auto &f : fields)
+  for (const auto & f : fields)
     fail_unless_equals_int (uint_field (d, f.name),
         json_object_get_int_member (f.o, f.member));
   /* What the simulator computes from durations: 2.3 s of user audio (from
    * 700 ms to 3000 ms) at 10 tokens/s, 1.2 s of reply at 20 tokens/s. */
   fail_unless_equals_int (uint_field (d, "input-audio-tokens"), 23);
   fail_unless_equals_int (uint_field (d, "output-audio-tokens"), 24);
-  u64_field (d, "first-audio-latency");     /* a GstClockTime */
+  u64_field (d, "first-audio-latency"); /* a GstClockTime */
 
   /* Stats: the contract's fields and types, and counts that match the
    * wire. */
   fail_unless (gst_structure_has_name (stats, "realtime-stats"));
-  const char *counters[] = {"bytes-sent", "bytes-received", "events-sent",
-    "events-received", "responses", "interruptions", "reconnects",
-    "dropped-audio-ms"};
-  for (const char *c : counters)
+  const char * counters[] = {"bytes-sent", "bytes-received", "events-sent",
+      "events-received", "responses", "interruptions", "reconnects",
+      "dropped-audio-ms"};
+  for (const char * c : counters)
     u64_field (stats, c);
   u64_field (stats, "first-audio-latency");
-  for (const char *l : {"input-latency-p50-us", "input-latency-p99-us",
-          "output-latency-p50-us", "output-latency-p99-us"})
+  for (const char * l : {"input-latency-p50-us", "input-latency-p99-us",
+           "output-latency-p50-us", "output-latency-p99-us"})
     u64_field (stats, l);
   fail_unless_equals_uint64 (u64_field (stats, "events-sent"),
       log.events ("in").size ());
@@ -600,8 +611,9 @@ GST_START_TEST (test_two_turns)
   /* Turn 1: speech 1.0-2.0 s (ends at 2.5 s, reply 1.2 s: until 3.7 s).
    * Turn 2: speech 4.5-5.5 s (starts at 4.2 s with the padding, after the
    * first reply; ends at 6.0 s). */
-  run.push (to_s16 (render_signal (24000, 1, 7000, {{1000, 2000}, {4500,
-                  5500}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 7000, {{1000, 2000}, {4500, 5500}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
   sim->stop ();
@@ -623,8 +635,9 @@ GST_START_TEST (test_two_turns)
     check_run_timestamps (runs[i], 24000, 2);
     Pcm sent = log.response_audio (rids[i]);
     gssize diff = first_difference (pcm_of_run (runs[i]), sent);
-    fail_unless (diff < 0, "reply %" G_GSIZE_FORMAT " differs at sample %"
-        G_GSSIZE_FORMAT, i + 1, diff);
+    fail_unless (diff < 0,
+        "reply %" G_GSIZE_FORMAT " differs at sample %" G_GSSIZE_FORMAT, i + 1,
+        diff);
   }
   fail_unless_equals_int (runs[0].samples, 1200 * 24);
   fail_unless_equals_int (runs[1].samples, 800 * 24);
@@ -632,19 +645,19 @@ GST_START_TEST (test_two_turns)
   GstClockTime second = runs[1].buffers[0].running_time;
   check_time_near (first, ns_to_ms (vad[1].running_time), 1, "reply 1");
   check_time_near (second, ns_to_ms (vad[3].running_time), 1, "reply 2");
-  fail_unless (second >= first + gst_util_uint64_scale_int (runs[0].samples,
-          GST_SECOND, 24000), "reply 2 overlaps reply 1");
+  fail_unless (second >= first +
+              gst_util_uint64_scale_int (runs[0].samples, GST_SECOND, 24000),
+      "reply 2 overlaps reply 1");
 
   std::vector<const GstStructure *> resp = run.messages ("realtime-response");
   std::vector<const GstStructure *> done;
-  for (const GstStructure *s : resp)
+  for (const GstStructure * s : resp)
     if (str_field (s, "event") == "done")
       done.push_back (s);
   fail_unless_equals_int (done.size (), 2);
   for (gsize i = 0; i < 2; i++) {
-    fail_unless_equals_str (str_field (done[i], "response-id"),
-        rids[i]);
-    JsonObject *details = json_object_get_object_member (
+    fail_unless_equals_str (str_field (done[i], "response-id"), rids[i]);
+    JsonObject * details = json_object_get_object_member (
         json_object_get_object_member (log.response_done (rids[i]), "usage"),
         "input_token_details");
     fail_unless_equals_int (uint_field (done[i], "input-cached-tokens"),
@@ -669,7 +682,7 @@ GST_END_TEST;
  * interrupt-response=false: the user's second turn is not a barge-in. */
 GST_START_TEST (test_reply_after_previous_reply)
 {
-  const char *long_first = R"({"turns":[
+  const char * long_first = R"({"turns":[
     {"user":"One","assistant":"A long first answer.",
      "audio":{"type":"tone","frequency":440,"duration_ms":4000}},
     {"user":"Two","assistant":"Second.",
@@ -678,8 +691,9 @@ GST_START_TEST (test_reply_after_previous_reply)
   Run run (pipeline_text (*sim, "appsrc name=src", "interrupt-response=false"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
-  run.push (to_s16 (render_signal (24000, 1, 7000, {{1000, 2000}, {4500,
-                  5500}})), 0);
+  run.push (to_s16 (
+                render_signal (24000, 1, 7000, {{1000, 2000}, {4500, 5500}})),
+      0);
   run.end_of_stream ();
   run.wait_eos ();
   sim->stop ();
@@ -709,7 +723,7 @@ GST_END_TEST;
  * 800 ms silence, 1 s of a 300 Hz sine whose mono mix has a peak of 0.3,
  * 1.2 s silence; 3 s in all. */
 static void
-check_converted_input (const SimLog &log, const char *what)
+check_converted_input (const SimLog & log, const char * what)
 {
   Pcm a = log.appended ();
   /* 24 kHz samples for 3 s of input, within 5 ms. */
@@ -724,23 +738,26 @@ check_converted_input (const SimLog &log, const char *what)
   fail_unless (std::fabs (f - 300) < 6, "%s: tone at %.1f Hz", what, f);
   fail_unless (measure_rms (a, 0, 750 * 24) < 0.001, "%s: leading silence",
       what);
-  fail_unless (measure_rms (a, 1850 * 24, MIN (a.size (), (gsize) 2900 * 24)) < 0.001,
+  fail_unless (measure_rms (a, 1850 * 24, MIN (a.size (), (gsize) 2900 * 24)) <
+          0.001,
       "%s: trailing silence", what);
 }
 
 static void
-run_format_test (const char *name, const WavSpec &spec,
-    const std::vector<double> &gains, const char *out_caps, guint out_rate,
+run_format_test (const char * name, const WavSpec & spec,
+    const std::vector<double> & gains, const char * out_caps, guint out_rate,
     guint out_channels, guint out_bytes_per_sample, guint chunk_ms = 50)
 {
   auto sim = simulator (name);
   TempDir tmp;
   const std::string wav = tmp.file ("input.wav");
-  write_file (wav, build_wav (spec, render_signal (spec.rate, spec.channels,
-              3000, {{800, 1800, 300}}, gains)));
+  write_file (wav,
+      build_wav (spec,
+          render_signal (spec.rate, spec.channels, 3000, {{800, 1800, 300}},
+              gains)));
 
   Run run (pipeline_text (*sim, "filesrc location=" + wav + " ! wavparse",
-          "input-chunk-ms=" + std::to_string (chunk_ms), out_caps));
+      "input-chunk-ms=" + std::to_string (chunk_ms), out_caps));
   run.play ();
   run.wait_eos ();
   sim->stop ();
@@ -760,7 +777,7 @@ run_format_test (const char *name, const WavSpec &spec,
 
   /* The reply in the format downstream asked for, 1.2 s long. */
   fail_unless (run.audio.caps != nullptr);
-  GstStructure *caps = gst_caps_get_structure (run.audio.caps, 0);
+  GstStructure * caps = gst_caps_get_structure (run.audio.caps, 0);
   gint rate = 0, channels = 0;
   fail_unless (gst_structure_get_int (caps, "rate", &rate));
   fail_unless (gst_structure_get_int (caps, "channels", &channels));
@@ -769,8 +786,9 @@ run_format_test (const char *name, const WavSpec &spec,
   guint bpf = out_channels * out_bytes_per_sample;
   std::vector<AudioRun> runs = split_at_discont (run.audio, bpf);
   fail_unless_equals_int (runs.size (), 1);
-  fail_unless (std::labs ((long) runs[0].samples - (long) (1200 * out_rate
-              / 1000)) <= (long) (5 * out_rate / 1000),
+  fail_unless (std::labs (
+                   (long) runs[0].samples - (long) (1200 * out_rate / 1000)) <=
+          (long) (5 * out_rate / 1000),
       "%s: %" G_GUINT64_FORMAT " frames of reply at %u Hz", name,
       runs[0].samples, out_rate);
   check_time_near (runs[0].buffers[0].running_time,
@@ -808,8 +826,8 @@ static std::mutex debug_lock;
 static std::string debug_text;
 
 static void
-capture_debug (GstDebugCategory *category, GstDebugLevel, const gchar *,
-    const gchar *, gint, GObject *, GstDebugMessage *message, gpointer)
+capture_debug (GstDebugCategory * category, GstDebugLevel, const gchar *,
+    const gchar *, gint, GObject *, GstDebugMessage * message, gpointer)
 {
   if (!g_str_has_prefix (gst_debug_category_get_name (category), "realtime"))
     return;
@@ -825,7 +843,7 @@ capture_debug (GstDebugCategory *category, GstDebugLevel, const gchar *,
  * right key connects. */
 GST_START_TEST (test_wrong_api_key)
 {
-  const char *right = "sk-the-right-key-5d41402abc4b2a76";
+  const char * right = "sk-the-right-key-5d41402abc4b2a76";
   SimulatorOptions o = sim_options (kLogDir, "auth", kScenario);
   o.api_key = right;
   auto sim = start_simulator (o);
@@ -839,20 +857,21 @@ GST_START_TEST (test_wrong_api_key)
     Run run (pipeline_text (*sim, "", "", nullptr, false));
     /* kTestKey is the wrong one here. */
     gst_element_set_state (run.pipeline, GST_STATE_PLAYING);
-    GstMessage *m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 10000, true);
+    GstMessage * m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 10000, true);
     fail_unless (m != nullptr, "no error for a refused key");
-    fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin)
-        || gst_object_has_as_ancestor (GST_MESSAGE_SRC (m),
-            GST_OBJECT (run.bin)), "the error comes from realtimebin");
+    fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (run.bin) ||
+            gst_object_has_as_ancestor (GST_MESSAGE_SRC (m),
+                GST_OBJECT (run.bin)),
+        "the error comes from realtimebin");
     g_autoptr (GError) err = nullptr;
-    g_autofree gchar *dbg = nullptr;
+    g_autofree gchar * dbg = nullptr;
     gst_message_parse_error (m, &err, &dbg);
     fail_unless (err->domain == GST_RESOURCE_ERROR, "domain %s",
         g_quark_to_string (err->domain));
     fail_unless_equals_int (err->code, GST_RESOURCE_ERROR_NOT_AUTHORIZED);
-    fail_unless (strstr (err->message, "HTTP 401") != nullptr,
-        "message: %s", err->message);
-    const GstStructure *details = nullptr;
+    fail_unless (strstr (err->message, "HTTP 401") != nullptr, "message: %s",
+        err->message);
+    const GstStructure * details = nullptr;
     gst_message_parse_error_details (m, &details);
     fail_unless (details != nullptr, "no error details");
     fail_unless_equals_int (uint_field (details, "http-status-code"), 401);
@@ -860,17 +879,18 @@ GST_START_TEST (test_wrong_api_key)
     fail_unless (wait_sessions_closed (*sim));
     fail_unless_equals_int (sim->connection_count (), 0);
     fail_unless_equals_int (gst_element_set_state (run.pipeline,
-            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+                                GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
     run.bus->drain ();
 
     /* Nothing posted carries the key: texts, debug strings, structures. */
-    for (GstMessage *msg : run.bus->messages) {
+    for (GstMessage * msg : run.bus->messages) {
       std::string all;
-      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR
-          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING
-          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_INFO) {
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR ||
+          GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING ||
+          GST_MESSAGE_TYPE (msg) == GST_MESSAGE_INFO) {
         g_autoptr (GError) e = nullptr;
-        g_autofree gchar *d = nullptr;
+        g_autofree gchar * d = nullptr;
         if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
           gst_message_parse_error (msg, &e, &d);
         else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
@@ -879,8 +899,8 @@ GST_START_TEST (test_wrong_api_key)
           gst_message_parse_info (msg, &e, &d);
         all += std::string (e->message) + (d ? d : "");
       }
-      if (const GstStructure *s = gst_message_get_structure (msg)) {
-        g_autofree gchar *t = gst_structure_to_string (s);
+      if (const GstStructure * s = gst_message_get_structure (msg)) {
+        g_autofree gchar * t = gst_structure_to_string (s);
         all += t;
       }
       fail_unless (all.find (kTestKey) == std::string::npos,
@@ -891,7 +911,7 @@ GST_START_TEST (test_wrong_api_key)
   {
     /* The right key: connected. */
     Run run (pipeline_text (*sim, "", std::string ("api-key=") + right, nullptr,
-            false));
+        false));
     run.play ();
     run.wait_connected ();
   }
@@ -927,7 +947,8 @@ GST_START_TEST (test_server_error_is_warning)
   GSignalQuery q;
   g_signal_query (id, &q);
   fail_unless (q.n_params == 1 && q.param_types[0] == G_TYPE_STRING);
-  const char *event = R"({"type":"conversation.item.delete","item_id":"nope"})";
+  const char * event =
+      R"({"type":"conversation.item.delete","item_id":"nope"})";
   if (q.return_type == G_TYPE_BOOLEAN) {
     gboolean ok = FALSE;
     g_signal_emit_by_name (run.bin, "send-event", event, &ok);
@@ -936,12 +957,11 @@ GST_START_TEST (test_server_error_is_warning)
     g_signal_emit_by_name (run.bin, "send-event", event);
   }
 
-  GstMessage *w = run.bus->wait (is_type (GST_MESSAGE_WARNING), 5000);
+  GstMessage * w = run.bus->wait (is_type (GST_MESSAGE_WARNING), 5000);
   fail_unless (w != nullptr, "no warning for the server's error");
-  fail_unless (GST_MESSAGE_SRC (w) == GST_OBJECT (run.bin)
-      || gst_object_has_as_ancestor (GST_MESSAGE_SRC (w),
-          GST_OBJECT (run.bin)));
-  const GstStructure *details = nullptr;
+  fail_unless (GST_MESSAGE_SRC (w) == GST_OBJECT (run.bin) ||
+      gst_object_has_as_ancestor (GST_MESSAGE_SRC (w), GST_OBJECT (run.bin)));
+  const GstStructure * details = nullptr;
   gst_message_parse_warning_details (w, &details);
   fail_unless (details != nullptr, "no warning details");
   fail_unless (gst_structure_has_name (details, "realtime-error"));
@@ -956,23 +976,28 @@ GST_START_TEST (test_server_error_is_warning)
   /* The details are the server's error, and event-id is our event's. */
   gssize sent = log.find ("in", "conversation.item.delete");
   fail_unless (sent >= 0, "send-event did not send the event");
-  JsonObject *ours = log.lines[sent].event;
+  JsonObject * ours = log.lines[sent].event;
   fail_unless_equals_str (json_object_get_string_member (ours, "item_id"),
       "nope");
   fail_unless (json_object_has_member (ours, "event_id"),
       "send-event gives an event_id");
-  JsonObject *error = json_object_get_object_member (
-      log.events ("out", "error").at (0), "error");
-  const struct {
+  JsonObject * error =
+      json_object_get_object_member (log.events ("out", "error").at (0),
+          "error");
+  const struct
+  {
     const char *field, *member;
   } map[] = {
-    {"type", "type"}, {"code", "code"}, {"message", "message"},
-    {"param", "param"}, {"event-id", "event_id"},
+      {"type", "type"},
+      {"code", "code"},
+      {"message", "message"},
+      {"param", "param"},
+      {"event-id", "event_id"},
   };
-  for (const auto &m : map) {
-    JsonNode *n = json_object_get_member (error, m.member);
-    const char *want = n && !JSON_NODE_HOLDS_NULL (n)
-        ? json_node_get_string (n) : "";
+  for (const auto & m : map) {
+    JsonNode * n = json_object_get_member (error, m.member);
+    const char * want =
+        n && !JSON_NODE_HOLDS_NULL (n) ? json_node_get_string (n) : "";
     fail_unless_equals_str (str_field (details, m.field), want);
   }
   fail_unless_equals_str (str_field (details, "event-id"),
@@ -1010,15 +1035,16 @@ GST_START_TEST (test_eos_push_to_talk_commits)
   /* After the last append: a commit, then response.create. */
   gssize last_append = -1;
   for (gsize i = 0; i < log.lines.size (); i++)
-    if (log.lines[i].dir == "in"
-        && log.lines[i].type == "input_audio_buffer.append")
+    if (log.lines[i].dir == "in" &&
+        log.lines[i].type == "input_audio_buffer.append")
       last_append = (gssize) i;
   gssize commit = log.find ("in", "input_audio_buffer.commit", last_append);
   fail_unless (commit > last_append, "no commit after the last append");
   fail_unless (log.find ("in", "response.create", commit) > commit,
       "no response.create after the commit");
   fail_unless_equals_int (log.count ("out",
-          "input_audio_buffer.speech_started"), 0);
+                              "input_audio_buffer.speech_started"),
+      0);
   fail_unless_equals_int (log.count ("out", "error"), 0);
   fail_unless_equals_int (log.appended ().size (), 1500 * 24);
 
@@ -1030,10 +1056,8 @@ GST_START_TEST (test_eos_push_to_talk_commits)
   check_run_timestamps (runs[0], 24000, 2);
   std::vector<const GstStructure *> resp = run.messages ("realtime-response");
   fail_unless (!resp.empty ());
-  fail_unless_equals_str (str_field (resp.back (), "event"),
-      "done");
-  fail_unless_equals_str (str_field (resp.back (), "status"),
-      "completed");
+  fail_unless_equals_str (str_field (resp.back (), "event"), "done");
+  fail_unless_equals_str (str_field (resp.back (), "status"), "completed");
 }
 GST_END_TEST;
 
@@ -1051,13 +1075,14 @@ GST_START_TEST (test_eos_with_unlinked_src_pads)
   run.end_of_stream ();
   run.wait_eos ();
 
-  gssize done = run.bus->index_of (is_element_msg (run.bin,
-          "realtime-response", "event", "done"));
+  gssize done = run.bus->index_of (
+      is_element_msg (run.bin, "realtime-response", "event", "done"));
   gssize eos = run.bus->index_of (is_type (GST_MESSAGE_EOS));
   fail_unless (done >= 0, "no realtime-response done");
   fail_unless (done < eos, "EOS before the response was done");
   fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-session",
-              "state", "closed"), 5000) != nullptr,
+                                  "state", "closed"),
+                   5000) != nullptr,
       "no realtime-session closed after EOS");
   fail_unless (wait_sessions_closed (*sim), "the session stays open after EOS");
 }
@@ -1070,13 +1095,13 @@ GST_END_TEST;
  * session. */
 GST_START_TEST (test_eos_timeout)
 {
-  const char *slow = R"({"turns":[{"assistant":"Late.",
+  const char * slow = R"({"turns":[{"assistant":"Late.",
       "audio":{"type":"tone","duration_ms":500},
       "first_delta_delay_ms":30000}]})";
   auto sim = simulator ("eos-timeout", slow, 1.0);
   for (guint timeout : {1000u, 0u}) {
     Run run (pipeline_text (*sim, "appsrc name=src",
-            "turn-detection=none eos-timeout-ms=" + std::to_string (timeout)));
+        "turn-detection=none eos-timeout-ms=" + std::to_string (timeout)));
     run.set_input_caps (kS16Mono24k);
     run.play ();
     run.wait_connected ();
@@ -1086,15 +1111,17 @@ GST_START_TEST (test_eos_timeout)
     run.wait_eos (15000);
     gint64 waited_ms = (g_get_monotonic_time () - start) / 1000;
     if (timeout > 0)
-      fail_unless (waited_ms >= timeout * 9 / 10, "EOS after %" G_GINT64_FORMAT
-          " ms: the bin did not wait for the response", waited_ms);
+      fail_unless (waited_ms >= timeout * 9 / 10,
+          "EOS after %" G_GINT64_FORMAT
+          " ms: the bin did not wait for the response",
+          waited_ms);
     fail_unless (run.audio.saw_eos () && run.text.saw_eos (),
         "EOS on both src pads");
     fail_unless (wait_sessions_closed (*sim), "session open after EOS");
   }
   /* The first run did ask for the response it then waited for. */
-  fail_unless (SimLog (log_path ("eos-timeout")).count ("out",
-          "response.created") >= 1);
+  fail_unless (
+      SimLog (log_path ("eos-timeout")).count ("out", "response.created") >= 1);
 }
 GST_END_TEST;
 
@@ -1111,75 +1138,89 @@ GST_START_TEST (test_property_change_sends_session_update)
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
-  fail_unless (wait_for_log (path, [] (const SimLog &l) {
-            return l.count ("out", "session.updated") >= 1;
-          }), "the first session.update was not answered");
+  fail_unless (wait_for_log (path,
+                   [] (const SimLog & l) {
+                     return l.count ("out", "session.updated") >= 1;
+                   }),
+      "the first session.update was not answered");
   gsize before = SimLog (path).count ("in", "session.update");
 
-  const char *tools = R"([{"type":"function","name":"get_time","description":"Current time","parameters":{"type":"object","properties":{}}}])";
+  const char * tools =
+      R"([{"type":"function","name":"get_time","description":"Current time","parameters":{"type":"object","properties":{}}}])";
   g_object_set (run.bin, "instructions", "Answer like a pirate.", "voice",
       "cedar", "vad-silence-duration-ms", 700u, "tools", tools, nullptr);
 
-  auto updates_have = [&] (const SimLog &l, const char *path_in_event,
-      const std::function<bool (JsonNode *)> &ok) {
+  auto updates_have = [&] (const SimLog & l, const char * path_in_event,
+                          const std::function<bool (JsonNode *)> & ok) {
     std::vector<JsonObject *> u = l.events ("in", "session.update");
     for (gsize i = before; i < u.size (); i++) {
-      JsonNode *n = json_object_get_member (u[i], "session");
+      JsonNode * n = json_object_get_member (u[i], "session");
       g_auto (GStrv) steps = g_strsplit (path_in_event, ".", -1);
       for (int s = 0; steps[s] && n; s++)
-        n = JSON_NODE_HOLDS_OBJECT (n) ? json_object_get_member (
-            json_node_get_object (n), steps[s]) : nullptr;
+        n = JSON_NODE_HOLDS_OBJECT (n)
+            ? json_object_get_member (json_node_get_object (n), steps[s])
+            : nullptr;
       if (n && ok (n))
         return true;
     }
     return false;
   };
-  auto is_string = [] (const char *want) {
+  auto is_string = [] (const char * want) {
     std::string w (want);
-    return [w] (JsonNode *n) {
-      return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n)
-          == G_TYPE_STRING && w == json_node_get_string (n);
+    return [w] (JsonNode * n) {
+      return JSON_NODE_HOLDS_VALUE (n) &&
+          json_node_get_value_type (n) == G_TYPE_STRING &&
+          w == json_node_get_string (n);
     };
   };
-  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
-            return updates_have (l, "instructions",
-                is_string ("Answer like a pirate."))
-                && updates_have (l, "audio.output.voice", is_string ("cedar"))
-                && updates_have (l, "audio.input.turn_detection."
-                    "silence_duration_ms", [] (JsonNode *n) {
-                      return JSON_NODE_HOLDS_VALUE (n)
-                          && json_node_get_int (n) == 700;
-                    })
-                && updates_have (l, "tools", [] (JsonNode *n) {
-                      return JSON_NODE_HOLDS_ARRAY (n)
-                          && json_array_get_length (json_node_get_array (n))
-                          == 1;
-                    });
-          }), "the changes did not all reach the server as session.update");
+  fail_unless (wait_for_log (path,
+                   [&] (const SimLog & l) {
+                     return updates_have (l, "instructions",
+                                is_string ("Answer like a pirate.")) &&
+                         updates_have (l, "audio.output.voice",
+                             is_string ("cedar")) &&
+                         updates_have (l,
+                             "audio.input.turn_detection."
+                             "silence_duration_ms",
+                             [] (JsonNode * n) {
+                               return JSON_NODE_HOLDS_VALUE (n) &&
+                                   json_node_get_int (n) == 700;
+                             }) &&
+                         updates_have (l, "tools", [] (JsonNode * n) {
+                           return JSON_NODE_HOLDS_ARRAY (n) &&
+                               json_array_get_length (
+                                   json_node_get_array (n)) == 1;
+                         });
+                   }),
+      "the changes did not all reach the server as session.update");
 
   /* Accepted: the server's session now has them. */
-  fail_unless (wait_for_log (path, [&] (const SimLog &l) {
-            std::vector<JsonObject *> u = l.events ("out", "session.updated");
-            if (u.empty ())
-              return false;
-            JsonObject *s = json_object_get_object_member (u.back (),
-                "session");
-            const char *ins = json_object_get_string_member_with_default (s,
-                "instructions", "");
-            return g_strcmp0 (ins, "Answer like a pirate.") == 0;
-          }), "no session.updated with the new instructions");
+  fail_unless (wait_for_log (path,
+                   [&] (const SimLog & l) {
+                     std::vector<JsonObject *> u =
+                         l.events ("out", "session.updated");
+                     if (u.empty ())
+                       return false;
+                     JsonObject * s =
+                         json_object_get_object_member (u.back (), "session");
+                     const char * ins =
+                         json_object_get_string_member_with_default (s,
+                             "instructions", "");
+                     return g_strcmp0 (ins, "Answer like a pirate.") == 0;
+                   }),
+      "no session.updated with the new instructions");
   run.stop ();
   sim->stop ();
   SimLog log (path);
   fail_unless_equals_int (log.count ("out", "error"), 0);
-  JsonObject *last = json_object_get_object_member (
+  JsonObject * last = json_object_get_object_member (
       log.events ("out", "session.updated").back (), "session");
-  JsonNode *root = json_node_new (JSON_NODE_OBJECT);
+  JsonNode * root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, last);
-  fail_unless_equals_str (json_string_at (root, "audio.output.voice"),
-      "cedar");
+  fail_unless_equals_str (json_string_at (root, "audio.output.voice"), "cedar");
   fail_unless_equals_int (json_int_at (root,
-          "audio.input.turn_detection.silence_duration_ms"), 700);
+                              "audio.input.turn_detection.silence_duration_ms"),
+      700);
   json_node_unref (root);
 }
 GST_END_TEST;
@@ -1198,10 +1239,10 @@ GST_END_TEST;
 static Suite *
 realtimebin_session_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-session");
+  Suite * s = suite_create ("realtimebin-session");
   clear_log_dir (kLogDir);
 
-  TCase *tc = tcase_create ("session");
+  TCase * tc = tcase_create ("session");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_connect_and_close);
@@ -1224,7 +1265,7 @@ realtimebin_session_suite (void)
   tcase_add_test (tc, test_property_change_sends_session_update);
 
   /* Last, on its own: reads the logs of everything above. */
-  TCase *wire = tcase_create ("wire");
+  TCase * wire = tcase_create ("wire");
   suite_add_tcase (s, wire);
   tcase_set_timeout (wire, 60);
   tcase_add_test (wire, test_client_events_conform);

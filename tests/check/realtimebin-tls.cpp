@@ -9,10 +9,11 @@
 
 using namespace rtb;
 
-static const std::string kLogDir = std::string (SIM_LOG_DIR)
-    + "/realtimebin-tls";
+static const std::string kLogDir =
+    std::string (SIM_LOG_DIR) + "/realtimebin-tls";
 
-struct Certificate {
+struct Certificate
+{
   std::string dir, cert, key;
   ~Certificate ()
   {
@@ -28,27 +29,28 @@ static std::unique_ptr<Certificate>
 make_certificate ()
 {
   auto c = std::make_unique<Certificate> ();
-  g_autofree gchar *dir = g_dir_make_tmp ("realtimebin-tls-XXXXXX", nullptr);
+  g_autofree gchar * dir = g_dir_make_tmp ("realtimebin-tls-XXXXXX", nullptr);
   c->dir = dir;
   c->cert = c->dir + "/cert.pem";
   c->key = c->dir + "/key.pem";
-  const gchar *argv[] = {"openssl", "req", "-x509", "-newkey", "rsa:2048",
-    "-nodes", "-keyout", c->key.c_str (), "-out", c->cert.c_str (), "-days",
-    "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    nullptr};
+  const gchar * argv[] = {"openssl", "req", "-x509", "-newkey", "rsa:2048",
+      "-nodes", "-keyout", c->key.c_str (), "-out", c->cert.c_str (), "-days",
+      "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+      nullptr};
   gint status = 0;
   g_autoptr (GError) error = nullptr;
   fail_unless (g_spawn_sync (nullptr, (gchar **) argv, nullptr,
-          (GSpawnFlags) (G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-              | G_SPAWN_STDERR_TO_DEV_NULL), nullptr, nullptr, nullptr, nullptr,
-          &status, &error), "openssl: %s", error ? error->message : "");
+                   (GSpawnFlags) (G_SPAWN_SEARCH_PATH |
+                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL),
+                   nullptr, nullptr, nullptr, nullptr, &status, &error),
+      "openssl: %s", error ? error->message : "");
   fail_unless (g_spawn_check_wait_status (status, nullptr),
       "openssl could not make a certificate");
   return c;
 }
 
 static std::unique_ptr<Simulator>
-tls_simulator (const Certificate & c, const char *name)
+tls_simulator (const Certificate & c, const char * name)
 {
   SimulatorOptions o = sim_options (kLogDir, name,
       R"({"turns":[{"assistant":"Hello over TLS."}]})", 0);
@@ -66,25 +68,28 @@ GST_START_TEST (test_untrusted_certificate_refused)
   auto sim = tls_simulator (*cert, "untrusted");
   fail_unless (g_str_has_prefix (sim->url ().c_str (), "wss://"));
 
-  GstElement *pipeline = gst_parse_launch ("appsrc name=src is-live=true "
+  GstElement * pipeline = gst_parse_launch (
+      "appsrc name=src is-live=true "
       "format=time caps=audio/x-raw,format=S16LE,rate=24000,channels=1,"
-      "layout=interleaved ! realtimebin name=rt ! fakesink", nullptr);
+      "layout=interleaved ! realtimebin name=rt ! fakesink",
+      nullptr);
   fail_unless (pipeline != nullptr);
-  GstElement *rt = gst_bin_get_by_name (GST_BIN (pipeline), "rt");
+  GstElement * rt = gst_bin_get_by_name (GST_BIN (pipeline), "rt");
   g_object_set (rt, "url", sim->url ().c_str (), nullptr);
-  GstBus *bus = gst_element_get_bus (pipeline);
+  GstBus * bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
 
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
-      GST_MESSAGE_ERROR);
+  GstMessage * msg =
+      gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
   fail_unless (msg != nullptr, "no error for an untrusted certificate");
   fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (rt));
-  GError *err = nullptr;
+  GError * err = nullptr;
   gst_message_parse_error (msg, &err, nullptr);
   fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_OPEN_READ), "%s", err->message);
-  fail_unless (strstr (err->message, "certificate") != nullptr
-      && strstr (err->message, "ca-file") != nullptr,
+                   GST_RESOURCE_ERROR_OPEN_READ),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "certificate") != nullptr &&
+          strstr (err->message, "ca-file") != nullptr,
       "error text '%s' does not say what to do", err->message);
   g_error_free (err);
   gst_message_unref (msg);
@@ -104,24 +109,26 @@ GST_START_TEST (test_ca_file_accepted)
   auto cert = make_certificate ();
   auto sim = tls_simulator (*cert, "trusted");
 
-  GstElement *pipeline = gst_parse_launch ("appsrc name=src is-live=true "
+  GstElement * pipeline = gst_parse_launch (
+      "appsrc name=src is-live=true "
       "format=time caps=audio/x-raw,format=S16LE,rate=24000,channels=1,"
-      "layout=interleaved ! realtimebin name=rt ! fakesink", nullptr);
-  GstElement *rt = gst_bin_get_by_name (GST_BIN (pipeline), "rt");
-  g_object_set (rt, "url", sim->url ().c_str (), "ca-file",
-      cert->cert.c_str (), nullptr);
-  GstBus *bus = gst_element_get_bus (pipeline);
+      "layout=interleaved ! realtimebin name=rt ! fakesink",
+      nullptr);
+  GstElement * rt = gst_bin_get_by_name (GST_BIN (pipeline), "rt");
+  g_object_set (rt, "url", sim->url ().c_str (), "ca-file", cert->cert.c_str (),
+      nullptr);
+  GstBus * bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
 
   bool connected = false;
   while (!connected) {
-    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+    GstMessage * msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
         (GstMessageType) (GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT));
     fail_unless (msg != nullptr, "no realtime-session connected over TLS");
     fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "error over TLS");
-    const GstStructure *s = gst_message_get_structure (msg);
-    connected = gst_structure_has_name (s, "realtime-session")
-        && g_strcmp0 (gst_structure_get_string (s, "state"), "connected") == 0;
+    const GstStructure * s = gst_message_get_structure (msg);
+    connected = gst_structure_has_name (s, "realtime-session") &&
+        g_strcmp0 (gst_structure_get_string (s, "state"), "connected") == 0;
     gst_message_unref (msg);
   }
   fail_unless_equals_int (sim->connection_count (), 1);
@@ -136,9 +143,9 @@ GST_END_TEST;
 static Suite *
 realtimebin_tls_suite (void)
 {
-  Suite *s = suite_create ("realtimebin-tls");
+  Suite * s = suite_create ("realtimebin-tls");
   clear_log_dir (kLogDir);
-  TCase *tc = tcase_create ("tls");
+  TCase * tc = tcase_create ("tls");
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_untrusted_certificate_refused);

@@ -10,8 +10,8 @@ GST_START_TEST (test_close_codes)
   for (gushort code : {1001, 1005, 1006, 1011, 1012, 1013})
     fail_unless (ReconnectPolicy::is_retryable_close (code), "%u", code);
   /* Normal close, protocol/policy errors, too big, the beta refusal. */
-  for (gushort code : {1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 4000,
-          4001, 0})
+  for (gushort code :
+      {1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 4000, 4001, 0})
     fail_if (ReconnectPolicy::is_retryable_close (code), "%u", code);
 }
 GST_END_TEST;
@@ -38,27 +38,27 @@ GST_END_TEST;
 
 GST_START_TEST (test_fatal_error_codes)
 {
-  for (const char *code : {"invalid_api_key", "insufficient_quota",
-          "account_deactivated", "billing_hard_limit_reached",
-          "beta_api_shape_disabled"})
+  for (const char * code :
+      {"invalid_api_key", "insufficient_quota", "account_deactivated",
+          "billing_hard_limit_reached", "beta_api_shape_disabled"})
     fail_unless (ReconnectPolicy::is_fatal_error_code (code), "%s", code);
-  for (const char *code : {"conversation_already_has_active_response",
-          "response_cancel_not_active", "input_audio_buffer_commit_empty",
-          "invalid_value", ""})
+  for (const char * code :
+      {"conversation_already_has_active_response", "response_cancel_not_active",
+          "input_audio_buffer_commit_empty", "invalid_value", ""})
     fail_if (ReconnectPolicy::is_fatal_error_code (code), "%s", code);
 }
 GST_END_TEST;
 
 GST_START_TEST (test_backoff)
 {
-  ReconnectPolicy p;     /* 500 ms doubling to 8 s, ±20 %, 5 attempts */
+  ReconnectPolicy p; /* 500 ms doubling to 8 s, ±20 %, 5 attempts */
   const guint expected[] = {500, 1000, 2000, 4000, 8000, 8000};
   for (guint a = 1; a <= 6; a++)
     fail_unless_equals_int (p.delay_ms (a, 0.5), expected[a - 1]);
   fail_unless_equals_int (p.delay_ms (1, 0.0), 400);
   fail_unless_equals_int (p.delay_ms (1, 0.999999), 600);
   fail_unless_equals_int (p.delay_ms (4, 0.0), 3200);
-  fail_unless_equals_int (p.delay_ms (1000, 0.5), 8000);   /* no overflow */
+  fail_unless_equals_int (p.delay_ms (1000, 0.5), 8000); /* no overflow */
   fail_unless (p.may_retry (5));
   fail_if (p.may_retry (6));
 
@@ -72,8 +72,8 @@ GST_END_TEST;
 static Suite *
 reconnect_policy_suite (void)
 {
-  Suite *s = suite_create ("reconnect-policy");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("reconnect-policy");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_close_codes);

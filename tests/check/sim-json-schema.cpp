@@ -13,10 +13,11 @@ using namespace realtime;
 using namespace realtime::sim;
 
 static std::unique_ptr<JsonSchema>
-load_ok (const char *text)
+load_ok (const char * text)
 {
   g_autoptr (GError) error = nullptr;
-  std::unique_ptr<JsonSchema> schema = JsonSchema::load_from_data (text, &error);
+  std::unique_ptr<JsonSchema> schema =
+      JsonSchema::load_from_data (text, &error);
   fail_unless (schema != nullptr, "schema %s did not load: %s", text,
       error ? error->message : "");
   fail_unless (error == nullptr);
@@ -25,10 +26,11 @@ load_ok (const char *text)
 
 /* Loading @text fails with @code and a message containing @part. */
 static void
-load_fails (const char *text, gint code, const char *part)
+load_fails (const char * text, gint code, const char * part)
 {
   g_autoptr (GError) error = nullptr;
-  std::unique_ptr<JsonSchema> schema = JsonSchema::load_from_data (text, &error);
+  std::unique_ptr<JsonSchema> schema =
+      JsonSchema::load_from_data (text, &error);
   fail_unless (schema == nullptr, "schema %s loaded", text);
   fail_unless (error != nullptr);
   fail_unless (g_error_matches (error, REALTIME_SCHEMA_ERROR, code),
@@ -38,7 +40,7 @@ load_fails (const char *text, gint code, const char *part)
 }
 
 static JsonNodePtr
-instance (const char *text)
+instance (const char * text)
 {
   g_autoptr (GError) error = nullptr;
   JsonNodePtr node = parse_strict_json (text, &error);
@@ -50,7 +52,7 @@ instance (const char *text)
 /* The verdict, after checking that both modes of validate() agree and
  * that an invalid instance always comes with errors. */
 static bool
-valid (const JsonSchema &schema, const char *text)
+valid (const JsonSchema & schema, const char * text)
 {
   JsonNodePtr node = instance (text);
   bool quick = schema.validate (node.get ());
@@ -62,7 +64,7 @@ valid (const JsonSchema &schema, const char *text)
 }
 
 static std::vector<ValidationError>
-errors_of (const JsonSchema &schema, const char *text)
+errors_of (const JsonSchema & schema, const char * text)
 {
   JsonNodePtr node = instance (text);
   std::vector<ValidationError> errors;
@@ -73,12 +75,12 @@ errors_of (const JsonSchema &schema, const char *text)
 
 /* The single error of @text, which must be at @pointer with @keyword. */
 static ValidationError
-only_error (const JsonSchema &schema, const char *text, const char *pointer,
-    const char *keyword)
+only_error (const JsonSchema & schema, const char * text, const char * pointer,
+    const char * keyword)
 {
   std::vector<ValidationError> errors = errors_of (schema, text);
   std::string all;
-  for (const ValidationError &e : errors)
+  for (const ValidationError & e : errors)
     all += json_pointer (e.path) + " " + e.keyword + " " + e.message + "; ";
   fail_unless_equals_int (errors.size (), 1);
   const std::string where = json_pointer (errors[0].path);
@@ -91,13 +93,13 @@ GST_START_TEST (test_type)
 {
   auto integer = load_ok (R"({"type":"integer"})");
   fail_unless (valid (*integer, "1500"));
-  fail_unless (valid (*integer, "1500.0"));   /* JSON Schema: still 1500 */
+  fail_unless (valid (*integer, "1500.0")); /* JSON Schema: still 1500 */
   fail_unless (valid (*integer, "1.5e3"));
   fail_unless (valid (*integer, "-0"));
-  fail_unless (valid (*integer, "99999999999999999999"));  /* > gint64 */
+  fail_unless (valid (*integer, "99999999999999999999")); /* > gint64 */
   fail_if (valid (*integer, "1500.5"));
   fail_if (valid (*integer, "\"1500\""));
-  fail_if (valid (*integer, "1e400"));        /* Infinity: not a number */
+  fail_if (valid (*integer, "1e400")); /* Infinity: not a number */
   fail_if (valid (*integer, "null"));
   fail_if (valid (*integer, "true"));
 
@@ -133,7 +135,7 @@ GST_START_TEST (test_enum_and_const)
   auto e = load_ok (R"({"enum":["audio/pcm",24000,null,[1,{"a":true}]]})");
   fail_unless (valid (*e, "\"audio/pcm\""));
   fail_unless (valid (*e, "24000"));
-  fail_unless (valid (*e, "24000.0"));        /* numbers compare as numbers */
+  fail_unless (valid (*e, "24000.0")); /* numbers compare as numbers */
   fail_unless (valid (*e, "null"));
   fail_unless (valid (*e, R"([1.0,{"a":true}])"));
   fail_if (valid (*e, "\"audio/PCM\""));
@@ -188,7 +190,7 @@ GST_START_TEST (test_string_length_and_pattern)
 {
   auto length = load_ok (R"({"minLength":2,"maxLength":3})");
   fail_unless (valid (*length, "\"ab\""));
-  fail_unless (valid (*length, "\"\u00e9\U0001F600\""));   /* 2 code points */
+  fail_unless (valid (*length, "\"\u00e9\U0001F600\"")); /* 2 code points */
   fail_unless (valid (*length, "\"\\ud83d\\ude00\\u00e9\\u00e9\""));
   fail_unless (valid (*length, "5"));
   ValidationError e = only_error (*length, "\"abcd\"", "", "maxLength");
@@ -197,7 +199,8 @@ GST_START_TEST (test_string_length_and_pattern)
       "must NOT have more than 3 characters");
   only_error (*length, "\"a\"", "", "minLength");
 
-  auto tunnel = load_ok (R"({"type":"string","pattern":"^tunnel_[a-z0-9]{32}$"})");
+  auto tunnel =
+      load_ok (R"({"type":"string","pattern":"^tunnel_[a-z0-9]{32}$"})");
   fail_unless (valid (*tunnel, "\"tunnel_0123456789abcdef0123456789abcdef\""));
   fail_if (valid (*tunnel, "\"tunnel_0123456789abcdef0123456789abcdeF\""));
   fail_if (valid (*tunnel, "\"tunnel_0123456789abcdef0123456789abcde\""));
@@ -237,7 +240,7 @@ GST_START_TEST (test_arrays)
   const std::string dotted = dotted_path (e.path);
   fail_unless_equals_string (dotted.c_str (), "[1]");
   std::vector<ValidationError> errors = errors_of (*list, R"(["x","y"])");
-  fail_unless_equals_int (errors.size (), 2);   /* every bad item */
+  fail_unless_equals_int (errors.size (), 2); /* every bad item */
 
   auto none = load_ok (R"({"items":false})");
   fail_unless (valid (*none, "[]"));
@@ -255,8 +258,8 @@ GST_START_TEST (test_objects)
       "properties":{"type":{"type":"string"},"rate":{"type":"integer"}},
       "additionalProperties":false})");
   fail_unless (valid (*closed, R"({"type":"audio/pcm","rate":24000})"));
-  ValidationError e = only_error (*closed, R"({"type":"audio/pcm"})", "",
-      "required");
+  ValidationError e =
+      only_error (*closed, R"({"type":"audio/pcm"})", "", "required");
   fail_unless_equals_string (e.property.c_str (), "rate");
   fail_unless_equals_string (e.message.c_str (),
       "must have required property 'rate'");
@@ -264,14 +267,14 @@ GST_START_TEST (test_objects)
       "additionalProperties");
   fail_unless_equals_string (e.property.c_str (), "temperature");
   e = only_error (*closed, R"({"type":"a","rate":"1"})", "/rate", "type");
-  fail_unless_equals_string (e.schema_path.c_str (),
-      "#/properties/rate/type");
+  fail_unless_equals_string (e.schema_path.c_str (), "#/properties/rate/type");
   /* All problems are reported (allErrors). */
-  std::vector<ValidationError> errors = errors_of (*closed,
-      R"({"type":1,"x":1,"y":2})");
+  std::vector<ValidationError> errors =
+      errors_of (*closed, R"({"type":1,"x":1,"y":2})");
   fail_unless_equals_int (errors.size (), 4);
 
-  auto map = load_ok (R"({"type":"object","additionalProperties":{"type":"string"}})");
+  auto map =
+      load_ok (R"({"type":"object","additionalProperties":{"type":"string"}})");
   fail_unless (valid (*map, R"({"a":"1","b":"2"})"));
   e = only_error (*map, R"({"a":"1","b/c~":2})", "/b~1c~0", "type");
   const std::string dotted = dotted_path (e.path);
@@ -293,17 +296,18 @@ GST_START_TEST (test_combinators)
   fail_if (valid (*all, "0"));
   fail_if (valid (*all, "4"));
 
-  auto any = load_ok (R"({"anyOf":[{"type":"integer"},{"type":"string","enum":["inf"]}]})");
+  auto any = load_ok (
+      R"({"anyOf":[{"type":"integer"},{"type":"string","enum":["inf"]}]})");
   fail_unless (valid (*any, "4096"));
   fail_unless (valid (*any, "\"inf\""));
   fail_if (valid (*any, "\"infinite\""));
   fail_if (valid (*any, "1.5"));
 
   auto one = load_ok (R"({"oneOf":[{"type":"integer"},{"minimum":10}]})");
-  fail_unless (valid (*one, "5"));       /* integer only */
-  fail_unless (valid (*one, "10.5"));    /* minimum only */
-  only_error (*one, "12", "", "oneOf");  /* both */
-  fail_if (valid (*one, "5.5"));         /* neither */
+  fail_unless (valid (*one, "5"));      /* integer only */
+  fail_unless (valid (*one, "10.5"));   /* minimum only */
+  only_error (*one, "12", "", "oneOf"); /* both */
+  fail_if (valid (*one, "5.5"));        /* neither */
 
   auto no = load_ok (R"({"not":{"type":"null"}})");
   fail_unless (valid (*no, "0"));
@@ -317,10 +321,11 @@ GST_START_TEST (test_combinators)
   fail_unless (valid (*cond, R"({"type":"semantic_vad","eagerness":"low"})"));
   fail_if (valid (*cond, R"({"type":"semantic_vad","eagerness":"x"})"));
   /* A failing `if` is no error by itself. */
-  only_error (*cond, R"({"type":"semantic_vad","eagerness":"x"})",
-      "/eagerness", "enum");
+  only_error (*cond, R"({"type":"semantic_vad","eagerness":"x"})", "/eagerness",
+      "enum");
 
-  auto then_only = load_ok (R"({"if":{"type":"string"},"then":{"minLength":2}})");
+  auto then_only =
+      load_ok (R"({"if":{"type":"string"},"then":{"minLength":2}})");
   fail_unless (valid (*then_only, "5"));
   fail_if (valid (*then_only, "\"a\""));
 
@@ -336,10 +341,11 @@ GST_START_TEST (test_refs)
       "properties":{"value":{"type":"integer"},
       "children":{"type":"array","items":{"$ref":"#/$defs/node"}}},
       "additionalProperties":false}},"$ref":"#/$defs/node"})");
-  fail_unless (valid (*tree, R"({"value":1,"children":[{"value":2,"children":[]}]})"));
-  ValidationError e = only_error (*tree,
-      R"({"children":[{"children":[{"value":"3"}]}]})",
-      "/children/0/children/0/value", "type");
+  fail_unless (
+      valid (*tree, R"({"value":1,"children":[{"value":2,"children":[]}]})"));
+  ValidationError e =
+      only_error (*tree, R"({"children":[{"children":[{"value":"3"}]}]})",
+          "/children/0/children/0/value", "type");
   fail_unless_equals_string (e.schema_path.c_str (),
       "#/$defs/node/properties/value/type");
 
@@ -360,7 +366,8 @@ GST_START_TEST (test_refs)
       "missing");
   load_fails (R"({"$ref":"other.json#/x"})", REALTIME_SCHEMA_ERROR_UNSUPPORTED,
       "other.json");
-  load_fails (R"({"$defs":{"a":{"properties":{"b":{}}}},"$ref":"#/$defs/a/properties/b"})",
+  load_fails (
+      R"({"$defs":{"a":{"properties":{"b":{}}}},"$ref":"#/$defs/a/properties/b"})",
       REALTIME_SCHEMA_ERROR_UNSUPPORTED, "#/$defs/a/properties/b");
   /* Would recurse forever on any instance. */
   load_fails (R"({"$defs":{"a":{"anyOf":[{"$ref":"#/$defs/b"}]},
@@ -385,21 +392,22 @@ GST_END_TEST;
  * hides: otherwise a schema update would silently validate less. */
 GST_START_TEST (test_unknown_keywords_refused)
 {
-  const char *unknown[][2] = {
-    {R"({"unevaluatedProperties":false})", "unevaluatedProperties"},
-    {R"({"format":"uri"})", "format"},
-    {R"({"requried":["type"]})", "requried"},
-    {R"({"properties":{"a":{"minProperties":1}}})", "minProperties"},
-    {R"({"$defs":{"x":{"uniqueItems":true}}})", "uniqueItems"},
-    {R"({"items":{"contains":{}}})", "contains"},
-    {R"({"anyOf":[{"patternProperties":{}}]})", "patternProperties"},
-    {R"({"additionalProperties":{"dependentRequired":{}}})", "dependentRequired"},
-    {R"({"if":{"multipleOf":2},"then":{}})", "multipleOf"},
-    {R"({"not":{"prefixItems":[]}})", "prefixItems"},
-    {R"({"oneOf":[{"nullable":true}]})", "nullable"},
-    {R"({"discriminator":{"propertyName":"type"}})", "discriminator"},
+  const char * unknown[][2] = {
+      {R"({"unevaluatedProperties":false})", "unevaluatedProperties"},
+      {R"({"format":"uri"})", "format"},
+      {R"({"requried":["type"]})", "requried"},
+      {R"({"properties":{"a":{"minProperties":1}}})", "minProperties"},
+      {R"({"$defs":{"x":{"uniqueItems":true}}})", "uniqueItems"},
+      {R"({"items":{"contains":{}}})", "contains"},
+      {R"({"anyOf":[{"patternProperties":{}}]})", "patternProperties"},
+      {R"({"additionalProperties":{"dependentRequired":{}}})",
+          "dependentRequired"},
+      {R"({"if":{"multipleOf":2},"then":{}})", "multipleOf"},
+      {R"({"not":{"prefixItems":[]}})", "prefixItems"},
+      {R"({"oneOf":[{"nullable":true}]})", "nullable"},
+      {R"({"discriminator":{"propertyName":"type"}})", "discriminator"},
   };
-  for (const auto &u : unknown)
+  for (const auto & u : unknown)
     load_fails (u[0], REALTIME_SCHEMA_ERROR_UNSUPPORTED, u[1]);
 
   /* The message says where. */
@@ -448,8 +456,9 @@ GST_START_TEST (test_any_of_error_selection)
         "additionalProperties":false},
       {"type":"object","properties":{"type":{"type":"string","enum":["audio/pcma"]}},
         "additionalProperties":false}]}}})");
-  ValidationError e = only_error (*formats,
-      R"({"format":{"type":"audio/pcm","rate":16000}})", "/format/rate", "enum");
+  ValidationError e =
+      only_error (*formats, R"({"format":{"type":"audio/pcm","rate":16000}})",
+          "/format/rate", "enum");
   fail_unless_equals_string (e.allowed[0].c_str (), "24000");
   e = only_error (*formats, R"({"format":{"type":"audio/pcmu","rate":8000}})",
       "/format", "additionalProperties");
@@ -478,8 +487,9 @@ GST_START_TEST (test_any_of_error_selection)
   e = only_error (*nullable, R"({"type":"server_vad","eagerness":"low"})", "",
       "additionalProperties");
   fail_unless_equals_string (e.property.c_str (), "eagerness");
-  e = only_error (*nullable, R"({"type":"semantic_vad","idle_timeout_ms":6000})",
-      "", "additionalProperties");
+  e = only_error (*nullable,
+      R"({"type":"semantic_vad","idle_timeout_ms":6000})", "",
+      "additionalProperties");
   fail_unless_equals_string (e.property.c_str (), "idle_timeout_ms");
 
   /* Messages: `role` is the discriminator; the user branch fails only on an
@@ -493,13 +503,15 @@ GST_START_TEST (test_any_of_error_selection)
       "additionalProperties");
   fail_unless_equals_string (e.property.c_str (), "bogus");
   /* A role no branch has: all the roles, not just the first branch's. */
-  e = only_error (*messages, R"({"role":"tool","content":[]})", "/role", "enum");
+  e = only_error (*messages, R"({"role":"tool","content":[]})", "/role",
+      "enum");
   fail_unless_equals_int (e.allowed.size (), 2);
   fail_unless_equals_string (e.allowed[0].c_str (), "\"system\"");
   fail_unless_equals_string (e.allowed[1].c_str (), "\"user\"");
 
   /* Fewer errors break a tie. */
-  auto tie = load_ok (R"({"anyOf":[{"required":["a","b"]},{"required":["c"]}]})");
+  auto tie =
+      load_ok (R"({"anyOf":[{"required":["a","b"]},{"required":["c"]}]})");
   e = only_error (*tie, "{}", "", "required");
   fail_unless_equals_string (e.property.c_str (), "c");
 
@@ -545,21 +557,22 @@ GST_END_TEST;
 /* The validator's keyword set covers the three schemas in ../shared. */
 GST_START_TEST (test_conformance_schemas_load)
 {
-  const char *files[] = {
-    "realtime-client-events.schema.json",
-    "realtime-client-events.strict.schema.json",
-    "realtime-server-events.schema.json",
+  const char * files[] = {
+      "realtime-client-events.schema.json",
+      "realtime-client-events.strict.schema.json",
+      "realtime-server-events.schema.json",
   };
-  for (const char *name : files) {
-    g_autofree gchar *path = g_build_filename (CONFORMANCE_DIR, name, nullptr);
-    g_autofree gchar *text = nullptr;
+  for (const char * name : files) {
+    g_autofree gchar * path = g_build_filename (CONFORMANCE_DIR, name, nullptr);
+    g_autofree gchar * text = nullptr;
     gsize size = 0;
     fail_unless (g_file_get_contents (path, &text, &size, nullptr),
         "cannot read %s", path);
     g_autoptr (GError) error = nullptr;
-    std::unique_ptr<JsonSchema> schema = JsonSchema::load_from_data (
-        std::string_view (text, size), &error);
-    fail_unless (schema != nullptr, "%s: %s", name, error ? error->message : "");
+    std::unique_ptr<JsonSchema> schema =
+        JsonSchema::load_from_data (std::string_view (text, size), &error);
+    fail_unless (schema != nullptr, "%s: %s", name,
+        error ? error->message : "");
   }
 }
 GST_END_TEST;
@@ -567,8 +580,8 @@ GST_END_TEST;
 static Suite *
 sim_json_schema_suite (void)
 {
-  Suite *s = suite_create ("sim-json-schema");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("sim-json-schema");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_type);

@@ -25,12 +25,12 @@
 using namespace realtime;
 using namespace realtime::sim;
 
-static const char *kTwoSentences =
+static const char * kTwoSentences =
     "Hello! I am the simulated assistant, and I speak two sentences.";
 static const gsize kTwoSentencesWords = 11;
 
 static Scenario
-parse_ok (const std::string &json)
+parse_ok (const std::string & json)
 {
   g_autoptr (GError) error = nullptr;
   std::optional<Scenario> s = Scenario::parse (json, "/base", &error);
@@ -40,7 +40,7 @@ parse_ok (const std::string &json)
 }
 
 static gsize
-count_words (const std::string &text)
+count_words (const std::string & text)
 {
   g_auto (GStrv) words = g_strsplit_set (text.c_str (), " ", -1);
   gsize n = 0;
@@ -52,10 +52,10 @@ count_words (const std::string &text)
 #if HAVE_ESPEAK_NG
 
 static Pcm
-speak_ok (const std::string &text, const SpeechVoice &voice = SpeechVoice ())
+speak_ok (const std::string & text, const SpeechVoice & voice = SpeechVoice ())
 {
   g_autoptr (GError) error = nullptr;
-  Pcm out = { 1, 2, 3 };   /* replaced */
+  Pcm out = {1, 2, 3}; /* replaced */
   fail_unless (synthesize_speech (text, voice, out, &error), "%s",
       error ? error->message : "");
   return out;
@@ -64,14 +64,15 @@ speak_ok (const std::string &text, const SpeechVoice &voice = SpeechVoice ())
 /* What tells speech from a tone, in 20 ms frames: the level falls away
  * between words and sentences, and the zero-crossing rate changes from one
  * loud frame to the next (vowels, fricatives). A tone has neither. */
-struct SpeechShape {
-  double quiet_fraction;    /* frames 40 dB below the loudest */
-  double loud_fraction;     /* frames within 20 dB of the loudest */
-  double zcr_variation;     /* std. deviation / mean over the loud frames */
+struct SpeechShape
+{
+  double quiet_fraction; /* frames 40 dB below the loudest */
+  double loud_fraction;  /* frames within 20 dB of the loudest */
+  double zcr_variation;  /* std. deviation / mean over the loud frames */
 };
 
 static SpeechShape
-measure_shape (const Pcm &pcm)
+measure_shape (const Pcm & pcm)
 {
   const gsize frame = 20 * PCM_SAMPLES_PER_MS;
   std::vector<double> rms, zcr;
@@ -99,29 +100,30 @@ measure_shape (const Pcm &pcm)
   double mean = sum / loud;
   shape.quiet_fraction /= (double) rms.size ();
   shape.loud_fraction = loud / (double) rms.size ();
-  shape.zcr_variation = std::sqrt (MAX (sum2 / loud - mean * mean, 0.0))
-      / mean;
+  shape.zcr_variation = std::sqrt (MAX (sum2 / loud - mean * mean, 0.0)) / mean;
   return shape;
 }
 
 static void
-assert_is_speech (const Pcm &pcm, const char *what)
+assert_is_speech (const Pcm & pcm, const char * what)
 {
   SpeechShape s = measure_shape (pcm);
   GST_INFO ("%s: quiet %.2f, loud %.2f, zcr variation %.2f", what,
       s.quiet_fraction, s.loud_fraction, s.zcr_variation);
   fail_unless (s.quiet_fraction > 0.05, "%s: no pauses (%.2f quiet)", what,
       s.quiet_fraction);
-  fail_unless (s.loud_fraction > 0.3, "%s: hardly any voice (%.2f loud)",
-      what, s.loud_fraction);
-  fail_unless (s.zcr_variation > 0.3, "%s: a steady sound, not speech (zero "
-      "crossings vary by %.2f)", what, s.zcr_variation);
+  fail_unless (s.loud_fraction > 0.3, "%s: hardly any voice (%.2f loud)", what,
+      s.loud_fraction);
+  fail_unless (s.zcr_variation > 0.3,
+      "%s: a steady sound, not speech (zero "
+      "crossings vary by %.2f)",
+      what, s.zcr_variation);
 }
 
 /* Energy above @cutoff_hz relative to the whole, from a DFT of a loud
  * 2048-sample stretch. */
 static double
-energy_above (const Pcm &pcm, double cutoff_hz)
+energy_above (const Pcm & pcm, double cutoff_hz)
 {
   const gsize n = 2048;
   gsize best = 0;
@@ -207,8 +209,9 @@ GST_START_TEST (test_speech_rate_and_voice)
   Pcm out;
   fail_if (synthesize_speech ("Hello", unknown, out, &error));
   fail_unless (g_error_matches (error, REALTIME_SIMULATOR_ERROR,
-          REALTIME_SIMULATOR_ERROR_SPEECH));
-  fail_unless (strstr (error->message, "no voice \"xx-nonexistent\"") != nullptr,
+      REALTIME_SIMULATOR_ERROR_SPEECH));
+  fail_unless (strstr (error->message, "no voice \"xx-nonexistent\"") !=
+          nullptr,
       "%s", error->message);
 }
 GST_END_TEST;
@@ -216,7 +219,7 @@ GST_END_TEST;
 /* A text sounds the same every time: from the cache in one process, and
  * from the same engine state in two. */
 static std::string
-checksum_in_child (const std::string &text)
+checksum_in_child (const std::string & text)
 {
   int fds[2];
   fail_unless (pipe (fds) == 0);
@@ -226,7 +229,7 @@ checksum_in_child (const std::string &text)
     close (fds[0]);
     Pcm pcm;
     bool ok = synthesize_speech (text, SpeechVoice (), pcm, nullptr);
-    g_autofree gchar *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+    g_autofree gchar * sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
         (const guchar *) pcm.data (), pcm.size () * sizeof (gint16));
     std::string line = ok ? std::string (sum) : "failed";
     ssize_t written = write (fds[1], line.data (), line.size ());
@@ -284,10 +287,10 @@ GST_START_TEST (test_scenario_speech)
     {"assistant": "b", "audio": {"type": "speech", "voice": "zz"}}]})");
   fail_if (bad.prepare_speech (&error));
   fail_unless (g_error_matches (error, REALTIME_SIMULATOR_ERROR,
-          REALTIME_SIMULATOR_ERROR_SPEECH));
+      REALTIME_SIMULATOR_ERROR_SPEECH));
   fail_unless (g_str_has_prefix (error->message,
-          "turns[1].audio: espeak-ng has no voice \"zz\""), "%s",
-      error->message);
+                   "turns[1].audio: espeak-ng has no voice \"zz\""),
+      "%s", error->message);
   g_clear_error (&error);
 
   /* ... which also keeps a simulator from starting. */
@@ -304,10 +307,10 @@ GST_END_TEST;
 GST_START_TEST (test_response_speaks)
 {
   const std::string text = "Hello there! This answer is spoken by espeak-ng, "
-      "and its words arrive with the audio.";
+                           "and its words arrive with the audio.";
   SimulatorOptions o;
-  o.scenario = parse_ok (std::string (R"({"turns": [{"assistant": ")")
-      + text + "\"}]}");
+  o.scenario =
+      parse_ok (std::string (R"({"turns": [{"assistant": ")") + text + "\"}]}");
   o.scenario.speak_turns_without_audio ();
   o.pace = 0;
   auto sim = std::make_unique<Simulator> (std::move (o));
@@ -324,7 +327,7 @@ GST_START_TEST (test_response_speaks)
   std::string audio, said;
   /* Audio bytes sent before each transcript word. */
   std::vector<gsize> audio_before_word;
-  for (const ServerEvent &e : c.events_) {
+  for (const ServerEvent & e : c.events_) {
     if (e.type == ServerEventType::ResponseOutputAudioDelta)
       audio.append ((const char *) e.audio.data (), e.audio.size ());
     else if (e.type_name == "response.output_audio_transcript.delta") {
@@ -351,7 +354,7 @@ GST_START_TEST (test_response_speaks)
 }
 GST_END_TEST;
 
-#else  /* !HAVE_ESPEAK_NG */
+#else /* !HAVE_ESPEAK_NG */
 
 /* Without espeak-ng: speech is an error for synthesize_speech(), and a
  * tone as long as the text for scenarios. */
@@ -364,7 +367,7 @@ GST_START_TEST (test_without_speech)
   Pcm out;
   fail_if (synthesize_speech ("Hello", SpeechVoice (), out, &error));
   fail_unless (g_error_matches (error, REALTIME_SIMULATOR_ERROR,
-          REALTIME_SIMULATOR_ERROR_SPEECH));
+      REALTIME_SIMULATOR_ERROR_SPEECH));
   fail_unless (strstr (error->message, "without espeak-ng") != nullptr);
   g_clear_error (&error);
 
@@ -373,8 +376,8 @@ GST_START_TEST (test_without_speech)
   fail_unless (s.prepare_speech (&error));
   fail_unless (Scenario::render_audio (s.turns[0], out, &error));
   fail_unless_equals_int (out.size (), 1200 * PCM_SAMPLES_PER_MS);
-  fail_unless (std::fabs (measure_frequency (out, 0, out.size ()) - 440.0)
-      < 2.0);
+  fail_unless (
+      std::fabs (measure_frequency (out, 0, out.size ()) - 440.0) < 2.0);
 }
 GST_END_TEST;
 
@@ -402,7 +405,7 @@ GST_START_TEST (test_speak_turns_without_audio)
   /* The built-in conversation speaks too. */
   Scenario builtin = Scenario::make_default ();
   builtin.speak_turns_without_audio ();
-  for (const Turn &t : builtin.turns)
+  for (const Turn & t : builtin.turns)
     fail_unless (t.audio.kind == AudioSource::Kind::Speech);
 }
 GST_END_TEST;
@@ -410,8 +413,8 @@ GST_END_TEST;
 static Suite *
 sim_speech_suite (void)
 {
-  Suite *s = suite_create ("sim-speech");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("sim-speech");
+  TCase * tc = tcase_create ("general");
   suite_add_tcase (s, tc);
 #if HAVE_ESPEAK_NG
   tcase_add_test (tc, test_speech_is_speech);

@@ -17,14 +17,14 @@
 using namespace realtime;
 using namespace realtime::sim;
 
-static const char *kScenario = R"({"turns":[
+static const char * kScenario = R"({"turns":[
   {"user":"What time is it?","assistant":"It is noon in Paris.",
    "audio":{"type":"tone","frequency":440,"duration_ms":1200}},
   {"user":"And in Tokyo?","assistant":"Seven in the evening.",
    "audio":{"type":"tone","frequency":660,"duration_ms":800}}]})";
 
 static SimulatorOptions
-options_for (const char *test_name, double pace = 0)
+options_for (const char * test_name, double pace = 0)
 {
   SimulatorOptions o;
   g_autoptr (GError) error = nullptr;
@@ -42,13 +42,14 @@ start (SimulatorOptions o)
 {
   auto sim = std::make_unique<Simulator> (std::move (o));
   g_autoptr (GError) error = nullptr;
-  fail_unless (sim->start (&error), "simulator: %s", error ? error->message : "");
+  fail_unless (sim->start (&error), "simulator: %s",
+      error ? error->message : "");
   fail_unless (sim->port () > 0);
   return sim;
 }
 
 static std::string
-session_update (const SessionSettings &s, const char *event_id = "su1")
+session_update (const SessionSettings & s, const char * event_id = "su1")
 {
   g_autoptr (GError) error = nullptr;
   std::string text = build_session_update (s, event_id, &error);
@@ -69,12 +70,12 @@ utterance (gint64 lead_ms = 500, gint64 speech_ms = 1000, gint64 tail_ms = 1500)
 }
 
 static gsize
-audio_bytes_of (const TestClient &c, const std::string &response_id)
+audio_bytes_of (const TestClient & c, const std::string & response_id)
 {
   gsize n = 0;
-  for (const ServerEvent &e : c.events_)
-    if (e.type == ServerEventType::ResponseOutputAudioDelta
-        && e.response_id == response_id)
+  for (const ServerEvent & e : c.events_)
+    if (e.type == ServerEventType::ResponseOutputAudioDelta &&
+        e.response_id == response_id)
       n += e.audio.size ();
   return n;
 }
@@ -86,12 +87,13 @@ GST_START_TEST (test_session_created_and_updated)
   fail_unless (c.connect (sim->url () + "?model=gpt-realtime-2.1"));
 
   const ServerEvent created = c.wait_for ("session.created");
-  fail_unless_equals_int (c.cursor_, 1);    /* the very first event */
+  fail_unless_equals_int (c.cursor_, 1); /* the very first event */
   fail_unless (g_str_has_prefix (created.session->id.c_str (), "sess_"));
   fail_unless_equals_string (created.session->type.c_str (), "realtime");
   fail_unless_equals_string (created.session->model.c_str (),
       "gpt-realtime-2.1");
-  fail_unless (created.session->expires_at > g_get_real_time () / G_USEC_PER_SEC);
+  fail_unless (
+      created.session->expires_at > g_get_real_time () / G_USEC_PER_SEC);
   fail_unless_equals_string (created.session->turn_detection.c_str (),
       "server_vad");
   fail_unless_equals_int (created.session->input_rate, 24000);
@@ -113,7 +115,8 @@ GST_START_TEST (test_session_created_and_updated)
       DEFAULT_TRANSCRIPTION_MODEL);
 
   /* Partial: only instructions change, the rest stays. */
-  c.send (R"({"type":"session.update","session":{"type":"realtime","instructions":"Shout."}})");
+  c.send (
+      R"({"type":"session.update","session":{"type":"realtime","instructions":"Shout."}})");
   const ServerEvent partial = c.wait_for ("session.updated");
   fail_unless_equals_string (partial.session->instructions.c_str (), "Shout.");
   fail_unless_equals_string (partial.session->voice.c_str (), "cedar");
@@ -129,13 +132,16 @@ GST_START_TEST (test_invalid_events_get_errors_and_session_goes_on)
   fail_unless (c.connect (sim->url ()));
   c.wait_for ("session.created");
 
-  c.send (R"({"type":"session.update","event_id":"bad1","session":{"modalities":["audio"],"voice":"alloy","input_audio_format":"pcm16"}})");
+  c.send (
+      R"({"type":"session.update","event_id":"bad1","session":{"modalities":["audio"],"voice":"alloy","input_audio_format":"pcm16"}})");
   const ServerEvent beta = c.wait_for ("error");
-  fail_unless_equals_string (beta.error->type.c_str (), "invalid_request_error");
+  fail_unless_equals_string (beta.error->type.c_str (),
+      "invalid_request_error");
   fail_unless_equals_string (beta.error->event_id.c_str (), "bad1");
   fail_if (beta.error->message.empty ());
 
-  c.send (R"({"type":"session.update","event_id":"bad2","session":{"type":"realtime","temperature":0.8}})");
+  c.send (
+      R"({"type":"session.update","event_id":"bad2","session":{"type":"realtime","temperature":0.8}})");
   const ServerEvent unknown = c.wait_for ("error");
   fail_unless_equals_string (unknown.error->code.c_str (), "unknown_parameter");
   fail_unless_equals_string (unknown.error->param.c_str (),
@@ -146,7 +152,8 @@ GST_START_TEST (test_invalid_events_get_errors_and_session_goes_on)
   c.wait_for ("error");
   c.send (R"({"type":"response.audio.delta"})");
   c.wait_for ("error");
-  c.send (R"({"type":"session.update","event_id":"bad3","session":{"type":"realtime","output_modalities":["audio","text"]}})");
+  c.send (
+      R"({"type":"session.update","event_id":"bad3","session":{"type":"realtime","output_modalities":["audio","text"]}})");
   const ServerEvent both = c.wait_for ("error");
   fail_unless_equals_string (both.error->param.c_str (),
       "session.output_modalities");
@@ -184,13 +191,13 @@ GST_START_TEST (test_api_key_and_beta_header)
     /* The retired beta header: error, then close 4000. */
     TestClient c;
     fail_unless (c.connect (sim->url (), "sk-sim-test-key", nullptr,
-            {{"OpenAI-Beta", "realtime=v1"}}));
+        {{"OpenAI-Beta", "realtime=v1"}}));
     const ServerEvent e = c.wait_for ("error");
     fail_unless_equals_string (e.error->code.c_str (),
         "beta_api_shape_disabled");
     c.wait_closed ();
     fail_unless_equals_int (c.close_code_, 4000);
-    for (const ServerEvent &ev : c.events_)
+    for (const ServerEvent & ev : c.events_)
       fail_if (ev.type == ServerEventType::SessionCreated);
   }
 }
@@ -202,7 +209,7 @@ GST_START_TEST (test_vad_turn)
   TestClient c;
   fail_unless (c.connect (sim->url ()));
   c.wait_for ("session.created");
-  SessionSettings s;      /* server VAD: threshold 0.5, prefix 300, silence 500 */
+  SessionSettings s; /* server VAD: threshold 0.5, prefix 300, silence 500 */
   c.send (session_update (s));
   c.wait_for ("session.updated");
 
@@ -214,7 +221,8 @@ GST_START_TEST (test_vad_turn)
   fail_unless_equals_int (started.audio_start_ms, 500 - 300);
   const ServerEvent stopped = c.wait_for ("input_audio_buffer.speech_stopped");
   fail_unless_equals_int (stopped.audio_end_ms, 1500 + 500);
-  fail_unless_equals_string (stopped.item_id.c_str (), started.item_id.c_str ());
+  fail_unless_equals_string (stopped.item_id.c_str (),
+      started.item_id.c_str ());
   const ServerEvent committed = c.wait_for ("input_audio_buffer.committed");
   fail_unless_equals_string (committed.item_id.c_str (),
       started.item_id.c_str ());
@@ -223,8 +231,8 @@ GST_START_TEST (test_vad_turn)
   fail_unless_equals_string (added.item->content[0].type.c_str (),
       "input_audio");
   c.wait_for ("conversation.item.done");
-  const ServerEvent transcript = c.wait_for
-      ("conversation.item.input_audio_transcription.completed");
+  const ServerEvent transcript =
+      c.wait_for ("conversation.item.input_audio_transcription.completed");
   fail_unless_equals_string (transcript.transcript.c_str (),
       "What time is it?");
 
@@ -234,8 +242,8 @@ GST_START_TEST (test_vad_turn)
   c.wait_for ("response.output_item.added");
   c.wait_for ("response.content_part.added");
   c.wait_for ("response.output_audio.done");
-  const ServerEvent tdone = c.wait_for
-      ("response.output_audio_transcript.done");
+  const ServerEvent tdone =
+      c.wait_for ("response.output_audio_transcript.done");
   fail_unless_equals_string (tdone.transcript.c_str (), "It is noon in Paris.");
   const ServerEvent done = c.wait_for ("response.done");
   fail_unless_equals_string (done.response->status.c_str (), "completed");
@@ -243,14 +251,14 @@ GST_START_TEST (test_vad_turn)
   /* 1200 ms of 24 kHz PCM16, in deltas. */
   fail_unless_equals_int (audio_bytes_of (c, rid), 1200 * 48);
   std::string joined;
-  for (const ServerEvent &e : c.events_)
+  for (const ServerEvent & e : c.events_)
     if (e.type == ServerEventType::ResponseOutputAudioTranscriptDelta)
       joined += e.delta;
   fail_unless_equals_string (joined.c_str (), "It is noon in Paris.");
 
   /* Usage from durations: 1.8 s of user audio at 10 tokens/s in, 1.2 s of
    * audio at 20 tokens/s out. */
-  const Usage &u = *done.response->usage;
+  const Usage & u = *done.response->usage;
   fail_unless_equals_int (u.output_audio_tokens, 24);
   fail_unless_equals_int (u.input_audio_tokens, 18);
   fail_unless (u.output_text_tokens > 0);
@@ -274,17 +282,18 @@ GST_START_TEST (test_vad_settings_are_honoured)
   c.send (session_update (s));
   c.wait_for ("session.updated");
   c.append_pcm (utterance (700, 600, 400));
-  fail_unless_equals_int (c.wait_for ("input_audio_buffer.speech_started")
-      .audio_start_ms, 700);
+  fail_unless_equals_int (
+      c.wait_for ("input_audio_buffer.speech_started").audio_start_ms, 700);
   fail_unless_equals_int (c.wait_for ("input_audio_buffer.speech_stopped")
-      .audio_end_ms, 1300 + 200);
+                              .audio_end_ms,
+      1300 + 200);
   c.wait_for ("input_audio_buffer.committed");
   /* create_response off, transcription off: nothing more. */
   c.pump (300);
   for (gsize i = c.cursor_; i < c.events_.size (); i++) {
     fail_if (c.events_[i].type == ServerEventType::ResponseCreated);
-    fail_if (c.events_[i].type
-        == ServerEventType::InputAudioTranscriptionCompleted);
+    fail_if (
+        c.events_[i].type == ServerEventType::InputAudioTranscriptionCompleted);
   }
 
   /* A high threshold does not hear a quiet voice. */
@@ -325,7 +334,8 @@ GST_START_TEST (test_push_to_talk)
       "no VAD with turn_detection null");
   c.send (build_input_audio_buffer_commit ());
   c.wait_for ("input_audio_buffer.committed");
-  fail_if (c.receives ("response.created", 200), "commit alone answers nothing");
+  fail_if (c.receives ("response.created", 200),
+      "commit alone answers nothing");
   c.send (build_response_create ());
   c.wait_for ("response.created");
   const ServerEvent done = c.wait_for ("response.done");
@@ -372,8 +382,8 @@ GST_START_TEST (test_function_call_round_trip)
   o.scenario = *Scenario::parse (R"({"turns":[{"user":"Time?",
       "assistant":"It is twelve o'clock.",
       "function_call":{"name":"get_time","arguments":{"tz":"UTC"}},
-      "audio":{"type":"tone","frequency":500,"duration_ms":400}}]})", ".",
-      &error);
+      "audio":{"type":"tone","frequency":500,"duration_ms":400}}]})",
+      ".", &error);
   auto sim = start (o);
   TestClient c;
   fail_unless (c.connect (sim->url ()));
@@ -402,12 +412,13 @@ GST_START_TEST (test_function_call_round_trip)
   fail_unless_equals_string (err.error->param.c_str (), "item.call_id");
   fail_unless_equals_string (err.error->event_id.c_str (), "fo1");
 
-  JsonObjectPtr result = make_function_call_output_item (args.call_id,
-      "{\"time\":\"12:00\"}");
+  JsonObjectPtr result =
+      make_function_call_output_item (args.call_id, "{\"time\":\"12:00\"}");
   c.send (build_conversation_item_create (result.get ()));
   c.wait_for ("conversation.item.done");
   c.send (build_response_create ());
-  const ServerEvent answer = c.wait_for ("response.output_audio_transcript.done");
+  const ServerEvent answer =
+      c.wait_for ("response.output_audio_transcript.done");
   fail_unless_equals_string (answer.transcript.c_str (),
       "It is twelve o'clock.");
   const ServerEvent spoken = c.wait_for ("response.done");
@@ -417,7 +428,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_active_response_and_cancel)
 {
-  auto sim = start (options_for ("cancel", 1.0));     /* real time */
+  auto sim = start (options_for ("cancel", 1.0)); /* real time */
   TestClient c;
   fail_unless (c.connect (sim->url ()));
   c.wait_for ("session.created");
@@ -499,8 +510,9 @@ GST_START_TEST (test_truncate_delete_retrieve)
   const ServerEvent truncated = c.wait_for ("conversation.item.truncated");
   fail_unless_equals_int (truncated.audio_end_ms, 700);
   c.send (build_conversation_item_truncate (item, 0, 800));
-  fail_unless (c.wait_for ("error").error->message.find ("700ms")
-      != std::string::npos, "truncation shortened the item");
+  fail_unless (c.wait_for ("error").error->message.find ("700ms") !=
+          std::string::npos,
+      "truncation shortened the item");
 
   c.send (build_conversation_item_retrieve (item));
   const ServerEvent retrieved = c.wait_for ("conversation.item.retrieved");
@@ -529,7 +541,7 @@ GST_START_TEST (test_fault_drop_and_close)
     c.send (build_response_create ());
     c.wait_closed ();
     fail_unless_equals_int (c.events_.size (), 3);
-    fail_unless_equals_int (c.close_code_, 1006);   /* no close frame */
+    fail_unless_equals_int (c.close_code_, 1006); /* no close frame */
   }
   {
     /* Past --fault-connections: a clean session. */
@@ -577,15 +589,16 @@ GST_START_TEST (test_fault_bad_frames)
   c.wait_for ("response.done");
 
   bool unknown = false;
-  for (const ServerEvent &e : c.events_)
-    unknown = unknown || (e.type == ServerEventType::Unknown
-        && e.type_name == "simulator.unknown_event");
+  for (const ServerEvent & e : c.events_)
+    unknown = unknown ||
+        (e.type == ServerEventType::Unknown &&
+            e.type_name == "simulator.unknown_event");
   fail_unless (unknown, "the unknown event arrived and parsed as Unknown");
   fail_unless (c.largest_frame_ > 2 * 1024 * 1024);
   /* Malformed JSON and the invalid base64 delta: refused by the parser. */
   fail_unless_equals_int (c.parse_errors_.size (), 2);
   bool base64 = false, json = false;
-  for (const std::string &m : c.parse_errors_) {
+  for (const std::string & m : c.parse_errors_) {
     base64 = base64 || m.find ("base64") != std::string::npos;
     json = json || m.find ("JSON") != std::string::npos;
   }
@@ -635,8 +648,8 @@ GST_START_TEST (test_fault_stall_handshake_and_expiry)
   TestClient c;
   fail_unless (c.connect (sim3->url ()));
   const ServerEvent created = c.wait_for ("session.created");
-  fail_unless (created.session->expires_at
-      <= g_get_real_time () / G_USEC_PER_SEC + 1);
+  fail_unless (
+      created.session->expires_at <= g_get_real_time () / G_USEC_PER_SEC + 1);
   c.wait_closed (3000);
   fail_unless_equals_int (c.close_code_, 1001);
   fail_unless_equals_string (c.close_reason_.c_str (),
@@ -661,8 +674,8 @@ GST_START_TEST (test_real_time_pacing)
     }
   /* 12 deltas of 100 ms: the last leaves 1.1 s after the first. Loose
    * bounds: this checks pacing exists, not how fast the machine is. */
-  fail_unless (last - first >= 900 * 1000, "deltas not paced: %"
-      G_GINT64_FORMAT " us", last - first);
+  fail_unless (last - first >= 900 * 1000,
+      "deltas not paced: %" G_GINT64_FORMAT " us", last - first);
 }
 GST_END_TEST;
 
@@ -678,11 +691,11 @@ GST_START_TEST (test_many_sessions)
     fail_unless (c->connect (sim->url ()));
     clients.push_back (std::move (c));
   }
-  for (auto &c : clients) {
+  for (auto & c : clients) {
     c->wait_for ("session.created");
     c->send (build_response_create ());
   }
-  for (auto &c : clients) {
+  for (auto & c : clients) {
     const ServerEvent done = c->wait_for ("response.done");
     fail_unless_equals_string (done.response->status.c_str (), "completed");
   }
@@ -699,8 +712,8 @@ GST_END_TEST;
 GST_START_TEST (test_fault_odd_delta_bytes)
 {
   for (double pace : {0.0, 8.0}) {
-    SimulatorOptions o = options_for (pace > 0 ? "fault-odd-paced"
-        : "fault-odd", pace);
+    SimulatorOptions o =
+        options_for (pace > 0 ? "fault-odd-paced" : "fault-odd", pace);
     o.faults.odd_delta_bytes = true;
     o.delta_ms = 40;
     Pcm want;
@@ -717,12 +730,13 @@ GST_START_TEST (test_fault_odd_delta_bytes)
 
     std::vector<guint8> bytes;
     gsize deltas = 0;
-    for (const ServerEvent &e : c.events_) {
+    for (const ServerEvent & e : c.events_) {
       if (e.type != ServerEventType::ResponseOutputAudioDelta)
         continue;
       deltas++;
-      fail_unless (e.audio.size () % 2 == 1, "delta %" G_GSIZE_FORMAT " has %"
-          G_GSIZE_FORMAT " bytes", deltas, e.audio.size ());
+      fail_unless (e.audio.size () % 2 == 1,
+          "delta %" G_GSIZE_FORMAT " has %" G_GSIZE_FORMAT " bytes", deltas,
+          e.audio.size ());
       bytes.insert (bytes.end (), e.audio.begin (), e.audio.end ());
     }
     fail_unless (deltas >= 2);
@@ -748,8 +762,8 @@ GST_START_TEST (test_audio_items)
   g_autoptr (GError) error = nullptr;
   o.scenario = *Scenario::parse (R"({"turns":[{"user":"Hi",
       "assistant":"First part. Second part here.", "audio_items":2,
-      "audio":{"type":"tone","frequency":500,"duration_ms":1000}}]})", ".",
-      &error);
+      "audio":{"type":"tone","frequency":500,"duration_ms":1000}}]})",
+      ".", &error);
   Pcm want;
   fail_unless (Scenario::render_audio (o.scenario.turn (0), want, nullptr));
   auto sim = start (o);
@@ -767,7 +781,7 @@ GST_START_TEST (test_audio_items)
   std::vector<std::vector<guint8>> audio (2);
   std::vector<std::string> deltas (2), transcripts (2);
   gssize open_item = -1;
-  for (const ServerEvent &e : c.events_) {
+  for (const ServerEvent & e : c.events_) {
     if (e.type == ServerEventType::ResponseOutputItemAdded) {
       fail_unless (open_item < 0, "an item opened before the last closed");
       fail_unless_equals_int (e.output_index, (gint64) ids.size ());
@@ -795,7 +809,7 @@ GST_START_TEST (test_audio_items)
   }
   fail_unless_equals_int (ids.size (), 2);
   fail_unless (ids[0] != ids[1]);
-  fail_unless_equals_int (audio[0].size (), want.size ());      /* half each */
+  fail_unless_equals_int (audio[0].size (), want.size ()); /* half each */
   fail_unless_equals_int (audio[1].size (), want.size ());
   std::vector<guint8> all = audio[0];
   all.insert (all.end (), audio[1].begin (), audio[1].end ());
@@ -822,12 +836,12 @@ GST_START_TEST (test_all_sent_events_conform)
   fail_unless (dir != nullptr);
   std::string jsonl;
   guint events = 0, files = 0;
-  while (const gchar *name = g_dir_read_name (dir)) {
+  while (const gchar * name = g_dir_read_name (dir)) {
     if (!g_str_has_suffix (name, ".jsonl") || g_str_has_prefix (name, "all-"))
       continue;
     files++;
-    g_autofree gchar *path = g_build_filename (SIM_LOG_DIR, name, nullptr);
-    g_autofree gchar *text = nullptr;
+    g_autofree gchar * path = g_build_filename (SIM_LOG_DIR, name, nullptr);
+    g_autofree gchar * text = nullptr;
     fail_unless (g_file_get_contents (path, &text, nullptr, nullptr));
     g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
     for (int i = 0; lines[i] != nullptr; i++) {
@@ -835,10 +849,10 @@ GST_START_TEST (test_all_sent_events_conform)
         continue;
       JsonNodePtr line = json_parse (lines[i], nullptr);
       fail_unless (line != nullptr, "log line is not JSON: %s", lines[i]);
-      JsonObject *o = json_node_get_object (line.get ());
-      if (g_strcmp0 (json_object_get_string_member_with_default (o, "dir",
-                  ""), "out") != 0
-          || json_object_get_boolean_member_with_default (o, "fault", FALSE))
+      JsonObject * o = json_node_get_object (line.get ());
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "dir", ""),
+              "out") != 0 ||
+          json_object_get_boolean_member_with_default (o, "fault", FALSE))
         continue;
       jsonl += json_to_string (json_object_get_member (o, "frame")) + "\n";
       events++;
@@ -847,18 +861,18 @@ GST_START_TEST (test_all_sent_events_conform)
   fail_unless (files >= 10, "only %u logs", files);
   fail_unless (events > 500, "only %u events", events);
 
-  g_autofree gchar *all = g_build_filename (SIM_LOG_DIR, "all-sent.jsonl",
-      nullptr);
-  fail_unless (g_file_set_contents (all, jsonl.c_str (), jsonl.size (),
-          nullptr));
-  g_autofree gchar *validator = g_build_filename (CONFORMANCE_DIR,
-      "validate.mjs", nullptr);
-  const gchar *argv[] = {NODE_PATH, validator, "server", all, nullptr};
-  g_autofree gchar *out = nullptr;
+  g_autofree gchar * all =
+      g_build_filename (SIM_LOG_DIR, "all-sent.jsonl", nullptr);
+  fail_unless (
+      g_file_set_contents (all, jsonl.c_str (), jsonl.size (), nullptr));
+  g_autofree gchar * validator =
+      g_build_filename (CONFORMANCE_DIR, "validate.mjs", nullptr);
+  const gchar * argv[] = {NODE_PATH, validator, "server", all, nullptr};
+  g_autofree gchar * out = nullptr;
   gint status = 0;
   fail_unless (g_spawn_sync (PROJECT_SOURCE_DIR, (gchar **) argv, nullptr,
-          G_SPAWN_STDERR_TO_DEV_NULL, nullptr, nullptr, &out, nullptr,
-          &status, nullptr));
+      G_SPAWN_STDERR_TO_DEV_NULL, nullptr, nullptr, &out, nullptr, &status,
+      nullptr));
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
     /* Show the violations, not ajv's per-line "valid" noise. */
     g_auto (GStrv) lines = g_strsplit (out ? out : "", "\n", -1);
@@ -876,14 +890,14 @@ GST_END_TEST;
 static Suite *
 simulator_suite (void)
 {
-  Suite *s = suite_create ("simulator");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("simulator");
+  TCase * tc = tcase_create ("general");
 
   /* Start from an empty log folder: the last test reads all of it. */
   if (g_file_test (SIM_LOG_DIR, G_FILE_TEST_IS_DIR)) {
     g_autoptr (GDir) dir = g_dir_open (SIM_LOG_DIR, 0, nullptr);
-    while (const gchar *name = dir ? g_dir_read_name (dir) : nullptr) {
-      g_autofree gchar *path = g_build_filename (SIM_LOG_DIR, name, nullptr);
+    while (const gchar * name = dir ? g_dir_read_name (dir) : nullptr) {
+      g_autofree gchar * path = g_build_filename (SIM_LOG_DIR, name, nullptr);
       g_unlink (path);
     }
   }
@@ -908,7 +922,7 @@ simulator_suite (void)
   tcase_add_test (tc, test_audio_items);
   tcase_add_test (tc, test_real_time_pacing);
   tcase_add_test (tc, test_many_sessions);
-  tcase_add_test (tc, test_all_sent_events_conform);   /* last */
+  tcase_add_test (tc, test_all_sent_events_conform); /* last */
   return s;
 }
 

@@ -11,38 +11,39 @@
 #include <string>
 #include <vector>
 
-struct WavSpec {
-  guint16 format = 1;            /* 1: PCM, 3: IEEE float, others as given */
+struct WavSpec
+{
+  guint16 format = 1; /* 1: PCM, 3: IEEE float, others as given */
   guint16 channels = 1;
   guint32 rate = 24000;
   guint16 bits = 16;
-  bool extensible = false;       /* WAVE_FORMAT_EXTENSIBLE wrapping format */
-  bool extra_chunk = false;      /* an odd-sized LIST chunk before "data" */
+  bool extensible = false;  /* WAVE_FORMAT_EXTENSIBLE wrapping format */
+  bool extra_chunk = false; /* an odd-sized LIST chunk before "data" */
 };
 
 static inline void
-wav_put_u16 (std::vector<guint8> &out, guint v)
+wav_put_u16 (std::vector<guint8> & out, guint v)
 {
   out.push_back (v & 0xff);
   out.push_back ((v >> 8) & 0xff);
 }
 
 static inline void
-wav_put_u32 (std::vector<guint8> &out, guint32 v)
+wav_put_u32 (std::vector<guint8> & out, guint32 v)
 {
   wav_put_u16 (out, v & 0xffff);
   wav_put_u16 (out, v >> 16);
 }
 
 static inline void
-wav_put_tag (std::vector<guint8> &out, const char *tag)
+wav_put_tag (std::vector<guint8> & out, const char * tag)
 {
   out.insert (out.end (), tag, tag + 4);
 }
 
 /* Encodes interleaved @samples in [-1, 1] as @spec says. */
 static inline std::vector<guint8>
-build_wav (const WavSpec &spec, const std::vector<double> &samples)
+build_wav (const WavSpec & spec, const std::vector<double> & samples)
 {
   std::vector<guint8> body;
   for (double v : samples) {
@@ -76,9 +77,8 @@ build_wav (const WavSpec &spec, const std::vector<double> &samples)
   wav_put_u16 (fmt, block_align);
   wav_put_u16 (fmt, spec.bits);
   if (spec.extensible) {
-    static const guint8 tail[12] = {
-      0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71
-    };
+    static const guint8 tail[12] = {0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00,
+        0xaa, 0x00, 0x38, 0x9b, 0x71};
     wav_put_u16 (fmt, 22);
     wav_put_u16 (fmt, spec.bits);
     wav_put_u32 (fmt, spec.channels == 1 ? 0x4 : 0x3);
@@ -89,7 +89,7 @@ build_wav (const WavSpec &spec, const std::vector<double> &samples)
 
   std::vector<guint8> out;
   wav_put_tag (out, "RIFF");
-  wav_put_u32 (out, 0);                /* patched below */
+  wav_put_u32 (out, 0); /* patched below */
   wav_put_tag (out, "WAVE");
   wav_put_tag (out, "fmt ");
   wav_put_u32 (out, fmt.size ());
@@ -97,7 +97,7 @@ build_wav (const WavSpec &spec, const std::vector<double> &samples)
   if (spec.extra_chunk) {
     wav_put_tag (out, "LIST");
     wav_put_u32 (out, 5);
-    out.insert (out.end (), { 'I', 'N', 'F', 'O', 'x', 0 });  /* + pad byte */
+    out.insert (out.end (), {'I', 'N', 'F', 'O', 'x', 0}); /* + pad byte */
   }
   wav_put_tag (out, "data");
   wav_put_u32 (out, body.size ());
@@ -114,7 +114,7 @@ build_wav (const WavSpec &spec, const std::vector<double> &samples)
  * @amplitudes[c], all in phase, @duration_ms long at @rate. */
 static inline std::vector<double>
 sine_frames (guint rate, guint channels, double frequency_hz,
-    gint64 duration_ms, const std::vector<double> &amplitudes)
+    gint64 duration_ms, const std::vector<double> & amplitudes)
 {
   gsize frames = (gsize) (duration_ms * rate / 1000);
   std::vector<double> out;
@@ -129,7 +129,7 @@ sine_frames (guint rate, guint channels, double frequency_hz,
 
 /* Upward zero crossings in [begin, end). */
 static inline gsize
-count_rising_crossings (const std::vector<gint16> &pcm, gsize begin, gsize end)
+count_rising_crossings (const std::vector<gint16> & pcm, gsize begin, gsize end)
 {
   gsize count = 0;
   for (gsize i = begin + 1; i < end && i < pcm.size (); i++)
@@ -140,15 +140,16 @@ count_rising_crossings (const std::vector<gint16> &pcm, gsize begin, gsize end)
 
 /* Frequency measured over [begin, end) from upward zero crossings. */
 static inline double
-measure_frequency (const std::vector<gint16> &pcm, gsize begin, gsize end,
+measure_frequency (const std::vector<gint16> & pcm, gsize begin, gsize end,
     double rate = 24000)
 {
-  return count_rising_crossings (pcm, begin, end) * rate / (double) (end - begin);
+  return count_rising_crossings (pcm, begin, end) * rate /
+      (double) (end - begin);
 }
 
 /* RMS in [begin, end), relative to full scale (32768). */
 static inline double
-measure_rms (const std::vector<gint16> &pcm, gsize begin, gsize end)
+measure_rms (const std::vector<gint16> & pcm, gsize begin, gsize end)
 {
   double sum = 0;
   for (gsize i = begin; i < end; i++)
@@ -158,11 +159,11 @@ measure_rms (const std::vector<gint16> &pcm, gsize begin, gsize end)
 
 /* Writes @data to @path, failing the test if it cannot. */
 static inline void
-write_file (const std::string &path, const std::vector<guint8> &data)
+write_file (const std::string & path, const std::vector<guint8> & data)
 {
   g_autoptr (GError) error = nullptr;
-  gboolean ok = g_file_set_contents (path.c_str (), (const gchar *) data.data (),
-      (gssize) data.size (), &error);
+  gboolean ok = g_file_set_contents (path.c_str (),
+      (const gchar *) data.data (), (gssize) data.size (), &error);
   fail_unless (ok, "cannot write %s: %s", path.c_str (),
       error ? error->message : "");
 }

@@ -14,7 +14,8 @@ using namespace realtime;
 using namespace realtime::sim;
 
 /* What the callbacks saw (they run on the I/O thread). */
-struct Recorder {
+struct Recorder
+{
   std::mutex lock;
   std::condition_variable cond;
   bool opened = false;
@@ -34,38 +35,38 @@ struct Recorder {
       std::optional<ServerEvent> ev = parse_server_event (text, nullptr);
       update ([&] { types.push_back (ev ? ev->type_name : "<unparsable>"); });
     };
-    c.failed = [this] (guint status, const GError *e) {
+    c.failed = [this] (guint status, const GError * e) {
       update ([&] {
-            failed = true;
-            http_status = status;
-            error = e ? e->message : "";
-          });
+        failed = true;
+        http_status = status;
+        error = e ? e->message : "";
+      });
     };
     c.closed = [this] (gushort code, const std::string &) {
       update ([&] {
-            closed = true;
-            close_code = code;
-          });
+        closed = true;
+        close_code = code;
+      });
     };
     return c;
   }
 
-  template <typename F> void update (F f)
+  template<typename F> void update (F f)
   {
     std::lock_guard<std::mutex> lk (lock);
     f ();
     cond.notify_all ();
   }
 
-  template <typename P> bool wait (P pred, int ms = 5000)
+  template<typename P> bool wait (P pred, int ms = 5000)
   {
     std::unique_lock<std::mutex> lk (lock);
     return cond.wait_for (lk, std::chrono::milliseconds (ms), pred);
   }
 
-  bool has (const char *type)
+  bool has (const char * type)
   {
-    for (const auto &t : types)
+    for (const auto & t : types)
       if (t == type)
         return true;
     return false;
@@ -85,8 +86,8 @@ GST_START_TEST (test_open_send_receive_close)
 {
   auto sim = start ();
   Recorder r;
-  auto client = std::make_unique<WebSocketClient> (IoThread::acquire (),
-      r.callbacks ());
+  auto client =
+      std::make_unique<WebSocketClient> (IoThread::acquire (), r.callbacks ());
   client->connect ({sim->url ()});
   /* Sent before the handshake completes: goes out right after it. */
   client->send (build_session_update (SessionSettings (), "s1", nullptr));
@@ -114,7 +115,7 @@ GST_START_TEST (test_keepalive_only_when_quiet)
   auto sim = start ();
   Recorder r;
   WebSocketClient client (IoThread::acquire (), r.callbacks ());
-  WebSocketClient::Options o {sim->url ()};
+  WebSocketClient::Options o{sim->url ()};
   o.keepalive_check_ms = 100;
   client.connect (o);
   fail_unless (r.wait ([&] { return r.has ("session.created"); }));
@@ -204,10 +205,10 @@ GST_START_TEST (test_many_clients_share_one_thread)
   for (int i = 0; i < n; i++) {
     recorders.push_back (std::make_unique<Recorder> ());
     clients.push_back (std::make_unique<WebSocketClient> (thread,
-            recorders.back ()->callbacks ()));
+        recorders.back ()->callbacks ()));
     clients.back ()->connect ({sim->url ()});
   }
-  for (auto &r : recorders)
+  for (auto & r : recorders)
     fail_unless (r->wait ([&] { return r->has ("session.created"); }, 10000));
   fail_unless_equals_int (sim->session_count (), n);
   clients.clear ();
@@ -241,8 +242,8 @@ GST_END_TEST;
 static Suite *
 websocket_client_suite (void)
 {
-  Suite *s = suite_create ("websocket-client");
-  TCase *tc = tcase_create ("general");
+  Suite * s = suite_create ("websocket-client");
+  TCase * tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);

@@ -32,7 +32,7 @@
 #include <gst/gst.h>
 #include <string.h>
 
-static const gchar *key;
+static const gchar * key;
 static int failures;
 
 static void
@@ -45,9 +45,10 @@ fail (const gchar * what)
 static gchar *
 value_to_string (const GValue * v)
 {
-  gchar *s = NULL;
+  gchar * s = NULL;
   if (G_VALUE_HOLDS_STRING (v))
-    return g_strdup (g_value_get_string (v) ? g_value_get_string (v) : "(NULL)");
+    return g_strdup (
+        g_value_get_string (v) ? g_value_get_string (v) : "(NULL)");
   if (G_VALUE_TYPE (v) != G_TYPE_INVALID)
     s = gst_value_serialize (v);
   return s ? s : g_strdup_value_contents (v);
@@ -59,13 +60,13 @@ static void
 dump_element (GstElement * e, const gchar * when)
 {
   guint n = 0;
-  GParamSpec **specs =
+  GParamSpec ** specs =
       g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
-  gchar *path = gst_object_get_path_string (GST_OBJECT (e));
+  gchar * path = gst_object_get_path_string (GST_OBJECT (e));
 
   for (guint i = 0; i < n; i++) {
     GValue v = G_VALUE_INIT;
-    gchar *s;
+    gchar * s;
 
     if (!(specs[i]->flags & G_PARAM_READABLE))
       continue;
@@ -74,8 +75,9 @@ dump_element (GstElement * e, const gchar * when)
     s = value_to_string (&v);
     g_print ("property %s %s.%s = %s\n", when, path, specs[i]->name, s);
     if (strstr (s, key)) {
-      gchar *why = g_strdup_printf ("%s: readable property %s.%s holds the key",
-          when, path, specs[i]->name);
+      gchar * why =
+          g_strdup_printf ("%s: readable property %s.%s holds the key", when,
+              path, specs[i]->name);
       fail (why);
       g_free (why);
     }
@@ -89,7 +91,7 @@ dump_element (GstElement * e, const gchar * when)
 static void
 dump_all (GstElement * pipeline, const gchar * when)
 {
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  GstIterator * it = gst_bin_iterate_recurse (GST_BIN (pipeline));
   GValue item = G_VALUE_INIT;
 
   dump_element (pipeline, when);
@@ -105,7 +107,7 @@ dump_all (GstElement * pipeline, const gchar * when)
 static void
 check_api_key_spec (GstElement * rt)
 {
-  GParamSpec *spec =
+  GParamSpec * spec =
       g_object_class_find_property (G_OBJECT_GET_CLASS (rt), "api-key");
   GValue v = G_VALUE_INIT;
 
@@ -117,16 +119,16 @@ check_api_key_spec (GstElement * rt)
     fail ("api-key is not writable");
   if (spec->flags & G_PARAM_READABLE)
     fail ("api-key is readable");
-  if (g_param_spec_get_default_value (spec)
-      && G_VALUE_HOLDS_STRING (g_param_spec_get_default_value (spec))
-      && g_strcmp0 (g_value_get_string (g_param_spec_get_default_value (spec)),
+  if (g_param_spec_get_default_value (spec) &&
+      G_VALUE_HOLDS_STRING (g_param_spec_get_default_value (spec)) &&
+      g_strcmp0 (g_value_get_string (g_param_spec_get_default_value (spec)),
           NULL) != 0)
     fail ("api-key has a non-NULL default in its param spec");
 
   /* GLib refuses (with a warning on stderr) and leaves the value alone. */
   g_value_init (&v, G_TYPE_STRING);
   g_printerr ("secret-readback: reading api-key anyway; GLib should warn "
-      "that it is not readable:\n");
+              "that it is not readable:\n");
   g_object_get_property (G_OBJECT (rt), "api-key", &v);
   if (g_value_get_string (&v) != NULL)
     fail ("reading api-key gave a string back");
@@ -139,11 +141,11 @@ check_api_key_spec (GstElement * rt)
 static void
 print_message (GstMessage * msg)
 {
-  const GstStructure *s = gst_message_get_structure (msg);
-  gchar *st = s ? gst_structure_to_string (s) : g_strdup ("(no structure)");
-  GError *err = NULL;
-  gchar *debug = NULL;
-  const GstStructure *details = NULL;
+  const GstStructure * s = gst_message_get_structure (msg);
+  gchar * st = s ? gst_structure_to_string (s) : g_strdup ("(no structure)");
+  GError * err = NULL;
+  gchar * debug = NULL;
+  const GstStructure * details = NULL;
 
   g_print ("message %s from %s: %s\n", GST_MESSAGE_TYPE_NAME (msg),
       GST_MESSAGE_SRC_NAME (msg), st);
@@ -166,10 +168,10 @@ print_message (GstMessage * msg)
       return;
   }
   {
-    gchar *d = details ? gst_structure_to_string (details) : NULL;
+    gchar * d = details ? gst_structure_to_string (details) : NULL;
     g_print ("  %s %s/%d: %s\n  debug: %s\n  details: %s\n",
-        GST_MESSAGE_TYPE_NAME (msg), g_quark_to_string (err->domain),
-        err->code, err->message, debug ? debug : "(none)", d ? d : "(none)");
+        GST_MESSAGE_TYPE_NAME (msg), g_quark_to_string (err->domain), err->code,
+        err->message, debug ? debug : "(none)", d ? d : "(none)");
     g_free (d);
   }
   g_clear_error (&err);
@@ -180,18 +182,18 @@ print_message (GstMessage * msg)
 static void
 run (GstElement * pipeline, gboolean expect_ok)
 {
-  GstBus *bus = gst_element_get_bus (pipeline);
+  GstBus * bus = gst_element_get_bus (pipeline);
   gboolean eos = FALSE, response_done = FALSE, not_authorized = FALSE;
   gboolean other_error = FALSE;
   gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
 
-  if (gst_element_set_state (pipeline,
-          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
     fail ("the pipeline did not start");
 
   while (!eos && !not_authorized && !other_error) {
     gint64 left = deadline - g_get_monotonic_time ();
-    GstMessage *msg;
+    GstMessage * msg;
 
     if (left <= 0) {
       fail ("no EOS or error within 15 s");
@@ -204,7 +206,7 @@ run (GstElement * pipeline, gboolean expect_ok)
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS) {
       eos = TRUE;
     } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      GError *err = NULL;
+      GError * err = NULL;
       gst_message_parse_error (msg, &err, NULL);
       if (g_error_matches (err, GST_RESOURCE_ERROR,
               GST_RESOURCE_ERROR_NOT_AUTHORIZED))
@@ -212,10 +214,11 @@ run (GstElement * pipeline, gboolean expect_ok)
       else
         other_error = TRUE;
       g_clear_error (&err);
-    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-        && gst_message_has_name (msg, "realtime-response")
-        && g_strcmp0 (gst_structure_get_string (gst_message_get_structure
-                (msg), "event"), "done") == 0) {
+    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+        gst_message_has_name (msg, "realtime-response") &&
+        g_strcmp0 (gst_structure_get_string (gst_message_get_structure (msg),
+                       "event"),
+            "done") == 0) {
       response_done = TRUE;
     }
     gst_message_unref (msg);
@@ -233,15 +236,15 @@ run (GstElement * pipeline, gboolean expect_ok)
 static void
 check_session (GstElement * rt, gboolean expect_ok)
 {
-  gchar *session_id = NULL;
-  GstStructure *stats = NULL;
+  gchar * session_id = NULL;
+  GstStructure * stats = NULL;
   guint64 responses = 0, events_sent = 0;
 
   g_object_get (rt, "session-id", &session_id, "stats", &stats, NULL);
   g_print ("session-id after the run: %s\n",
       session_id ? session_id : "(NULL)");
   if (stats) {
-    gchar *s = gst_structure_to_string (stats);
+    gchar * s = gst_structure_to_string (stats);
     g_print ("stats after the run: %s\n", s);
     g_free (s);
     gst_structure_get_uint64 (stats, "responses", &responses);
@@ -261,24 +264,26 @@ check_session (GstElement * rt, gboolean expect_ok)
 }
 
 int
-main (int argc, char **argv)
+main (int argc, char ** argv)
 {
   GstElement *pipeline, *rt;
-  GError *err = NULL;
+  GError * err = NULL;
   gboolean expect_ok;
-  gchar *url_prop;
+  gchar * url_prop;
 
   gst_init (&argc, &argv);
   key = g_getenv ("SECRETS_TEST_KEY");
-  if (argc != 3 || !key || strlen (key) < 16
-      || (strcmp (argv[1], "ok") != 0 && strcmp (argv[1], "refused") != 0)) {
+  if (argc != 3 || !key || strlen (key) < 16 ||
+      (strcmp (argv[1], "ok") != 0 && strcmp (argv[1], "refused") != 0)) {
     g_printerr ("usage: SECRETS_TEST_KEY=KEY %s ok|refused URL\n", argv[0]);
     return 2;
   }
   expect_ok = strcmp (argv[1], "ok") == 0;
 
-  pipeline = gst_parse_launch ("audiotestsrc num-buffers=40 ! realtimebin "
-      "name=rt rt.src_audio ! fakesink rt.src_text ! fakesink", &err);
+  pipeline = gst_parse_launch (
+      "audiotestsrc num-buffers=40 ! realtimebin "
+      "name=rt rt.src_audio ! fakesink rt.src_text ! fakesink",
+      &err);
   if (!pipeline) {
     g_printerr ("secret-readback: %s\n", err->message);
     return 1;

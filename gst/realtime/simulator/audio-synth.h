@@ -17,7 +17,8 @@ inline constexpr int PCM_SAMPLES_PER_MS = PCM_RATE / 1000;
 /* A sine of @frequency_hz lasting @duration_ms (negative: none), with a peak
  * of @amplitude (0..1) of full scale and 5 ms linear fades at both ends so
  * it does not click. */
-Pcm make_tone (double frequency_hz, gint64 duration_ms, double amplitude = 0.25);
+Pcm make_tone (double frequency_hz, gint64 duration_ms,
+    double amplitude = 0.25);
 
 /* @duration_ms of digital silence (negative: none). */
 Pcm make_silence (gint64 duration_ms);
@@ -27,7 +28,7 @@ Pcm make_silence (gint64 duration_ms);
  * (32 zero crossings per side, pass band flat to 90% of the lower Nyquist
  * frequency). At 24 kHz the samples are only converted. Used for WAV files
  * and for synthesized speech. */
-void resample_to_pcm (const std::vector<double> &in, guint rate, Pcm &out);
+void resample_to_pcm (const std::vector<double> & in, guint rate, Pcm & out);
 
 /* Decodes a RIFF/WAVE file held in memory into @out (replacing its content):
  * PCM integer 8/16/24/32-bit, IEEE float 32/64-bit, or
@@ -42,11 +43,11 @@ void resample_to_pcm (const std::vector<double> &in, guint rate, Pcm &out);
  *
  * Returns false and sets @error (REALTIME_SIMULATOR_ERROR_AUDIO) for
  * anything else, saying what is wrong (e.g. "mu-law is not supported"). */
-bool decode_wav (const guint8 *data, gsize size, Pcm &out, GError **error);
+bool decode_wav (const guint8 * data, gsize size, Pcm & out, GError ** error);
 
 /* Reads and decodes the WAV file at @path. A file that cannot be read is a
  * REALTIME_SIMULATOR_ERROR_IO error naming @path; decoding errors are
  * prefixed with @path. */
-bool load_wav (const std::string &path, Pcm &out, GError **error);
+bool load_wav (const std::string & path, Pcm & out, GError ** error);
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -15,30 +15,33 @@ namespace realtime::sim {
 /* The simulator's `POST /v1/realtime/client_secrets` (REFERENCE.md §9):
  * ephemeral `ek_…` secrets that open sessions until they expire. Lives on
  * the simulator thread. */
-class ClientSecrets {
+class ClientSecrets
+{
 public:
-  struct Answer {
-    guint status;               /* 200, or 400 with an OpenAI-style error */
-    std::string body;           /* JSON */
-    gint64 ttl_s = 0;           /* on 200 */
+  struct Answer
+  {
+    guint status;     /* 200, or 400 with an OpenAI-style error */
+    std::string body; /* JSON */
+    gint64 ttl_s = 0; /* on 200 */
   };
 
   /* Checks @request (the POST body) like the service does and, when it is
    * valid, issues a secret for @model's sessions (or the body's
    * session.model). @now_s: unix seconds. */
-  Answer issue (std::string_view request, const std::string &model,
+  Answer issue (std::string_view request, const std::string & model,
       gint64 now_s);
 
   /* Whether @value is a secret issued here and not expired at @now_s; its
    * session (the starting configuration of sessions it opens) in
    * @session. */
-  bool accept (const std::string &value, gint64 now_s,
-      std::shared_ptr<JsonObject> &session);
+  bool accept (const std::string & value, gint64 now_s,
+      std::shared_ptr<JsonObject> & session);
 
   gsize size () const { return secrets_.size (); }
 
 private:
-  struct Secret {
+  struct Secret
+  {
     gint64 expires_at;
     std::shared_ptr<JsonObject> session;
   };
@@ -47,4 +50,4 @@ private:
   std::map<std::string, Secret> secrets_;
 };
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

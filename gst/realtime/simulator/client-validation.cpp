@@ -20,36 +20,38 @@ const char kSchemaResource[] =
     "/org/gst-realtime/simulator/realtime-client-events.strict.schema.json";
 
 /* Client event types of the retired beta API, with what GA uses instead. */
-const struct {
-  const char *type;
-  const char *instead;
+const struct
+{
+  const char * type;
+  const char * instead;
 } kBetaEventTypes[] = {
-  {"transcription_session.update",
-      "send 'session.update' with 'session.type' set to \"transcription\""},
+    {"transcription_session.update",
+        "send 'session.update' with 'session.type' set to \"transcription\""},
 };
 
 /* Members of the flat beta session object (REFERENCE.md §13), with their
  * GA place; null: GA has no such setting. */
-const struct {
-  const char *member;
-  const char *instead;
+const struct
+{
+  const char * member;
+  const char * instead;
 } kBetaSessionMembers[] = {
-  {"modalities", "session.output_modalities"},
-  {"voice", "session.audio.output.voice"},
-  {"speed", "session.audio.output.speed"},
-  {"input_audio_format", "session.audio.input.format"},
-  {"output_audio_format", "session.audio.output.format"},
-  {"input_audio_transcription", "session.audio.input.transcription"},
-  {"input_audio_noise_reduction", "session.audio.input.noise_reduction"},
-  {"turn_detection", "session.audio.input.turn_detection"},
-  {"max_response_output_tokens", "session.max_output_tokens"},
-  {"temperature", nullptr},
+    {"modalities", "session.output_modalities"},
+    {"voice", "session.audio.output.voice"},
+    {"speed", "session.audio.output.speed"},
+    {"input_audio_format", "session.audio.input.format"},
+    {"output_audio_format", "session.audio.output.format"},
+    {"input_audio_transcription", "session.audio.input.transcription"},
+    {"input_audio_noise_reduction", "session.audio.input.noise_reduction"},
+    {"turn_detection", "session.audio.input.turn_detection"},
+    {"max_response_output_tokens", "session.max_output_tokens"},
+    {"temperature", nullptr},
 };
 
 const char *
-beta_session_replacement (const char *member, bool &found)
+beta_session_replacement (const char * member, bool & found)
 {
-  for (const auto &m : kBetaSessionMembers) {
+  for (const auto & m : kBetaSessionMembers) {
     if (g_strcmp0 (member, m.member) == 0) {
       found = true;
       return m.instead;
@@ -60,22 +62,22 @@ beta_session_replacement (const char *member, bool &found)
 }
 
 bool
-holds_string (JsonNode *node)
+holds_string (JsonNode * node)
 {
-  return node != nullptr && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_STRING;
+  return node != nullptr && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
 JsonNode *
-node_at (JsonNode *root, const InstancePath &path)
+node_at (JsonNode * root, const InstancePath & path)
 {
-  JsonNode *node = root;
-  for (const PathStep &step : path) {
+  JsonNode * node = root;
+  for (const PathStep & step : path) {
     if (node == nullptr)
       return nullptr;
     if (step.is_index) {
-      if (!JSON_NODE_HOLDS_ARRAY (node)
-          || step.index >= json_array_get_length (json_node_get_array (node)))
+      if (!JSON_NODE_HOLDS_ARRAY (node) ||
+          step.index >= json_array_get_length (json_node_get_array (node)))
         return nullptr;
       node = json_array_get_element (json_node_get_array (node), step.index);
     } else {
@@ -90,7 +92,7 @@ node_at (JsonNode *root, const InstancePath &path)
 
 /* "an object", "a decimal", ... as the service words types. */
 const char *
-describe_type (JsonNode *node)
+describe_type (JsonNode * node)
 {
   if (node == nullptr || JSON_NODE_HOLDS_NULL (node))
     return "null";
@@ -112,10 +114,10 @@ describe_type (JsonNode *node)
 }
 
 std::string
-describe_schema_types (const std::vector<std::string> &types)
+describe_schema_types (const std::vector<std::string> & types)
 {
   std::vector<std::string> words;
-  for (const std::string &t : types) {
+  for (const std::string & t : types) {
     if (t == "null")
       words.push_back ("null");
     else if (t == "integer" || t == "object" || t == "array")
@@ -127,7 +129,7 @@ describe_schema_types (const std::vector<std::string> &types)
   for (size_t i = 0; i < words.size (); i++) {
     if (i > 0)
       out += words.size () > 2 ? (i + 1 == words.size () ? ", or " : ", ")
-          : " or ";
+                               : " or ";
     out += words[i];
   }
   return out;
@@ -138,19 +140,19 @@ truncate_text (std::string text, size_t max_chars = 64)
 {
   if ((size_t) g_utf8_strlen (text.c_str (), -1) <= max_chars)
     return text;
-  const char *end = g_utf8_offset_to_pointer (text.c_str (), max_chars);
+  const char * end = g_utf8_offset_to_pointer (text.c_str (), max_chars);
   return text.substr (0, end - text.c_str ()) + "…";
 }
 
 /* 'pcm16', 16000, true, {"a":1}: a value quoted in a message. */
 std::string
-quote_value (JsonNode *node)
+quote_value (JsonNode * node)
 {
   if (holds_string (node))
     return "'" + truncate_text (json_node_get_string (node)) + "'";
-  if (node != nullptr && JSON_NODE_HOLDS_VALUE (node)
-      && (json_node_get_value_type (node) == G_TYPE_INT64
-          || json_node_get_value_type (node) == G_TYPE_DOUBLE)) {
+  if (node != nullptr && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_INT64 ||
+          json_node_get_value_type (node) == G_TYPE_DOUBLE)) {
     if (json_node_get_value_type (node) == G_TYPE_INT64)
       return format_number ((double) json_node_get_int (node));
     /* 2.0 stays 2.0: the sender wrote a decimal. */
@@ -167,13 +169,13 @@ quote_value (JsonNode *node)
 
 /* "'a', 'b', and 'c'" from the compact JSON of each allowed value. */
 std::string
-list_values (const std::vector<std::string> &allowed)
+list_values (const std::vector<std::string> & allowed)
 {
   std::string out;
   for (size_t i = 0; i < allowed.size (); i++) {
     if (i > 0)
       out += allowed.size () > 2 ? (i + 1 == allowed.size () ? ", and " : ", ")
-          : " and ";
+                                 : " and ";
     JsonNodePtr value = parse_strict_json (allowed[i], nullptr);
     out += value ? quote_value (value.get ()) : allowed[i];
   }
@@ -181,7 +183,7 @@ list_values (const std::vector<std::string> &allowed)
 }
 
 InstancePath
-member_path (const InstancePath &object, const std::string &member)
+member_path (const InstancePath & object, const std::string & member)
 {
   InstancePath path = object;
   PathStep step;
@@ -192,14 +194,16 @@ member_path (const InstancePath &object, const std::string &member)
 
 /* The service-style answer for one schema error. */
 void
-describe_schema_error (JsonNode *root, const ValidationError &e,
-    ClientEventError &out)
+describe_schema_error (JsonNode * root, const ValidationError & e,
+    ClientEventError & out)
 {
-  JsonNode *value = node_at (root, e.path);
+  JsonNode * value = node_at (root, e.path);
   const std::string param = dotted_path (e.path);
   const std::string limit = format_number (e.limit);
-  const char *number_kind = value != nullptr && JSON_NODE_HOLDS_VALUE (value)
-      && json_node_get_value_type (value) == G_TYPE_INT64 ? "integer"
+  const char * number_kind = value != nullptr &&
+          JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_INT64
+      ? "integer"
       : "decimal";
 
   out.param = param;
@@ -214,46 +218,51 @@ describe_schema_error (JsonNode *root, const ValidationError &e,
     out.message = "Unknown parameter: '" + out.param + "'.";
   } else if (e.keyword == "type") {
     out.code = "invalid_type";
-    out.message = "Invalid type for '" + param + "': expected "
-        + describe_schema_types (e.expected_types) + ", but got "
-        + describe_type (value) + " instead.";
+    out.message = "Invalid type for '" + param + "': expected " +
+        describe_schema_types (e.expected_types) + ", but got " +
+        describe_type (value) + " instead.";
   } else if (e.keyword == "enum" || e.keyword == "const") {
-    out.message = "Invalid value: " + quote_value (value)
-        + ". Supported values are: " + list_values (e.allowed) + ".";
+    out.message = "Invalid value: " + quote_value (value) +
+        ". Supported values are: " + list_values (e.allowed) + ".";
   } else if (e.keyword == "minimum" || e.keyword == "exclusiveMinimum") {
-    out.message = "Invalid '" + param + "': " + number_kind
-        + " below minimum value. Expected a value "
-        + (e.keyword == "minimum" ? ">= " : "> ") + limit + ", but got "
-        + quote_value (value) + " instead.";
+    out.message = "Invalid '" + param + "': " + number_kind +
+        " below minimum value. Expected a value " +
+        (e.keyword == "minimum" ? ">= " : "> ") + limit + ", but got " +
+        quote_value (value) + " instead.";
   } else if (e.keyword == "maximum" || e.keyword == "exclusiveMaximum") {
-    out.message = "Invalid '" + param + "': " + number_kind
-        + " above maximum value. Expected a value "
-        + (e.keyword == "maximum" ? "<= " : "< ") + limit + ", but got "
-        + quote_value (value) + " instead.";
+    out.message = "Invalid '" + param + "': " + number_kind +
+        " above maximum value. Expected a value " +
+        (e.keyword == "maximum" ? "<= " : "< ") + limit + ", but got " +
+        quote_value (value) + " instead.";
   } else if (e.keyword == "minLength" || e.keyword == "maxLength") {
     glong length = holds_string (value)
-        ? g_utf8_strlen (json_node_get_string (value), -1) : 0;
+        ? g_utf8_strlen (json_node_get_string (value), -1)
+        : 0;
     bool too_long = e.keyword == "maxLength";
-    out.message = "Invalid '" + param + "': string too "
-        + (too_long ? "long" : "short") + ". Expected a string with "
-        + (too_long ? "maximum" : "minimum") + " length " + limit
-        + ", but got a string with length " + std::to_string (length)
-        + " instead.";
+    out.message = "Invalid '" + param + "': string too " +
+        (too_long ? "long" : "short") + ". Expected a string with " +
+        (too_long ? "maximum" : "minimum") + " length " + limit +
+        ", but got a string with length " + std::to_string (length) +
+        " instead.";
   } else if (e.keyword == "minItems" || e.keyword == "maxItems") {
     guint length = value != nullptr && JSON_NODE_HOLDS_ARRAY (value)
-        ? json_array_get_length (json_node_get_array (value)) : 0;
+        ? json_array_get_length (json_node_get_array (value))
+        : 0;
     bool too_long = e.keyword == "maxItems";
-    out.message = "Invalid '" + param + "': "
-        + (length == 0 ? std::string ("empty array") : too_long
-            ? "array too long" : "array too short")
-        + ". Expected an array with " + (too_long ? "maximum" : "minimum")
-        + " length " + limit + ", but got "
-        + (length == 0 ? std::string ("an empty array")
-            : "an array with length " + std::to_string (length))
-        + " instead.";
+    out.message = "Invalid '" + param + "': " +
+        (length == 0       ? std::string ("empty array")
+                : too_long ? "array too long"
+                           : "array too short") +
+        ". Expected an array with " + (too_long ? "maximum" : "minimum") +
+        " length " + limit + ", but got " +
+        (length == 0 ? std::string ("an empty array")
+                     : "an array with length " + std::to_string (length)) +
+        " instead.";
   } else if (e.keyword == "pattern") {
-    out.message = "Invalid '" + param + "': string does not match pattern. "
-        "Expected a string that matches the pattern '" + e.pattern + "'.";
+    out.message = "Invalid '" + param +
+        "': string does not match pattern. "
+        "Expected a string that matches the pattern '" +
+        e.pattern + "'.";
   } else {
     out.message = "Invalid value for '" + param + "': " + e.message + ".";
   }
@@ -262,32 +271,33 @@ describe_schema_error (JsonNode *root, const ValidationError &e,
 /* A session.update carrying the flat beta session: no `session.type` and
  * at least one member that only the beta shape had. */
 bool
-describe_beta_session (JsonNode *root, ClientEventError &out)
+describe_beta_session (JsonNode * root, ClientEventError & out)
 {
-  JsonObject *event = json_node_get_object (root);
-  JsonNode *session = json_object_get_member (event, "session");
-  if (g_strcmp0 (json_object_get_string_member_with_default (event, "type",
-              ""), "session.update") != 0
-      || session == nullptr || !JSON_NODE_HOLDS_OBJECT (session)
-      || json_object_has_member (json_node_get_object (session), "type"))
+  JsonObject * event = json_node_get_object (root);
+  JsonNode * session = json_object_get_member (event, "session");
+  if (g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""),
+          "session.update") != 0 ||
+      session == nullptr || !JSON_NODE_HOLDS_OBJECT (session) ||
+      json_object_has_member (json_node_get_object (session), "type"))
     return false;
 
   JsonObjectIter iter;
-  const gchar *name;
-  JsonNode *value;
+  const gchar * name;
+  JsonNode * value;
   json_object_iter_init_ordered (&iter, json_node_get_object (session));
   while (json_object_iter_next_ordered (&iter, &name, &value)) {
     bool beta = false;
-    const char *instead = beta_session_replacement (name, beta);
+    const char * instead = beta_session_replacement (name, beta);
     if (!beta)
       continue;
     out.code = "invalid_value";
     out.param = std::string ("session.") + name;
-    out.message = "'" + out.param + "' belongs to the session shape of the "
+    out.message = "'" + out.param +
+        "' belongs to the session shape of the "
         "retired beta Realtime API, which the GA API no longer accepts. Set "
-        "'session.type' to \"realtime\" (or \"transcription\") and "
-        + (instead ? "use '" + std::string (instead) + "' instead."
-            : std::string ("drop it: GA sessions have no such setting."));
+        "'session.type' to \"realtime\" (or \"transcription\") and " +
+        (instead ? "use '" + std::string (instead) + "' instead."
+                 : std::string ("drop it: GA sessions have no such setting."));
     return true;
   }
   return false;
@@ -298,10 +308,10 @@ compile_client_schema ()
 {
   g_autoptr (GBytes) bytes = client_event_schema_bytes ();
   gsize size = 0;
-  const char *data = (const char *) g_bytes_get_data (bytes, &size);
+  const char * data = (const char *) g_bytes_get_data (bytes, &size);
   g_autoptr (GError) error = nullptr;
-  std::unique_ptr<JsonSchema> schema = JsonSchema::load_from_data (
-      std::string_view (data, size), &error);
+  std::unique_ptr<JsonSchema> schema =
+      JsonSchema::load_from_data (std::string_view (data, size), &error);
   /* Only a schema update needing a keyword json-schema.cpp lacks gets
    * here; the tests load it, so it cannot ship. */
   if (!schema)
@@ -310,7 +320,7 @@ compile_client_schema ()
   return schema.release ();
 }
 
-}  // namespace
+} // namespace
 
 GBytes *
 client_event_schema_bytes ()
@@ -318,7 +328,7 @@ client_event_schema_bytes ()
   g_autoptr (GError) error = nullptr;
   /* Looked up in our own GResource, not the global set: referencing it
    * keeps the static library's resource object linked in. */
-  GBytes *bytes = g_resource_lookup_data (realtime_sim_get_resource (),
+  GBytes * bytes = g_resource_lookup_data (realtime_sim_get_resource (),
       kSchemaResource, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == nullptr)
     g_error ("embedded client event schema missing: %s", error->message);
@@ -329,12 +339,12 @@ const JsonSchema &
 client_event_schema ()
 {
   /* Never freed: validation may still run in other threads at exit. */
-  static const JsonSchema *const schema = compile_client_schema ();
+  static const JsonSchema * const schema = compile_client_schema ();
   return *schema;
 }
 
 JsonNodePtr
-validate_client_event (std::string_view text, ClientEventError &error)
+validate_client_event (std::string_view text, ClientEventError & error)
 {
   error = ClientEventError ();
 
@@ -342,24 +352,24 @@ validate_client_event (std::string_view text, ClientEventError &error)
   JsonNodePtr root = parse_strict_json (text, &parse_error);
   if (!root) {
     error.code = "invalid_json";
-    error.message = std::string ("Invalid JSON: ") + parse_error->message
-        + ".";
+    error.message = std::string ("Invalid JSON: ") + parse_error->message + ".";
     return nullptr;
   }
   if (!JSON_NODE_HOLDS_OBJECT (root.get ())) {
     error.code = "invalid_event";
     error.message = std::string ("Invalid event: expected a JSON object, but "
-        "got ") + describe_type (root.get ()) + " instead.";
+                                 "got ") +
+        describe_type (root.get ()) + " instead.";
     return nullptr;
   }
 
   /* First, so that every later error can carry it. */
-  JsonObject *event = json_node_get_object (root.get ());
-  JsonNode *event_id = json_object_get_member (event, "event_id");
+  JsonObject * event = json_node_get_object (root.get ());
+  JsonNode * event_id = json_object_get_member (event, "event_id");
   if (holds_string (event_id))
     error.event_id = json_node_get_string (event_id);
 
-  JsonNode *type = json_object_get_member (event, "type");
+  JsonNode * type = json_object_get_member (event, "type");
   if (type == nullptr) {
     error.code = "invalid_event";
     error.param = "type";
@@ -370,7 +380,8 @@ validate_client_event (std::string_view text, ClientEventError &error)
     error.code = "invalid_event";
     error.param = "type";
     error.message = std::string ("Invalid type for 'type': expected a "
-        "string, but got ") + describe_type (type) + " instead.";
+                                 "string, but got ") +
+        describe_type (type) + " instead.";
     return nullptr;
   }
 
@@ -380,22 +391,24 @@ validate_client_event (std::string_view text, ClientEventError &error)
     return root;
   }
 
-  for (const ValidationError &e : errors) {
+  for (const ValidationError & e : errors) {
     /* The root's `type` enum lists the GA client events. */
-    if (e.path.size () == 1 && e.path[0].member == "type"
-        && e.keyword == "enum") {
+    if (e.path.size () == 1 && e.path[0].member == "type" &&
+        e.keyword == "enum") {
       error.code = "invalid_value";
       error.param = "type";
-      for (const auto &beta : kBetaEventTypes) {
+      for (const auto & beta : kBetaEventTypes) {
         if (g_strcmp0 (json_node_get_string (type), beta.type) == 0) {
-          error.message = std::string ("'") + beta.type + "' is a client "
+          error.message = std::string ("'") + beta.type +
+              "' is a client "
               "event of the retired beta Realtime API, which the GA API no "
-              "longer accepts. Instead, " + beta.instead + ".";
+              "longer accepts. Instead, " +
+              beta.instead + ".";
           return nullptr;
         }
       }
-      error.message = "Invalid value: " + quote_value (type)
-          + ". Supported values are: " + list_values (e.allowed) + ".";
+      error.message = "Invalid value: " + quote_value (type) +
+          ". Supported values are: " + list_values (e.allowed) + ".";
       return nullptr;
     }
   }
@@ -409,7 +422,7 @@ validate_client_event (std::string_view text, ClientEventError &error)
 }
 
 std::string
-build_client_event_error (const ClientEventError &error,
+build_client_event_error (const ClientEventError & error,
     std::string_view event_id)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
@@ -443,4 +456,4 @@ build_client_event_error (const ClientEventError &error,
   return json_to_string (root.get ());
 }
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -14,7 +14,8 @@ class JsonSchema;
 
 /* The `error` object of the `error` event the service sends back for a
  * client event it refuses (REFERENCE.md §8); the session stays usable. */
-struct ClientEventError {
+struct ClientEventError
+{
   std::string type = "invalid_request_error";
   /* invalid_json               the frame is not JSON
    * invalid_event              JSON, but not an object with a string `type`
@@ -38,20 +39,20 @@ struct ClientEventError {
  * schema's exact verdict. Returns the parsed root object when valid;
  * otherwise null, with @error filled as the service would answer. */
 JsonNodePtr validate_client_event (std::string_view text,
-    ClientEventError &error);
+    ClientEventError & error);
 
 /* The whole `error` server event for @error, compact JSON:
  * {"type":"error","event_id":@event_id,"error":{"type":…,"code":…,
  * "message":…,"param":…|null,"event_id":…|null}}. */
-std::string build_client_event_error (const ClientEventError &error,
+std::string build_client_event_error (const ClientEventError & error,
     std::string_view event_id);
 
 /* The embedded realtime-client-events.strict.schema.json (a new reference),
  * byte for byte as in ../shared/conformance. */
-GBytes *client_event_schema_bytes ();
+GBytes * client_event_schema_bytes ();
 
 /* That schema, compiled on first use (thread-safe) and kept for the life
  * of the process. */
-const JsonSchema &client_event_schema ();
+const JsonSchema & client_event_schema ();
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -17,7 +17,7 @@ FrameLog::~FrameLog ()
 }
 
 gboolean
-FrameLog::open (const std::string &path, GError **error)
+FrameLog::open (const std::string & path, GError ** error)
 {
   file_ = fopen (path.c_str (), "w");
   if (file_ == nullptr) {
@@ -36,10 +36,10 @@ FrameLog::write (guint connection, Direction direction, std::string_view text,
 {
   if (file_ == nullptr)
     return;
-  std::string line = "{\"ms\":"
-      + std::to_string ((g_get_monotonic_time () - start_us_) / 1000)
-      + ",\"conn\":" + std::to_string (connection) + ",\"dir\":\""
-      + (direction == Direction::In ? "in" : "out") + "\"";
+  std::string line = "{\"ms\":" +
+      std::to_string ((g_get_monotonic_time () - start_us_) / 1000) +
+      ",\"conn\":" + std::to_string (connection) + ",\"dir\":\"" +
+      (direction == Direction::In ? "in" : "out") + "\"";
   if (fault)
     line += ",\"fault\":true";
   /* A frame only goes in verbatim when it is one JSON value on one line. */
@@ -56,13 +56,13 @@ FrameLog::write (guint connection, Direction direction, std::string_view text,
 }
 
 void
-FrameLog::note (guint connection, const char *what, std::string_view detail)
+FrameLog::note (guint connection, const char * what, std::string_view detail)
 {
   if (file_ == nullptr)
     return;
-  std::string line = "{\"ms\":"
-      + std::to_string ((g_get_monotonic_time () - start_us_) / 1000)
-      + ",\"conn\":" + std::to_string (connection) + ",\"note\":";
+  std::string line = "{\"ms\":" +
+      std::to_string ((g_get_monotonic_time () - start_us_) / 1000) +
+      ",\"conn\":" + std::to_string (connection) + ",\"note\":";
   json_append_quoted (line, what);
   if (!detail.empty ()) {
     line += ",\"detail\":";
@@ -73,4 +73,4 @@ FrameLog::note (guint connection, const char *what, std::string_view detail)
   fflush (file_);
 }
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

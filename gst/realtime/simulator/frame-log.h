@@ -15,27 +15,31 @@ namespace realtime::sim {
  * string with "json":false. Frames the simulator sent as an injected fault
  * carry "fault":true, so a conformance check can leave them out. Used only
  * from the simulator thread. */
-class FrameLog {
+class FrameLog
+{
 public:
   FrameLog () = default;
   ~FrameLog ();
   FrameLog (const FrameLog &) = delete;
-  FrameLog &operator= (const FrameLog &) = delete;
+  FrameLog & operator= (const FrameLog &) = delete;
 
-  gboolean open (const std::string &path, GError **error);
+  gboolean open (const std::string & path, GError ** error);
   bool is_open () const { return file_ != nullptr; }
 
-  enum class Direction { In, Out };
+  enum class Direction {
+    In,
+    Out
+  };
   /* @is_json: whether @text is known to be one JSON value (frames we built,
    * or incoming ones that parsed). */
   void write (guint connection, Direction direction, std::string_view text,
       bool is_json, bool fault = false);
   /* A line about the connection itself (opened, closed, dropped). */
-  void note (guint connection, const char *what, std::string_view detail = {});
+  void note (guint connection, const char * what, std::string_view detail = {});
 
 private:
-  FILE *file_ = nullptr;
+  FILE * file_ = nullptr;
   gint64 start_us_ = 0;
 };
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

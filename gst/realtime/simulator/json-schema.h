@@ -15,29 +15,31 @@ namespace realtime::sim {
 GQuark schema_error_quark (void);
 
 typedef enum {
-  REALTIME_SCHEMA_ERROR_INVALID,      /* not a well-formed JSON Schema */
-  REALTIME_SCHEMA_ERROR_UNSUPPORTED,  /* a keyword or form this validator lacks */
+  REALTIME_SCHEMA_ERROR_INVALID,     /* not a well-formed JSON Schema */
+  REALTIME_SCHEMA_ERROR_UNSUPPORTED, /* a keyword or form this validator lacks */
 } RealtimeSchemaError;
 
 /* One step into a JSON instance: an object member or an array index. */
-struct PathStep {
-  std::string member;    /* when !is_index */
-  guint index = 0;       /* when is_index */
+struct PathStep
+{
+  std::string member; /* when !is_index */
+  guint index = 0;    /* when is_index */
   bool is_index = false;
 };
 using InstancePath = std::vector<PathStep>;
 
 /* RFC 6901 pointer: "/session/audio/0" ("" for the root). */
-std::string json_pointer (const InstancePath &path);
+std::string json_pointer (const InstancePath & path);
 /* The service's parameter notation: "session.audio.input.format.rate",
  * "item.content[0].text" ("" for the root). */
-std::string dotted_path (const InstancePath &path);
+std::string dotted_path (const InstancePath & path);
 
 /* @value as JavaScript prints it: "24000", "1.5", "1e+21". */
 std::string format_number (double value);
 
 /* One failed keyword. */
-struct ValidationError {
+struct ValidationError
+{
   /* The value the keyword checked; for `required` and `additionalProperties`
    * the object, with the member in @property. */
   InstancePath path;
@@ -46,13 +48,13 @@ struct ValidationError {
    * "maxLength", "minItems", "maxItems", "pattern", "oneOf", "not", or
    * "false" (a `false` schema, e.g. `items: false`). */
   std::string keyword;
-  std::string schema_path;       /* "#/$defs/X/properties/rate/enum" */
-  std::string property;          /* required / additionalProperties */
-  std::vector<std::string> expected_types;  /* type: in schema order */
-  std::vector<std::string> allowed;  /* enum / const: compact JSON of each */
-  double limit = 0;              /* bounds and length limits */
-  std::string pattern;           /* pattern */
-  std::string message;           /* ajv-like: "must be integer" */
+  std::string schema_path; /* "#/$defs/X/properties/rate/enum" */
+  std::string property;    /* required / additionalProperties */
+  std::vector<std::string> expected_types; /* type: in schema order */
+  std::vector<std::string> allowed; /* enum / const: compact JSON of each */
+  double limit = 0;                 /* bounds and length limits */
+  std::string pattern;              /* pattern */
+  std::string message;              /* ajv-like: "must be integer" */
 };
 
 /* A compiled JSON Schema (draft 2020-12) restricted to the keywords the GA
@@ -72,17 +74,18 @@ struct ValidationError {
  * Semantics follow ajv 8 in strict mode (the reference the schemas are
  * checked with): numbers compare as doubles, 1500.0 is an integer, ±inf is
  * no number, string lengths count code points. */
-class JsonSchema {
+class JsonSchema
+{
 public:
   /* Compiles @document (not kept). Null and @error set on failure. */
-  static std::unique_ptr<JsonSchema> load (JsonNode *document,
-      GError **error);
+  static std::unique_ptr<JsonSchema> load (JsonNode * document,
+      GError ** error);
   static std::unique_ptr<JsonSchema> load_from_data (std::string_view text,
-      GError **error);
+      GError ** error);
 
   ~JsonSchema ();
   JsonSchema (const JsonSchema &) = delete;
-  JsonSchema &operator= (const JsonSchema &) = delete;
+  JsonSchema & operator= (const JsonSchema &) = delete;
 
   /* True when @instance is valid. When not and @errors is given, it gets
    * the errors found (never none), in schema order: all of them, except
@@ -93,16 +96,16 @@ public:
    * the branches accept when none fits, an `enum` error listing every
    * value when the best branches differ only in the one value they allow.
    * Thread-safe. */
-  bool validate (JsonNode *instance,
-      std::vector<ValidationError> *errors = nullptr) const;
+  bool validate (JsonNode * instance,
+      std::vector<ValidationError> * errors = nullptr) const;
 
   struct Node;
 
 private:
   JsonSchema ();
   std::vector<std::unique_ptr<Node>> nodes_;
-  const Node *root_ = nullptr;
+  const Node * root_ = nullptr;
   friend class SchemaCompiler;
 };
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

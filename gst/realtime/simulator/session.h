@@ -21,26 +21,28 @@ namespace realtime::sim {
 /* Partial session.update: `audio`, `audio.input` and `audio.output` merge;
  * every other member (turn_detection, transcription, tools…) is replaced
  * whole, as the service treats them as values. */
-void merge_session_update (JsonObject *base, JsonObject *update);
+void merge_session_update (JsonObject * base, JsonObject * update);
 
 /* The full session object of a new session with the service's defaults,
  * as its session.created shows them. */
-JsonObjectPtr service_session_object (const std::string &model,
-    const std::string &id, gint64 expires_at);
+JsonObjectPtr service_session_object (const std::string & model,
+    const std::string & id, gint64 expires_at);
 
 /* One simulated Realtime session: the protocol behaviour behind one
  * WebSocket connection (REFERENCE.md §3–§8, as far as it makes sense
  * without a model). Lives on the simulator thread. */
-class Session {
+class Session
+{
 public:
-  struct Context {
-    const SimulatorOptions *options;
-    FrameLog *log;
-    GMainContext *main_context;
-    guint connection;           /* 1-based connection number */
-    bool faults;                /* whether options->faults apply here */
-    std::string model;          /* from ?model= */
-    bool beta_header;           /* the client sent OpenAI-Beta */
+  struct Context
+  {
+    const SimulatorOptions * options;
+    FrameLog * log;
+    GMainContext * main_context;
+    guint connection;  /* 1-based connection number */
+    bool faults;       /* whether options->faults apply here */
+    std::string model; /* from ?model= */
+    bool beta_header;  /* the client sent OpenAI-Beta */
     /* The session of the client secret the connection opened with, if
      * any: merged over the defaults. */
     std::shared_ptr<JsonObject> initial_session;
@@ -48,7 +50,7 @@ public:
 
   /* @on_closed runs once when the connection is gone, from the simulator
    * thread; the owner then destroys the session. */
-  Session (Context context, SoupWebsocketConnection *connection,
+  Session (Context context, SoupWebsocketConnection * connection,
       std::function<void (Session *)> closed_callback);
   ~Session ();
 
@@ -57,13 +59,15 @@ public:
 
 private:
   /* Conversation items, as far as the simulator keeps them. */
-  struct Item {
+  struct Item
+  {
     std::string id;
-    std::string type;           /* message, function_call, function_call_output */
-    std::string role;           /* message */
-    std::string content_type;   /* input_audio, input_text, output_audio, output_text */
-    std::string text;           /* text, or transcript of the audio */
-    gint64 audio_ms = 0;        /* audio length (assistant: what was generated) */
+    std::string type; /* message, function_call, function_call_output */
+    std::string role; /* message */
+    std::string
+        content_type; /* input_audio, input_text, output_audio, output_text */
+    std::string text; /* text, or transcript of the audio */
+    gint64 audio_ms = 0; /* audio length (assistant: what was generated) */
     std::string call_id;
     std::string name;
     std::string arguments;
@@ -78,61 +82,61 @@ private:
       GBytes *, gpointer self);
   static void on_closed (SoupWebsocketConnection *, gpointer self);
   void handle (std::string_view text);
-  void handle_session_update (JsonObject *event);
-  void handle_append (JsonObject *event);
+  void handle_session_update (JsonObject * event);
+  void handle_append (JsonObject * event);
   void handle_commit ();
   void handle_clear ();
-  void handle_item_create (JsonObject *event);
-  void handle_item_truncate (JsonObject *event);
-  void handle_item_delete (JsonObject *event);
-  void handle_item_retrieve (JsonObject *event);
-  void handle_response_create (JsonObject *event);
-  void handle_response_cancel (JsonObject *event);
+  void handle_item_create (JsonObject * event);
+  void handle_item_truncate (JsonObject * event);
+  void handle_item_delete (JsonObject * event);
+  void handle_item_retrieve (JsonObject * event);
+  void handle_response_create (JsonObject * event);
+  void handle_response_cancel (JsonObject * event);
 
   /* Input audio. */
-  void on_vad_event (const VadEvent &event);
+  void on_vad_event (const VadEvent & event);
   void commit_user_audio (gint64 start_ms, gint64 end_ms);
   void configure_vad ();
 
   /* Responses. */
-  void start_response (JsonObject *params);
-  void open_output_item (Response *r);
-  Item close_output_item (Response *r, bool completed);
-  void schedule_stream (Response *r, gint64 delay_ms);
+  void start_response (JsonObject * params);
+  void open_output_item (Response * r);
+  Item close_output_item (Response * r, bool completed);
+  void schedule_stream (Response * r, gint64 delay_ms);
   static gboolean stream_tick (gpointer data);
-  bool stream_next (Response *r);
-  void finish_response (Response *r, const char *status, const char *reason);
-  void cancel_default_response (const char *reason);
-  Response *default_response ();
+  bool stream_next (Response * r);
+  void finish_response (Response * r, const char * status, const char * reason);
+  void cancel_default_response (const char * reason);
+  Response * default_response ();
   /* @item: the output item when the response is done (then with usage). */
-  JsonObject *response_object (const Response &r, const char *status,
-      const char *reason, const Item *item);
-  JsonObject *item_object (const Item &item) const;
-  JsonObject *usage_object (const Response &r) const;
+  JsonObject * response_object (const Response & r, const char * status,
+      const char * reason, const Item * item);
+  JsonObject * item_object (const Item & item) const;
+  JsonObject * usage_object (const Response & r) const;
 
   /* Sending, with the fault injection that goes with it. */
-  void send (JsonObject *event);    /* takes ownership; sets event_id */
-  void send_error (const std::string &code, const std::string &message,
-      const std::string &param, const std::string &client_event_id,
-      const char *type = "invalid_request_error");
-  void send_text (const std::string &text, bool fault);
+  void send (JsonObject * event); /* takes ownership; sets event_id */
+  void send_error (const std::string & code, const std::string & message,
+      const std::string & param, const std::string & client_event_id,
+      const char * type = "invalid_request_error");
+  void send_text (const std::string & text, bool fault);
   void after_sent ();
   void after_delta ();
   void stall ();
   void flush_stalled ();
-  void drop_connection (const char *why);
-  void close_connection (int code, const std::string &reason);
-  void arm_timer (GSource *&slot, gint64 ms, GSourceFunc func);
+  void drop_connection (const char * why);
+  void close_connection (int code, const std::string & reason);
+  void arm_timer (GSource *& slot, gint64 ms, GSourceFunc func);
   void disarm_timers ();
 
-  std::string new_id (const char *prefix);
-  Item *find_item (const std::string &id);
+  std::string new_id (const char * prefix);
+  Item * find_item (const std::string & id);
   std::string last_item_id () const;
-  std::string previous_item_of (const std::string &id) const;
-  JsonObject *session_object () const;
+  std::string previous_item_of (const std::string & id) const;
+  JsonObject * session_object () const;
 
   Context ctx_;
-  SoupWebsocketConnection *connection_;
+  SoupWebsocketConnection * connection_;
   std::function<void (Session *)> on_closed_cb_;
   bool closed_ = false;
 
@@ -147,18 +151,18 @@ private:
   bool vad_enabled_ = true;
   bool create_response_ = true;
   bool interrupt_response_ = true;
-  std::string speech_item_id_;      /* id announced by speech_started */
+  std::string speech_item_id_; /* id announced by speech_started */
   gint64 speech_start_ms_ = 0;
-  gint64 buffer_start_ms_ = 0;      /* input timeline where the buffer begins */
-  int leftover_byte_ = -1;          /* an odd byte awaiting its sample partner */
+  gint64 buffer_start_ms_ = 0; /* input timeline where the buffer begins */
+  int leftover_byte_ = -1;     /* an odd byte awaiting its sample partner */
 
   std::vector<Item> items_;
-  gsize user_turns_ = 0;            /* user items so far (audio or text) */
-  gsize next_turn_ = 0;             /* scenario turn of the next answer */
+  gsize user_turns_ = 0; /* user items so far (audio or text) */
+  gsize next_turn_ = 0;  /* scenario turn of the next answer */
   bool function_call_pending_ = false;
   std::vector<std::unique_ptr<Response>> responses_;
-  gint64 context_tokens_ = 0;       /* input tokens of the conversation so far */
-  gint64 cached_tokens_ = 0;        /* of which already seen by a response */
+  gint64 context_tokens_ = 0; /* input tokens of the conversation so far */
+  gint64 cached_tokens_ = 0;  /* of which already seen by a response */
 
   guint64 counter_ = 0;
   gint64 events_sent_ = 0;
@@ -166,11 +170,11 @@ private:
   bool stalled_ = false;
   std::deque<std::pair<std::string, bool>> stalled_frames_;
 
-  GSource *expiry_timer_ = nullptr;
-  GSource *drop_timer_ = nullptr;
-  GSource *delta_drop_timer_ = nullptr;
-  GSource *close_timer_ = nullptr;
-  GSource *stall_timer_ = nullptr;
+  GSource * expiry_timer_ = nullptr;
+  GSource * drop_timer_ = nullptr;
+  GSource * delta_drop_timer_ = nullptr;
+  GSource * close_timer_ = nullptr;
+  GSource * stall_timer_ = nullptr;
 };
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -12,10 +12,10 @@ G_BEGIN_DECLS
 GQuark realtime_simulator_error_quark (void);
 
 typedef enum {
-  REALTIME_SIMULATOR_ERROR_SCENARIO,  /* bad scenario file or JSON */
-  REALTIME_SIMULATOR_ERROR_AUDIO,     /* bad or unsupported WAV data */
-  REALTIME_SIMULATOR_ERROR_IO,        /* a file could not be read */
-  REALTIME_SIMULATOR_ERROR_SPEECH,    /* speech synthesis failed or is absent */
+  REALTIME_SIMULATOR_ERROR_SCENARIO, /* bad scenario file or JSON */
+  REALTIME_SIMULATOR_ERROR_AUDIO,    /* bad or unsupported WAV data */
+  REALTIME_SIMULATOR_ERROR_IO,       /* a file could not be read */
+  REALTIME_SIMULATOR_ERROR_SPEECH,   /* speech synthesis failed or is absent */
 } RealtimeSimulatorError;
 
 G_END_DECLS

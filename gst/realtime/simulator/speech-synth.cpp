@@ -21,15 +21,15 @@ namespace {
 /* Guards espeak-ng (one engine per process) and the cache. */
 std::mutex speech_lock;
 
-std::map<std::string, Pcm> cache;   /* by cache_key () */
+std::map<std::string, Pcm> cache; /* by cache_key () */
 gsize cache_bytes = 0;
 
 std::string
-cache_key (std::string_view text, const SpeechVoice &voice)
+cache_key (std::string_view text, const SpeechVoice & voice)
 {
   std::string key = voice.name;
-  key += '\n' + std::to_string (voice.rate_wpm) + '\n'
-      + std::to_string (voice.pitch) + '\n';
+  key += '\n' + std::to_string (voice.rate_wpm) + '\n' +
+      std::to_string (voice.pitch) + '\n';
   key.append (text.data (), text.size ());
   return key;
 }
@@ -40,12 +40,12 @@ cache_key (std::string_view text, const SpeechVoice &voice)
 int engine_rate = 0;
 
 int
-collect_samples (short *samples, int n_samples, espeak_EVENT *events)
+collect_samples (short * samples, int n_samples, espeak_EVENT * events)
 {
   /* Synchronous mode: called on the synthesizing thread, with our
    * user_data on every event. */
-  auto *out = events ? static_cast<std::vector<double> *> (events->user_data)
-      : nullptr;
+  auto * out =
+      events ? static_cast<std::vector<double> *> (events->user_data) : nullptr;
   if (out != nullptr && samples != nullptr)
     for (int i = 0; i < n_samples; i++)
       out->push_back (samples[i] / 32768.0);
@@ -53,7 +53,7 @@ collect_samples (short *samples, int n_samples, espeak_EVENT *events)
 }
 
 bool
-start_engine (GError **error)
+start_engine (GError ** error)
 {
   if (engine_rate == 0) {
     /* DONT_EXIT: a missing espeak-ng-data must not end the process. */
@@ -64,7 +64,8 @@ start_engine (GError **error)
   }
   if (engine_rate <= 0) {
     g_set_error_literal (error, REALTIME_SIMULATOR_ERROR,
-        REALTIME_SIMULATOR_ERROR_SPEECH, "espeak-ng could not start: its "
+        REALTIME_SIMULATOR_ERROR_SPEECH,
+        "espeak-ng could not start: its "
         "voice data is missing (install the espeak-ng-data package)");
     return false;
   }
@@ -72,15 +73,17 @@ start_engine (GError **error)
 }
 
 bool
-render (const std::string &text, const SpeechVoice &voice, Pcm &out,
-    GError **error)
+render (const std::string & text, const SpeechVoice & voice, Pcm & out,
+    GError ** error)
 {
   if (!start_engine (error))
     return false;
   if (espeak_SetVoiceByName (voice.name.c_str ()) != EE_OK) {
     g_set_error (error, REALTIME_SIMULATOR_ERROR,
-        REALTIME_SIMULATOR_ERROR_SPEECH, "espeak-ng has no voice \"%s\" "
-        "(`espeak-ng --voices` lists them)", voice.name.c_str ());
+        REALTIME_SIMULATOR_ERROR_SPEECH,
+        "espeak-ng has no voice \"%s\" "
+        "(`espeak-ng --voices` lists them)",
+        voice.name.c_str ());
     return false;
   }
   /* Every parameter, every time: they are the engine's, not the call's. */
@@ -97,28 +100,31 @@ render (const std::string &text, const SpeechVoice &voice, Pcm &out,
       POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &samples);
   if (result != EE_OK) {
     g_set_error (error, REALTIME_SIMULATOR_ERROR,
-        REALTIME_SIMULATOR_ERROR_SPEECH, "espeak-ng could not speak the "
-        "text (error %d)", (int) result);
+        REALTIME_SIMULATOR_ERROR_SPEECH,
+        "espeak-ng could not speak the "
+        "text (error %d)",
+        (int) result);
     return false;
   }
   resample_to_pcm (samples, (guint) engine_rate, out);
   return true;
 }
 
-#else  /* !HAVE_ESPEAK_NG */
+#else /* !HAVE_ESPEAK_NG */
 
 bool
-render (const std::string &, const SpeechVoice &, Pcm &, GError **error)
+render (const std::string &, const SpeechVoice &, Pcm &, GError ** error)
 {
   g_set_error_literal (error, REALTIME_SIMULATOR_ERROR,
-      REALTIME_SIMULATOR_ERROR_SPEECH, "This simulator was built without "
+      REALTIME_SIMULATOR_ERROR_SPEECH,
+      "This simulator was built without "
       "espeak-ng, so it cannot speak (install libespeak-ng-dev and rebuild)");
   return false;
 }
 
 #endif
 
-}  // namespace
+} // namespace
 
 bool
 speech_is_available ()
@@ -130,8 +136,8 @@ const char *
 speech_engine ()
 {
 #if HAVE_ESPEAK_NG
-  static const std::string name = std::string ("espeak-ng ")
-      + espeak_Info (nullptr);
+  static const std::string name =
+      std::string ("espeak-ng ") + espeak_Info (nullptr);
   return name.c_str ();
 #else
   return nullptr;
@@ -139,8 +145,8 @@ speech_engine ()
 }
 
 bool
-synthesize_speech (std::string_view text, const SpeechVoice &voice, Pcm &out,
-    GError **error)
+synthesize_speech (std::string_view text, const SpeechVoice & voice, Pcm & out,
+    GError ** error)
 {
   std::string key = cache_key (text, voice);
   std::lock_guard<std::mutex> guard (speech_lock);
@@ -171,4 +177,4 @@ clear_speech_cache ()
   cache_bytes = 0;
 }
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -11,10 +11,11 @@
 namespace realtime::sim {
 
 /* How synthesized speech sounds: an espeak-ng voice, its speed and pitch. */
-struct SpeechVoice {
-  std::string name = "en";      /* e.g. "en", "en-us", "de", "en+f3" */
-  gint64 rate_wpm = 175;        /* words per minute */
-  gint64 pitch = 50;            /* 0 to 100 */
+struct SpeechVoice
+{
+  std::string name = "en"; /* e.g. "en", "en-us", "de", "en+f3" */
+  gint64 rate_wpm = 175;   /* words per minute */
+  gint64 pitch = 50;       /* 0 to 100 */
 };
 
 /* espeak-ng's limits (speak_lib.h), repeated here so that scenarios are
@@ -30,7 +31,7 @@ inline constexpr gsize SPEECH_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 bool speech_is_available ();
 
 /* "espeak-ng 1.51" (the library in use), or nullptr without speech. */
-const char *speech_engine ();
+const char * speech_engine ();
 
 /* Speaks @text with @voice into @out (replacing its content), 24 kHz PCM16
  * mono. espeak-ng is process-global and not thread-safe: every call is
@@ -46,10 +47,10 @@ const char *speech_engine ();
  * Returns false and sets @error (REALTIME_SIMULATOR_ERROR_SPEECH) when this
  * build has no speech, espeak-ng cannot start (no espeak-ng-data) or has no
  * voice called @voice.name. */
-bool synthesize_speech (std::string_view text, const SpeechVoice &voice,
-    Pcm &out, GError **error);
+bool synthesize_speech (std::string_view text, const SpeechVoice & voice,
+    Pcm & out, GError ** error);
 
 /* Forgets every cached rendering. */
 void clear_speech_cache ();
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

@@ -10,11 +10,11 @@ namespace realtime::sim {
 
 namespace {
 
-class Parser {
+class Parser
+{
 public:
-  Parser (std::string_view text, GError **error) : text_ (text), error_ (error)
-  {
-  }
+  Parser (std::string_view text, GError ** error) : text_ (text), error_ (error)
+  {}
 
   JsonNodePtr parse_document ()
   {
@@ -38,7 +38,7 @@ public:
 
 private:
   std::string_view text_;
-  GError **error_;
+  GError ** error_;
   size_t pos_ = 0;
 
   bool at_end () const { return pos_ >= text_.size (); }
@@ -47,8 +47,9 @@ private:
   void skip_whitespace ()
   {
     /* Exactly the four JSON whitespace characters (no BOM, no NBSP). */
-    while (!at_end () && (text_[pos_] == ' ' || text_[pos_] == '\t'
-            || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (!at_end () &&
+        (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+            text_[pos_] == '\r'))
       pos_++;
   }
 
@@ -56,8 +57,8 @@ private:
   {
     if (at_end ())
       return "end of input";
-    const char *start = text_.data () + pos_;
-    const char *next = g_utf8_next_char (start);
+    const char * start = text_.data () + pos_;
+    const char * next = g_utf8_next_char (start);
     gunichar c = g_utf8_get_char (start);
     if (c < 0x20 || c == 0x7f)
       return std::string ("control character U+") + hex4 (c);
@@ -71,13 +72,13 @@ private:
     return buf;
   }
 
-  G_GNUC_PRINTF (2, 3) void fail (const char *format, ...)
+  G_GNUC_PRINTF (2, 3) void fail (const char * format, ...)
   {
     if (error_ == nullptr || *error_ != nullptr)
       return;
     va_list args;
     va_start (args, format);
-    g_autofree gchar *what = g_strdup_vprintf (format, args);
+    g_autofree gchar * what = g_strdup_vprintf (format, args);
     va_end (args);
 
     /* Position in characters, 1-based, as editors show it. */
@@ -91,10 +92,12 @@ private:
       }
     }
     glong column = g_utf8_strlen (text_.data () + line_start,
-        (gssize) (end - line_start)) + 1;
+                       (gssize) (end - line_start)) +
+        1;
     g_set_error (error_, REALTIME_PROTOCOL_ERROR,
-        REALTIME_PROTOCOL_ERROR_INVALID_JSON, "%s at line %" G_GSIZE_FORMAT
-        ", column %ld", what, (gsize) line, column);
+        REALTIME_PROTOCOL_ERROR_INVALID_JSON,
+        "%s at line %" G_GSIZE_FORMAT ", column %ld", what, (gsize) line,
+        column);
   }
 
   JsonNodePtr parse_value (int depth)
@@ -125,7 +128,8 @@ private:
       default:
         if (peek () == '-' || g_ascii_isdigit (peek ()))
           return parse_number ();
-        fail ("unexpected %s, expected a JSON value", describe_here ().c_str ());
+        fail ("unexpected %s, expected a JSON value",
+            describe_here ().c_str ());
         return nullptr;
     }
   }
@@ -199,12 +203,12 @@ private:
       }
       /* Too big for gint64: a double, as every JavaScript number is. */
     }
-    json_node_set_double (node.get (), g_ascii_strtod (literal.c_str (),
-            nullptr));
+    json_node_set_double (node.get (),
+        g_ascii_strtod (literal.c_str (), nullptr));
     return node;
   }
 
-  bool parse_hex4 (gunichar &out)
+  bool parse_hex4 (gunichar & out)
   {
     out = 0;
     for (int i = 0; i < 4; i++) {
@@ -219,9 +223,9 @@ private:
     return true;
   }
 
-  bool parse_string (std::string &out)
+  bool parse_string (std::string & out)
   {
-    pos_++;   /* opening quote */
+    pos_++; /* opening quote */
     for (;;) {
       if (at_end ()) {
         fail ("unterminated string");
@@ -240,8 +244,8 @@ private:
         /* The whole run up to the next quote, escape or control character:
          * audio payloads are megabytes of plain base64. */
         size_t end = pos_ + 1;
-        while (end < text_.size () && text_[end] != '"' && text_[end] != '\\'
-            && (unsigned char) text_[end] >= 0x20)
+        while (end < text_.size () && text_[end] != '"' && text_[end] != '\\' &&
+            (unsigned char) text_[end] >= 0x20)
           end++;
         out.append (text_.data () + pos_, end - pos_);
         pos_ = end;
@@ -319,7 +323,7 @@ private:
   {
     pos_++;
     JsonNodePtr node (json_node_new (JSON_NODE_ARRAY));
-    JsonArray *array = json_array_new ();
+    JsonArray * array = json_array_new ();
     json_node_take_array (node.get (), array);
 
     skip_whitespace ();
@@ -351,7 +355,7 @@ private:
   {
     pos_++;
     JsonNodePtr node (json_node_new (JSON_NODE_OBJECT));
-    JsonObject *object = json_object_new ();
+    JsonObject * object = json_object_new ();
     json_node_take_object (node.get (), object);
 
     skip_whitespace ();
@@ -396,13 +400,13 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 JsonNodePtr
-parse_strict_json (std::string_view text, GError **error)
+parse_strict_json (std::string_view text, GError ** error)
 {
   Parser parser (text, error);
   return parser.parse_document ();
 }
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

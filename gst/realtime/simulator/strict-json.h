@@ -27,6 +27,6 @@ namespace realtime::sim {
  * message ending in "at line L, column C"). */
 inline constexpr int MAX_JSON_DEPTH = 512;
 
-JsonNodePtr parse_strict_json (std::string_view text, GError **error);
+JsonNodePtr parse_strict_json (std::string_view text, GError ** error);
 
-}  // namespace realtime::sim
+} // namespace realtime::sim

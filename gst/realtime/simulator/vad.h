@@ -8,7 +8,8 @@
 namespace realtime::sim {
 
 /* The server_vad knobs of the session (REFERENCE §4.3). */
-struct VadSettings {
+struct VadSettings
+{
   double threshold = 0.5;
   gint64 prefix_padding_ms = 300;
   gint64 silence_duration_ms = 500;
@@ -17,7 +18,8 @@ struct VadSettings {
 /* A transition of the detector. started: input_audio_buffer.speech_started
  * with audio_start_ms; otherwise input_audio_buffer.speech_stopped with
  * audio_end_ms. Both are on the session's input timeline. */
-struct VadEvent {
+struct VadEvent
+{
   bool started;
   gint64 audio_ms;
 };
@@ -50,19 +52,20 @@ struct VadEvent {
  *   next completed frame (a pending stop uses the new silence duration).
  *
  * Feeding allocates nothing except when an event is appended. */
-class EnergyVad {
+class EnergyVad
+{
 public:
   EnergyVad ();
-  explicit EnergyVad (const VadSettings &settings);
+  explicit EnergyVad (const VadSettings & settings);
 
   /* Negative durations are taken as 0. */
-  void configure (const VadSettings &settings);
-  const VadSettings &settings () const { return settings_; }
+  void configure (const VadSettings & settings);
+  const VadSettings & settings () const { return settings_; }
 
   /* Feeds @n samples that follow everything fed before on the session's
    * input timeline and appends the transitions they cause to @events, in
    * order. */
-  void feed (const gint16 *samples, gsize n, std::vector<VadEvent> &events);
+  void feed (const gint16 * samples, gsize n, std::vector<VadEvent> & events);
 
   /* Forgets speech in progress (the input buffer was cleared or committed)
    * without moving the timeline: no speech_stopped follows, and the next
@@ -81,16 +84,16 @@ public:
   static constexpr gint64 FRAME_MS = 10;
 
 private:
-  void end_frame (std::vector<VadEvent> &events);
+  void end_frame (std::vector<VadEvent> & events);
 
   VadSettings settings_;
-  double min_frame_energy_ = 0;  /* sum of squares of a frame at the level */
-  gint64 samples_ = 0;           /* all samples fed */
-  gint64 frame_energy_ = 0;      /* sum of squares of the current frame */
-  gsize frame_fill_ = 0;         /* samples in the current frame */
+  double min_frame_energy_ = 0; /* sum of squares of a frame at the level */
+  gint64 samples_ = 0;          /* all samples fed */
+  gint64 frame_energy_ = 0;     /* sum of squares of the current frame */
+  gsize frame_fill_ = 0;        /* samples in the current frame */
   bool in_speech_ = false;
   gint64 last_speech_end_ms_ = 0;
-  gint64 floor_ms_ = 0;          /* earliest possible audio_start_ms */
+  gint64 floor_ms_ = 0; /* earliest possible audio_start_ms */
 };
 
-}  // namespace realtime::sim
+} // namespace realtime::sim
