@@ -5,7 +5,7 @@
 #include "config.h"
 #endif
 
-#include <gst/realtime/simulator/simulator.h>
+#include <tools/simulator/simulator.h>
 
 #include <glib-unix.h>
 

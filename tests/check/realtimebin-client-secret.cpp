@@ -9,7 +9,7 @@
  * answer parser, the simulator's secret store. */
 #include "realtimebin-helpers.h"
 
-#include "../../gst/realtime/simulator/client-secrets.h"
+#include <tools/simulator/client-secrets.h>
 
 #include <gst/realtime/client-secret.h>
 #include <gst/realtime/endpoint.h>

@@ -14,9 +14,9 @@
 #include <gst/check/gstcheck.h>
 #include <gst/realtime/base64.h>
 #include <gst/realtime/json-util.h>
-#include <gst/realtime/simulator/audio-synth.h>
-#include <gst/realtime/simulator/scenario.h>
-#include <gst/realtime/simulator/simulator.h>
+#include <tools/simulator/audio-synth.h>
+#include <tools/simulator/scenario.h>
+#include <tools/simulator/simulator.h>
 
 #include <glib/gstdio.h>
 

@@ -2,8 +2,8 @@
 #include "wav-helpers.h"
 
 #include <gst/check/gstcheck.h>
-#include <gst/realtime/simulator/audio-synth.h>
-#include <gst/realtime/simulator/simulator-error.h>
+#include <tools/simulator/audio-synth.h>
+#include <tools/simulator/simulator-error.h>
 
 #include <cmath>
 #include <string>

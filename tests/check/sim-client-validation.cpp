@@ -8,9 +8,9 @@
 #include "json-helpers.h"
 
 #include <gst/realtime/realtime-error.h>
-#include <gst/realtime/simulator/client-validation.h>
-#include <gst/realtime/simulator/json-schema.h>
-#include <gst/realtime/simulator/strict-json.h>
+#include <tools/simulator/client-validation.h>
+#include <tools/simulator/json-schema.h>
+#include <tools/simulator/strict-json.h>
 
 #include <algorithm>
 #include <cmath>

@@ -3,8 +3,8 @@
  * hand-written schemas; then the three real conformance schemas load. */
 #include <gst/check/gstcheck.h>
 #include <gst/realtime/json-util.h>
-#include <gst/realtime/simulator/json-schema.h>
-#include <gst/realtime/simulator/strict-json.h>
+#include <tools/simulator/json-schema.h>
+#include <tools/simulator/strict-json.h>
 
 #include <string>
 #include <vector>

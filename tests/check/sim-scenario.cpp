@@ -2,8 +2,8 @@
 #include "wav-helpers.h"
 
 #include <gst/check/gstcheck.h>
-#include <gst/realtime/simulator/scenario.h>
-#include <gst/realtime/simulator/simulator-error.h>
+#include <tools/simulator/scenario.h>
+#include <tools/simulator/simulator-error.h>
 
 #include <set>
 #include <string>

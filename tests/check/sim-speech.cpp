@@ -9,10 +9,10 @@
 #include "wav-helpers.h"
 
 #include <gst/check/gstcheck.h>
-#include <gst/realtime/simulator/scenario.h>
-#include <gst/realtime/simulator/simulator-error.h>
-#include <gst/realtime/simulator/simulator.h>
-#include <gst/realtime/simulator/speech-synth.h>
+#include <tools/simulator/scenario.h>
+#include <tools/simulator/simulator-error.h>
+#include <tools/simulator/simulator.h>
+#include <tools/simulator/speech-synth.h>
 
 #include <sys/wait.h>
 #include <unistd.h>

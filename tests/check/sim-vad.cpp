@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <gst/check/gstcheck.h>
-#include <gst/realtime/simulator/vad.h>
+#include <tools/simulator/vad.h>
 
 #include <cmath>
 #include <vector>

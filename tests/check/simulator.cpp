@@ -6,8 +6,8 @@
 #include "sim-test-client.h"
 
 #include <gst/realtime/realtime-error.h>
-#include <gst/realtime/simulator/audio-synth.h>
-#include <gst/realtime/simulator/simulator.h>
+#include <tools/simulator/audio-synth.h>
+#include <tools/simulator/simulator.h>
 
 #include <glib/gstdio.h>
 #include <sys/wait.h>

@@ -4,7 +4,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/realtime/client-events.h>
 #include <gst/realtime/server-events.h>
-#include <gst/realtime/simulator/simulator.h>
+#include <tools/simulator/simulator.h>
 #include <gst/realtime/websocket-client.h>
 
 #include <condition_variable>
