@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Test helper: runs ../shared/conformance/validate.mjs (ajv under node) on
+/* Test helper: runs tests/conformance/validate.mjs (ajv under node) on
  * JSON lines. Needs the CONFORMANCE_DIR, NODE_PATH and PROJECT_SOURCE_DIR
  * defines that tests/meson.build passes. */
 #pragma once
@@ -21,7 +21,7 @@ struct ValidatorRun
   std::string output;
 };
 
-/* Runs ../shared/conformance/validate.mjs on @lines (one JSON per line).
+/* Runs tests/conformance/validate.mjs on @lines (one JSON per line).
  * ajv is resolved from the project's node_modules (npm ci). */
 static inline ValidatorRun
 run_validator (const char * kind, const std::vector<std::string> & lines)
@@ -31,8 +31,7 @@ run_validator (const char * kind, const std::vector<std::string> & lines)
   g_autofree gchar * validator =
       g_build_filename (CONFORMANCE_DIR, "validate.mjs", nullptr);
   fail_unless (g_file_test (validator, G_FILE_TEST_EXISTS),
-      "%s is missing: the conformance schemas live in ../shared beside the "
-      "source tree (or set -Dshared-dir)",
+      "%s is missing: the conformance schemas live in tests/conformance/",
       validator);
 
   g_autofree gchar * dir = g_dir_make_tmp ("conformance-XXXXXX", nullptr);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Checks the library against the official GA schemas in
- * ../shared/conformance: everything the builders emit must pass the strict
- * client schema (validated by ajv under node), and the shared server
+ * tests/conformance/: everything the builders emit must pass the strict
+ * client schema (validated by ajv under node), and the server
  * examples must parse (valid ones) or be refused (invalid ones). */
 #include "ajv-validator.h"
 #include "client-event-corpus.h"

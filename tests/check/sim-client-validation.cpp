@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The simulator's client event validation: same verdicts as ajv on the
- * strict GA client schema (shared examples, our own builders' output, and a
+ * strict GA client schema (the conformance examples, our own builders' output, and a
  * few thousand mutated events checked against ajv itself), service-style
  * error mapping, the strict JSON reader, and the embedded schema's origin. */
 #include "ajv-validator.h"
@@ -58,9 +58,9 @@ client_example (const std::string & relative)
 }
 
 /* ---------------------------------------------------------------------- */
-/* (a) The shared examples: the verdicts of ajv's strict run. */
+/* (a) The conformance examples: the verdicts of ajv's strict run. */
 
-GST_START_TEST (test_shared_examples)
+GST_START_TEST (test_conformance_examples)
 {
   /* RESULTS.txt: "client/valid/01-….json: client=PASS  client-strict=PASS". */
   g_autofree gchar * results_path =
@@ -502,19 +502,19 @@ GST_START_TEST (test_strict_json)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
-/* (d) The embedded schema is ../shared's file, byte for byte. */
+/* (d) The embedded schema is tests/conformance/'s file, byte for byte. */
 
-GST_START_TEST (test_embedded_schema_is_shared_copy)
+GST_START_TEST (test_embedded_schema_is_the_conformance_file)
 {
   g_autofree gchar * path = g_build_filename (CONFORMANCE_DIR,
       "realtime-client-events.strict.schema.json", nullptr);
-  std::string shared = read_file (path);
+  std::string file = read_file (path);
   g_autoptr (GBytes) embedded = client_event_schema_bytes ();
   gsize size = 0;
   const char * data = (const char *) g_bytes_get_data (embedded, &size);
-  fail_unless_equals_int (size, shared.size ());
-  fail_unless (memcmp (data, shared.data (), size) == 0,
-      "gst/realtime/simulator/schema/ differs from %s: copy it over", path);
+  fail_unless_equals_int (size, file.size ());
+  fail_unless (memcmp (data, file.data (), size) == 0,
+      "the simulator embeds another schema than %s: rebuild it", path);
 
   /* It compiles, once, to the same object. */
   fail_unless (&client_event_schema () == &client_event_schema ());
@@ -1106,13 +1106,13 @@ sim_client_validation_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
-  tcase_add_test (tc, test_shared_examples);
+  tcase_add_test (tc, test_conformance_examples);
   tcase_add_test (tc, test_library_events_are_valid);
   tcase_add_test (tc, test_error_mapping);
   tcase_add_test (tc, test_error_carries_event_id);
   tcase_add_test (tc, test_error_event);
   tcase_add_test (tc, test_strict_json);
-  tcase_add_test (tc, test_embedded_schema_is_shared_copy);
+  tcase_add_test (tc, test_embedded_schema_is_the_conformance_file);
   tcase_add_test (tc, test_threads);
   tcase_add_test (tc, test_differential_against_ajv);
   return s;

@@ -554,7 +554,7 @@ GST_START_TEST (test_paths)
 }
 GST_END_TEST;
 
-/* The validator's keyword set covers the three schemas in ../shared. */
+/* The validator's keyword set covers the three schemas in tests/conformance/. */
 GST_START_TEST (test_conformance_schemas_load)
 {
   const char * files[] = {

@@ -48,7 +48,7 @@ std::string build_client_event_error (const ClientEventError & error,
     std::string_view event_id);
 
 /* The embedded realtime-client-events.strict.schema.json (a new reference),
- * byte for byte as in ../shared/conformance. */
+ * byte for byte as in tests/conformance/. */
 GBytes * client_event_schema_bytes ();
 
 /* That schema, compiled on first use (thread-safe) and kept for the life
