@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* GStreamer plumbing the benchmarks in bench/ share: the command line, a
  * session's pipeline, probes, and bus errors. Messages start with the
  * program's name (g_get_prgname ()). */

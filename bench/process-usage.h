@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* What a process has used so far (CPU time, memory), for the benchmarks
  * in bench/ (docs/performance.md). Linux: other processes and memory are
  * read from /proc. */

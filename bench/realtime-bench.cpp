@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-bench: N live full-duplex conversations in one process, for the
  * live-concurrency benchmark (docs/performance.md). Each session is
  *
@@ -29,8 +34,6 @@
  * every message then costs a main-loop iteration that walks all the
  * pipelines' watches, which grows with the square of the sessions and is
  * counted too.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "bench-pipeline.h"

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-throughput: how fast realtimebin moves audio when nothing waits
  * on a clock, for the throughput benchmark (docs/performance.md). N
  * sessions in one process, each

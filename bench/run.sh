@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # The benchmark command (docs/performance.md): builds the benchmarks and the
 # simulator in build/, then runs, each against a simulator in its own
 # process (its CPU reported apart):

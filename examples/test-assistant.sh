@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Holds a whole conversation with an assistant application (the C++ or the
 # Python one, same options, same output) against the simulator: a spoken
 # question answered through a function call (get_time, answered at once),

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* libFuzzer target: arbitrary bytes as one server event (one WebSocket text
  * frame) through realtime::parse_server_event, the parser of everything the
  * server sends. Besides "never crashes", it checks what the parser promises

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs one libFuzzer target for FUZZ_SECONDS (default 60) on a copy of its
 # seed corpus, so the corpus in the repository never changes; what the run
 # adds is thrown away. Exits non-zero on any finding (crash, sanitizer

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Checks that every C and C++ file of the tree is as clang-format leaves it
 # (the style is .clang-format at the top). Prints the places that are not
 # and exits 1; `scripts/check-format.sh --fix` rewrites them instead.

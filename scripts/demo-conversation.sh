@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # One spoken conversation through a GStreamer pipeline, in an already built
 # tree: espeak-ng asks "Hello! Who are you, and what can you do?" into a WAV
 # file, realtimebin sends it to the local simulator (offline, no key) -- or to

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Installs everything gst-realtime's build, tests and demo need on Debian 12.
 # Run as root (or with password-less sudo). Safe to run again: when nothing is
 # missing it only checks, which takes well under a second.

@@ -1,5 +1,9 @@
 #!/usr/bin/python3
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
 """Prints realtimebin's bus messages in readable form.
 
 Reads the output of `gst-launch-1.0 -m ...` (stdout and stderr) on stdin and

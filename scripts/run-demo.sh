@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # The README run command: one spoken question, answered through a GStreamer
 # pipeline by realtimebin. Offline against the local simulator by default;
 # against OpenAI when OPENAI_API_KEY is set. Installs the dependencies and

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # The README test command. Installs the dependencies, builds and tests in
 # build/ (plain) and build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer),
 # runs the libFuzzer targets from build-fuzz/ (clang) for a minute, then

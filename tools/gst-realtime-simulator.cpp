@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* gst-realtime-simulator: the GA Realtime protocol on loopback, with no model
  * and no internet, for tests, demos and CI. See docs/simulator.md. */
 #ifdef HAVE_CONFIG_H

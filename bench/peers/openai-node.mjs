@@ -1,4 +1,9 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 // The `openai` npm package's peer of realtime-bench (docs/performance.md,
 // "Peers"): N sessions in this one process, each an OpenAIRealtimeWS doing
 // what one realtimebin session does in the bench — 20 ms appends of a

@@ -1,5 +1,9 @@
 #!/usr/bin/python3
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
 """The Python `websockets` peer of realtime-bench (docs/performance.md,
 "Peers"): N sessions in this one asyncio process, each doing what one
 realtimebin session does in the bench - 20 ms appends of a 300 Hz tone at

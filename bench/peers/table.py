@@ -1,4 +1,8 @@
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
 """The markdown table of bench/results/peers.csv (bench/run.sh): for each
 number of sessions, realtimebin and each peer client, with the peer's CPU
 and latencies as ratios to realtimebin's at the same N.

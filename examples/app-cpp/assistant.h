@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-assistant: one conversation through realtimebin, driven from a
  * GMainLoop: bus messages, function calls, typed and scripted text, and a
  * graceful end on Ctrl-C. */

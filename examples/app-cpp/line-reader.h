@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Lines typed on stdin, read without blocking the main loop. */
 #pragma once
 

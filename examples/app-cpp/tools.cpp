@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The tools: get_time answers at once, disk_usage walks a folder tree and
  * may take seconds, so it is answered later (see assistant.cpp). */
 #include "tools.h"

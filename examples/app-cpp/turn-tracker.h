@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Whether the conversation is idle: nobody speaking, no answer on its way.
  * Scripted lines (--say) wait for that, so they do not cut into a turn. */
 #pragma once

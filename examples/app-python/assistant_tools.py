@@ -1,4 +1,8 @@
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
 """The functions realtime_assistant.py offers the model as tools.
 
 get_time answers at once; disk_usage walks a folder tree and may take

@@ -1,5 +1,9 @@
 #!/usr/bin/python3
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
 """A voice assistant built on realtimebin, in Python (PyGObject).
 
 The same program as the C++ realtime-assistant: speak (or type lines) to the

@@ -1,3 +1,8 @@
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Reads the simulator's frame log (--log) for the example tests; sourced.
 
 # frame_audio LOG DIR TYPE: the audio of every DIR ("in": client to server,

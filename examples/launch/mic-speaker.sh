@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # A spoken conversation through a microphone and speakers. webrtcdsp
 # cancels the speakers' echo in the microphone signal (webrtcechoprobe hands
 # it what the speakers play), so the assistant does not hear itself and cut

@@ -1,4 +1,9 @@
 #!/usr/bin/python3
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 """Push-to-talk with realtimebin, from the keyboard.
 
 The microphone is live, but nothing reaches the assistant until you press

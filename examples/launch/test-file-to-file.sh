@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs the file-to-file gst-launch-1.0 command of docs/examples.md against
 # the simulator (its own port instead of 8765) and checks the reply: the
 # WAV holds exactly the audio the server sent, the text file its transcript.

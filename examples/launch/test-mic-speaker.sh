@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs examples/launch/mic-speaker.sh headless in a simulated room where the
 # speakers' sound leaks back into the microphone, twice at the same time:
 # with echo cancellation the answer plays to the end with no barge-in;

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs examples/launch/push-to-talk.py with a live test tone for the
 # microphone and keystrokes on standard input: talk for 1.5 s, then send.
 # The simulator must see exactly one turn of what passed the talk key, and

@@ -1,3 +1,9 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-rtsp-bridge: the assistant's voice sent back to the camera over
  * its ONVIF backchannel.
  *
@@ -5,8 +11,6 @@
  * in the codec the camera announced. A small pipeline of its own encodes
  * the relay's audio into those packets and hands them over as it plays
  * them, so the camera gets them at the pace of speech.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "backchannel.h"

@@ -1,7 +1,11 @@
-/* realtime-rtsp-bridge: the assistant's voice sent back to the camera over
- * its ONVIF backchannel.
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* realtime-rtsp-bridge: the assistant's voice sent back to the camera over
+ * its ONVIF backchannel.
  */
 #pragma once
 

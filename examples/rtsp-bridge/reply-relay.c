@@ -1,3 +1,9 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-rtsp-bridge: carries the assistant's audio from the bridge's
  * pipeline into other pipelines as one continuous stream.
  *
@@ -8,8 +14,6 @@
  * its instant on the shared clock (running time + base time), so an outlet
  * pipeline plays it exactly as late as the tapped one would, plus
  * REPLY_RELAY_LATENCY.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "reply-relay.h"

@@ -1,8 +1,12 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-rtsp-bridge: carries the assistant's audio from the bridge's
  * pipeline into other pipelines (the RTSP media, the backchannel) as one
  * continuous stream.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 

@@ -1,10 +1,14 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtime-rtsp-bridge: the RTSP server that serves the assistant's voice.
  *
  * One shared media per mount: an appsrc fed by the reply relay, encoded and
  * payloaded. The media is made when the first client comes and dropped
  * when the last one leaves; the relay feeds whichever media exists.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "reply-server.h"

@@ -1,6 +1,10 @@
-/* realtime-rtsp-bridge: the RTSP server that serves the assistant's voice.
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* realtime-rtsp-bridge: the RTSP server that serves the assistant's voice.
  */
 #pragma once
 

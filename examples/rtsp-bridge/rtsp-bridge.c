@@ -1,3 +1,9 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* gst-realtime example: an RTSP camera talks with the Realtime API.
  *
  * The camera's audio (rtspsrc, its audio stream only, any codec decodebin
@@ -10,8 +16,6 @@
  *       [--set PROPERTY=VALUE]...
  *
  * See docs/examples.md ("RTSP camera bridge") and --help.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "backchannel.h"

@@ -1,3 +1,9 @@
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* gst-realtime example test helper: a loopback RTSP "camera".
  *
  * Serves what an IP camera serves, for the example-rtsp-bridge test:
@@ -17,8 +23,6 @@
  *   rtsp-test-camera --record-dir DIR
  *
  * The port (a free one, or --port) is printed alone on the first line.
- *
- * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <gst/gst.h>

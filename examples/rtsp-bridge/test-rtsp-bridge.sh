@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs the RTSP camera bridge offline: a loopback camera (rtsp-test-camera:
 # PCMU or AAC audio beside video, an ONVIF backchannel taking PCMU or PCMA
 # that records what it gets), the simulator, the bridge, and an RTSP client

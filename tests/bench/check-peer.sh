@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # A client of the benchmark (realtime-bench, or a peer of bench/peers/)
 # still does its work: 2 sessions for 3 measured seconds against the
 # simulator over wss:// (a certificate made here, on 127.0.0.1 only), and it

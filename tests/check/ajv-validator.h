@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Test helper: runs tests/conformance/validate.mjs (ajv under node) on
  * JSON lines. Needs the CONFORMANCE_DIR, NODE_PATH and PROJECT_SOURCE_DIR
  * defines that tests/meson.build passes. */

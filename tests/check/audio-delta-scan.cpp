@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The light path of response.output_audio.delta (audio-delta-scan.h) held to
  * the full parser: on a generated corpus of audio-delta texts, the common
  * forms and near misses of every kind, scan_audio_delta() either declines or

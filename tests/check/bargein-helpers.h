@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Helpers for realtimebin's barge-in tests (realtimebin-bargein.cpp), on
  * top of realtimebin-helpers.h:
  * - a live pipeline on a GstTestClock with a known latency downstream

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Test corpus: one of every client event the protocol library builds, over
  * session settings that reach every branch of the session builder. Used by
  * the conformance test (ajv) and the simulator's client validation test. */

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Checks the library against the official GA schemas in
  * tests/conformance/: everything the builders emit must pass the strict
  * client schema (validated by ajv under node), and the server

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 #include <gst/check/gstcheck.h>
 #include <gst/realtime/conversation-history.h>
 #include <json-glib/json-glib.h>

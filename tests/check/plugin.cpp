@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-realtime developers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
- *
- * The `realtime` plugin and the `realtimebin` skeleton: registry entries,
+ */
+
+/* The `realtime` plugin and the `realtimebin` skeleton: registry entries,
  * element metadata, pads, and the honest refusal to go to READY.
  */
 

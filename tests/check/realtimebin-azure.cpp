@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Azure OpenAI (REFERENCE.md §1): the GA endpoint /openai/v1/realtime, the
  * key in an `api-key` header (auth=api-key, or auto for Azure hosts), an
  * Entra token as Bearer (auth=bearer). Against the simulator's Azure mode;

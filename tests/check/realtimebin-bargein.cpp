@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin's barge-in acceptance tests (issue 5): interrupting the
  * assistant, by the user's speech (server VAD, interrupt-response) and by
  * the cancel-response signal, checked from the outside only — the wire

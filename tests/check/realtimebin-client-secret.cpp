@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Ephemeral client secrets (REFERENCE.md §9): with client-secret-url set,
  * realtimebin asks the user's backend for an `ek_…` secret before every
  * connection and opens the session with it; its api-key is the backend's

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin's acceptance tests, second part: what applications control
  * and what the session tests do not cover — live input timing and LATENCY,
  * GAP events, function calls, the action signals, text-roles, output

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The estimated cost of responses: realtime::estimate_cost_usd() and the
  * published price table on their own, then realtimebin's
  * `estimated-cost-usd` on `realtime-response` done and in `stats`, and the

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin through many state cycles against one in-process simulator:
  * every cycle connects (realtime-session connected) and closes (the
  * server's session ends), and nothing is left behind. Leaks are checked

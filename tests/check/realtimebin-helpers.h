@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Test helpers for realtimebin acceptance tests: the in-process simulator
  * with a frame log, a reader for that log (what realtimebin sent and what
  * it was sent), real pipelines around realtimebin with probes on the sinks,

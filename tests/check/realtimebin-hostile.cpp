@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* A server that sends what a client cannot read: each fault of the
  * simulator's (a frame that is not JSON, an event of an unknown type, an
  * audio delta that is not base64, every event twice) costs at most a

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Load (issue 6): 100 realtimebins in one process, one shared I/O thread,
  * talking for LOAD_SECONDS (60 by default) to one simulator that cuts every
  * connection 4-12 s after it opened. Every session must keep recovering:

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin's properties are the user-facing contract (INTERFACE.md §3):
  * names, types, ranges, defaults, mutability and enum nicks are what
  * gst-launch users and apps script against. */

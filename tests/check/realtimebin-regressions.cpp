@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Regression tests for realtimebin defects, each checked from the outside
  * only (pads, probes on downstream pads, the bus, the wire through the
  * simulator's frame log):

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Reliability (issue 6, docs/reliability.md): realtimebin against the
  * simulator's network faults. A dropped or stalled connection, or an HTTP
  * 429 at the handshake, is reconnected with the conversation replayed as

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin's acceptance tests: whole conversations through real
  * pipelines against the in-process simulator, checked only through the
  * user contract (INTERFACE.md §2-§6): what comes out of the src pads, what

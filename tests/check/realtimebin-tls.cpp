@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* realtimebin over wss:// against the in-process simulator serving TLS with
  * a certificate made here with openssl: refused by default (the system does
  * not trust it) with an error that names the ca-file property, accepted with

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* Compares two parsed server events, for the tests and fuzz-server-event,
  * which hold the light audio-delta path (audio-delta-scan.h) to the full
  * parser. Header-only and free of gst-check, so the fuzz target can use it. */

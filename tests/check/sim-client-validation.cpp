@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The simulator's client event validation: same verdicts as ajv on the
  * strict GA client schema (the conformance examples, our own builders' output, and a
  * few thousand mutated events checked against ajv itself), service-style

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The simulator's JSON Schema validator, keyword by keyword, on small
  * hand-written schemas; then the three real conformance schemas load. */
 #include <gst/check/gstcheck.h>

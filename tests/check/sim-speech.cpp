@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The simulator's speech: espeak-ng through synthesize_speech(), speech
  * turns in scenarios and responses; without espeak-ng, the tone fallback. */
 #ifdef HAVE_CONFIG_H

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* A Realtime client for tests, built on the protocol library: connects to
  * the in-process simulator, sends client events and collects server events
  * (parsed with realtime::parse_server_event, so the parser is exercised

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 /* The simulator driven through each behaviour of INTERFACE.md §7 by a test
  * client built on the protocol library. Every test logs its frames to
  * SIM_LOG_DIR; the last test validates every event the simulator sent

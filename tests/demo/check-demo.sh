@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # Runs the demo conversation (scripts/demo-conversation.sh) offline against
 # the simulator, as the README tells users to, and checks what it promises:
 # reply.txt holds the scenario's answer, reply.wav its voice -- speech when

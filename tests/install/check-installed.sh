@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # The installed layout works: `meson install` into a DESTDIR, then use only
 # what was installed — the plugin from gst-inspect-1.0 and gst-launch-1.0
 # (a whole push-to-talk turn against the installed simulator, the reply

@@ -1,4 +1,9 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 // A client written independently of gst-realtime accepts the simulator: the
 // official `openai` npm package's realtime WebSocket client (OpenAIRealtimeWS)
 // runs one full audio turn and one text turn against gst-realtime-simulator.

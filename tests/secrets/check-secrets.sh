@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+# gst-realtime
+# Copyright (C) 2026 gst-realtime developers
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
 # The API key never leaks (docs/realtimebin.md: `api-key` is "never printed,
 # logged, posted or readable back").
 #

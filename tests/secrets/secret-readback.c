@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-realtime developers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
- *
- * Helper of check-secrets.sh: realtimebin's `api-key` cannot be read back.
+ */
+
+/* Helper of check-secrets.sh: realtimebin's `api-key` cannot be read back.
  *
  * Usage: secret-readback ok|refused URL
  * The key comes from the environment variable SECRETS_TEST_KEY (not from

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 #include "json-schema.h"
 
 #include "strict-json.h"
@@ -13,7 +18,11 @@
 
 namespace realtime::sim {
 
-G_DEFINE_QUARK (realtime - schema - error - quark, schema_error)
+/* G_DEFINE_QUARK turns its first argument into the quark's name, so
+ * the formatter must not put spaces into it. */
+/* clang-format off */
+G_DEFINE_QUARK (realtime-schema-error-quark, schema_error)
+/* clang-format on */
 
 namespace {
 

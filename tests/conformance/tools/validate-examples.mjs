@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+/* gst-realtime
+ * Copyright (C) 2026 gst-realtime developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
 // Validate the example messages under tests/conformance/examples against the
 // generated schemas, and (optionally) the example payloads embedded in the
 // OpenAPI document itself.
