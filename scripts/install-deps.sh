@@ -19,8 +19,12 @@ packages=(
   meson ninja-build pkg-config g++
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
-  libsoup-3.0-dev glib-networking libjson-glib-dev libssl-dev openssl
+  libsoup-3.0-dev glib-networking libjson-glib-dev
   espeak-ng sox valgrind
+  # The openssl command makes the TLS tests' throwaway certificates
+  # (realtimebin-tls, openai-client, the benchmark's peers); nothing links
+  # against OpenSSL.
+  openssl
   # The simulator speaks its scenario text (libespeak-ng); the examples:
   # echo cancellation (webrtcdsp, in -bad), the RTSP camera bridge
   # (gst-rtsp-server, rtspsrc, AAC from libav), the Python application.
