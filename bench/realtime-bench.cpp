@@ -22,7 +22,7 @@
  * in src_audio inside a response: a GAP event or a hole between two
  * buffers of one response), late drops (QoS messages of the audio sinks),
  * and the latency realtimebin adds, pooled over all sessions (the
- * library's process-wide histograms; see docs/performance.md).
+ * plugin's process-wide histograms; see docs/performance.md).
  * Prints one CSV line (--header prints the column names first).
  * --ca-file runs against a wss:// simulator and --input-chunk-ms sets the
  * append size, so the peer clients (bench/peers/) can be matched.
@@ -40,7 +40,7 @@
 #include "process-usage.h"
 
 #include <gst/gst.h>
-#include <gst/realtime/latency-histogram.h>
+#include "gstrealtimelatency.h"
 
 #include <atomic>
 #include <cstdio>
@@ -80,6 +80,13 @@ struct Session
 };
 
 std::atomic<bool> measuring{false};
+
+/* The plugin's process-wide latency histograms (null in floor mode). */
+struct
+{
+  realtime::LatencyHistogram * input = nullptr;
+  realtime::LatencyHistogram * output = nullptr;
+} pools;
 
 /* src_audio reaches the sink: a buffer that continues a response (no
  * DISCONT) after a GAP, or after a hole, is an underrun. */
@@ -240,6 +247,15 @@ main (int argc, char ** argv)
     sessions.push_back (std::move (s));
   }
 
+  if (!floor) {
+    pools.input = realtime::LatencyHistogram::plugin_process_input ();
+    pools.output = realtime::LatencyHistogram::plugin_process_output ();
+    if (pools.input == nullptr || pools.output == nullptr) {
+      std::fprintf (stderr, "cannot read the realtime plugin's latencies\n");
+      return 1;
+    }
+  }
+
   GMainLoop * loop = g_main_loop_new (nullptr, FALSE);
   /* Turns: every session commits and asks for an answer every turn_s,
    * spread over the period so they do not all start at once. */
@@ -280,8 +296,10 @@ main (int argc, char ** argv)
         w->cpu0 = cpu_seconds_self ();
         w->sim0 = cpu_seconds_of (w->sim_pid);
         w->t0 = g_get_monotonic_time ();
-        realtime::LatencyHistogram::process_input ().reset ();
-        realtime::LatencyHistogram::process_output ().reset ();
+        if (pools.input != nullptr) {
+          pools.input->reset ();
+          pools.output->reset ();
+        }
         measuring = true;
         return G_SOURCE_REMOVE;
       },
@@ -319,14 +337,13 @@ main (int argc, char ** argv)
       o.input, o.sessions, wall, cpu, cpu / o.sessions, rss / 1024.0,
       (rss - rss_before) / o.sessions, responses, underruns, late, buffers,
       sim);
-  const auto & in = realtime::LatencyHistogram::process_input ();
-  const auto & out = realtime::LatencyHistogram::process_output ();
   if (floor)
     std::printf (",,,,");
   else
-    std::printf (",%.3f,%.3f,%.3f,%.3f", out.percentile (0.5) / 1e3,
-        out.percentile (0.99) / 1e3, in.percentile (0.5) / 1e3,
-        in.percentile (0.99) / 1e3);
+    std::printf (",%.3f,%.3f,%.3f,%.3f", pools.output->percentile (0.5) / 1e3,
+        pools.output->percentile (0.99) / 1e3,
+        pools.input->percentile (0.5) / 1e3,
+        pools.input->percentile (0.99) / 1e3);
   std::printf (",%s\n", o.bus);
   std::fflush (stdout);
 

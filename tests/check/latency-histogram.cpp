@@ -5,7 +5,7 @@
  */
 
 #include <gst/check/gstcheck.h>
-#include <gst/realtime/latency-histogram.h>
+#include "gstrealtimelatency.h"
 
 #include <thread>
 #include <vector>

@@ -18,7 +18,7 @@
  * test is about live timing or needs a response in flight. */
 #include "realtimebin-helpers.h"
 
-#include <gst/realtime/latency-histogram.h>
+#include "gstrealtimelatency.h"
 
 #include <algorithm>
 #include <cstring>
@@ -316,8 +316,9 @@ play_live (Simulator & sim)
   return run;
 }
 
-/* Live input (INTERFACE §6), on the system clock with the simulator at
- * twice real time so that the reply's deltas stay ahead of playback:
+/* Live input (docs/realtimebin.md, "Timing"), on the system clock with the
+ * simulator at twice real time so that the reply's deltas stay ahead of
+ * playback:
  * - once the input flows, src_audio answers LATENCY live=TRUE with min =
  *   upstream's min + the latency property (100 ms by default; 250 ms once
  *   changed);
@@ -331,9 +332,14 @@ play_live (Simulator & sim)
 GST_START_TEST (test_live_input_timing)
 {
   auto sim = simulator ("live", kHelloScenario, 2.0);
-  guint64 inputs_before = realtime::LatencyHistogram::process_input ().count ();
-  guint64 outputs_before =
-      realtime::LatencyHistogram::process_output ().count ();
+  /* The plugin's pools: the test's own copy of the code has its own. */
+  realtime::LatencyHistogram * inputs =
+      realtime::LatencyHistogram::plugin_process_input ();
+  realtime::LatencyHistogram * outputs =
+      realtime::LatencyHistogram::plugin_process_output ();
+  fail_unless (inputs != nullptr && outputs != nullptr);
+  guint64 inputs_before = inputs->count ();
+  guint64 outputs_before = outputs->count ();
   auto run_owner = play_live (*sim);
   Run & run = *run_owner;
   run.wait_connected ();
@@ -406,10 +412,8 @@ GST_START_TEST (test_live_input_timing)
   fail_unless (u64_field (stats, "output-latency-p50-us") <=
       u64_field (stats, "output-latency-p99-us"));
   gst_structure_free (stats);
-  fail_unless (
-      realtime::LatencyHistogram::process_input ().count () > inputs_before);
-  fail_unless_equals_uint64 (
-      realtime::LatencyHistogram::process_output ().count () - outputs_before,
+  fail_unless (inputs->count () > inputs_before);
+  fail_unless_equals_uint64 (outputs->count () - outputs_before,
       runs[0].buffers.size ());
 }
 GST_END_TEST;
@@ -769,16 +773,15 @@ GST_START_TEST (test_send_text)
 }
 GST_END_TEST;
 
-/* create-response while a response is active is queued until that
- * response is done (INTERFACE §4): each response's first delta comes
- * 300 ms after response.created, and create-response is emitted as soon
- * as realtime-response started is posted. Its response.create goes out
- * only after the active response's response.done, with its instructions,
- * and the server never refuses one (conversation_already_has_active_
- * response). docs/realtimebin.md adds that requests made meanwhile merge
- * into one, the latest instructions winning: two create-response during
- * the next send-text's response give one response.create, with the second
- * one's instructions. */
+/* create-response while a response is active is queued until that response is
+ * done (docs/realtimebin.md, "Action signals"): each response's first delta
+ * comes 300 ms after response.created, and create-response is emitted as soon
+ * as realtime-response started is posted. Its response.create goes out only
+ * after the active response's response.done, with its instructions, and the
+ * server never refuses one (conversation_already_has_active_response).
+ * docs/realtimebin.md adds that requests made meanwhile merge into one, the
+ * latest instructions winning: two create-response during the next send-text's
+ * response give one response.create, with the second one's instructions. */
 GST_START_TEST (test_create_response_queued)
 {
   const char * scenario = R"({"turns":[{"user":"","assistant":"Wait.",

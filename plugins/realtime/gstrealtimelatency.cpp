@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include "latency-histogram.h"
+#include "gstrealtimelatency.h"
+
+#include <gst/gst.h>
 
 #include <cmath>
 
@@ -93,4 +95,49 @@ LatencyHistogram::process_output ()
   return histogram;
 }
 
+/* The plugin is loaded once for the life of the process (GStreamer never
+ * unloads one), so the pointer stays valid after this module reference is
+ * dropped. */
+static LatencyHistogram *
+plugin_pool (gboolean input)
+{
+  GstPlugin * plugin = gst_plugin_load_by_name ("realtime");
+  if (plugin == nullptr)
+    return nullptr;
+  GModule * module = nullptr;
+  if (const gchar * filename = gst_plugin_get_filename (plugin))
+    module = g_module_open (filename, G_MODULE_BIND_LAZY);
+  gst_object_unref (plugin);
+  if (module == nullptr)
+    return nullptr;
+  gpointer symbol = nullptr;
+  LatencyHistogram * pool = nullptr;
+  if (g_module_symbol (module, "gst_realtime_latency_process_histogram",
+          &symbol))
+    pool =
+        reinterpret_cast<decltype (&gst_realtime_latency_process_histogram)> (
+            symbol) (input);
+  g_module_close (module);
+  return pool;
+}
+
+LatencyHistogram *
+LatencyHistogram::plugin_process_input ()
+{
+  return plugin_pool (TRUE);
+}
+
+LatencyHistogram *
+LatencyHistogram::plugin_process_output ()
+{
+  return plugin_pool (FALSE);
+}
+
 } // namespace realtime
+
+realtime::LatencyHistogram *
+gst_realtime_latency_process_histogram (gboolean input)
+{
+  return input ? &realtime::LatencyHistogram::process_input ()
+               : &realtime::LatencyHistogram::process_output ();
+}

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gmodule.h>
 
 #include <array>
 #include <atomic>
@@ -30,9 +31,19 @@ public:
   /* What every realtimebin in the process adds, pooled (an application
    * with hundreds of sessions, the benchmark): input is a buffer entering
    * sink_audio → its append frame written to the socket; output is a frame
-   * arriving → its audio leaving on src_audio. */
+   * arriving → its audio leaving on src_audio. The element records into
+   * these; they are the plugin's own. */
   static LatencyHistogram & process_input ();
   static LatencyHistogram & process_output ();
+
+  /* The same pools, from a program that uses the plugin (the benchmark,
+   * the tests). Such a program compiles this file too, so process_input ()
+   * there is a pool of its own that no element records into: these find
+   * the plugin's through its exported entry point below, loading the
+   * plugin if needed. nullptr when the plugin cannot be loaded. Needs
+   * gst_init (). */
+  static LatencyHistogram * plugin_process_input ();
+  static LatencyHistogram * plugin_process_output ();
 
   static constexpr int SUB_BUCKETS = 16;
   static constexpr int OCTAVES = 28; /* up to 2^31 µs, about 36 minutes */
@@ -47,3 +58,9 @@ private:
 };
 
 } // namespace realtime
+
+/* The plugin's process_input () (@input) or process_output (): what
+ * plugin_process_input () and plugin_process_output () look up in the
+ * loaded plugin. Exported from the plugin for them only. */
+extern "C" G_MODULE_EXPORT realtime::LatencyHistogram *
+gst_realtime_latency_process_histogram (gboolean input);
