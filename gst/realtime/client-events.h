@@ -16,10 +16,11 @@
 
 namespace realtime {
 
-/* Builders for the 11 GA client events (REFERENCE.md §3). Each returns the
- * compact JSON text of one event, ready for a WebSocket text frame.
- * @event_id is optional: empty means "not sent"; otherwise at most
- * MAX_EVENT_ID_LENGTH characters (the server echoes it in `error` events). */
+/* Builders for the 11 GA client events (their schema: tests/conformance/,
+ * README.md there). Each returns the compact JSON text of one event, ready for
+ * a WebSocket text frame. @event_id is optional: empty means "not sent";
+ * otherwise at most MAX_EVENT_ID_LENGTH characters (the server echoes it in
+ * `error` events). */
 
 inline constexpr gsize MAX_EVENT_ID_LENGTH = 512;
 

@@ -19,9 +19,9 @@
 
 namespace realtime {
 
-/* A short-lived client secret (`ek_…`, REFERENCE.md §9): opens sessions
- * until it expires, so a device that fetches one per connection never
- * holds the account's API key. */
+/* A short-lived client secret (`ek_…`; docs/realtimebin.md, "Ephemeral client
+ * secrets"): opens sessions until it expires, so a device that fetches one per
+ * connection never holds the account's API key. */
 struct ClientSecret
 {
   std::string value;

@@ -16,12 +16,12 @@
 namespace realtime {
 
 /* The conversation so far as text, to replay into a new session after a
- * reconnect or a rollover (a new server session remembers nothing, and
- * clients cannot create assistant audio items: REFERENCE.md §1). Items keep
- * the server's order: a slot is taken when the item appears (a user turn
- * committed, an assistant item added) and its text filled in when the
- * transcript is final, which may be later. Bounded to the last
- * @max_turns user/assistant pairs. Not thread-safe: one owner. */
+ * reconnect or a rollover (a new server session remembers nothing, and clients
+ * cannot create assistant audio items; docs/reliability.md, "What is kept").
+ * Items keep the server's order: a slot is taken when the item appears (a user
+ * turn committed, an assistant item added) and its text filled in when the
+ * transcript is final, which may be later. Bounded to the last @max_turns
+ * user/assistant pairs. Not thread-safe: one owner. */
 class ConversationHistory
 {
 public:

@@ -11,9 +11,9 @@
 
 namespace realtime {
 
-/* Whether @url is an Azure OpenAI endpoint (a host under
- * openai.azure.com, cognitiveservices.azure.com or services.ai.azure.com),
- * which authenticates keys with an `api-key` header (REFERENCE.md §1). */
+/* Whether @url is an Azure OpenAI endpoint (a host under openai.azure.com,
+ * cognitiveservices.azure.com or services.ai.azure.com), which authenticates
+ * keys with an `api-key` header (docs/realtimebin.md, "Azure OpenAI"). */
 bool is_azure_endpoint (std::string_view url);
 
 /* The HTTP header that carries @key: {"api-key", key} for Azure keys, else

@@ -14,7 +14,7 @@
 namespace realtime {
 
 /* Where the assistant's audio goes on the src_audio timeline, and what of
- * it the listener has heard (INTERFACE.md §6):
+ * it the listener has heard (docs/realtimebin.md, "Timing", "Barge-in"):
  * - every buffer gets a sample-accurate PTS, duration and offsets; PTS come
  *   from sample counts, never from summed durations, so nothing drifts;
  * - no two buffers overlap: a response starts at its earliest allowed time

@@ -12,10 +12,10 @@
 
 namespace realtime {
 
-/* When a Realtime connection that ended should be tried again, and how long
- * to wait (REFERENCE.md §1, as the official client does). Never retried:
- * a refused key or permission (401/403), close 4000 (the retired beta
- * interface), quota/billing/key error codes, TLS failures — those need a
+/* When a Realtime connection that ended should be tried again, and how long to
+ * wait (docs/reliability.md, "What is retried"; as the official client does).
+ * Never retried: a refused key or permission (401/403), close 4000 (the retired
+ * beta interface), quota/billing/key error codes, TLS failures — those need a
  * person, not another attempt. */
 struct ReconnectPolicy
 {

@@ -16,8 +16,9 @@
 
 namespace realtime {
 
-/* The 46 event types of the GA server union (REFERENCE.md §7), plus Unknown
- * for types this library does not know (tolerated: the caller logs them). */
+/* The 46 event types of the GA server union (their schema:
+ * tests/conformance/realtime-server-events.schema.json), plus Unknown for types
+ * this library does not know (tolerated: the caller logs them). */
 enum class ServerEventType {
   Unknown,
   SessionCreated,
@@ -97,7 +98,7 @@ struct ContentPart
   std::string audio; /* base64, only in conversation.item.retrieved */
 };
 
-/* A conversation item (REFERENCE.md §5). */
+/* A conversation item (a message, a function call or its output). */
 struct Item
 {
   std::string id;
@@ -111,7 +112,7 @@ struct Item
   std::string output;    /* function_call_output, mcp_call */
 };
 
-/* Token usage of a response (REFERENCE.md §6.3). */
+/* Token usage of a response (docs/realtimebin.md, "Cost"). */
 struct Usage
 {
   gint64 total_tokens = 0;

@@ -12,7 +12,8 @@
 
 namespace realtime {
 
-/* Defaults of the realtimebin properties (INTERFACE.md §3). */
+/* Defaults of the realtimebin properties (docs/realtimebin.md,
+ * "Properties"). */
 inline constexpr const char * DEFAULT_URL = "wss://api.openai.com/v1/realtime";
 inline constexpr const char * DEFAULT_MODEL = "gpt-realtime-2.1";
 inline constexpr const char * DEFAULT_VOICE = "marin";

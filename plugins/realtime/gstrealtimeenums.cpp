@@ -6,7 +6,7 @@
 
 #include "gstrealtimeenums.h"
 
-/* Nicks are what gst-launch users type (INTERFACE.md §3). */
+/* Nicks are what gst-launch users type (docs/realtimebin.md, "Properties"). */
 
 GType
 gst_realtime_turn_detection_get_type (void)

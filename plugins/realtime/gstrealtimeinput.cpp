@@ -128,8 +128,9 @@ gst_realtime_input_post_eos (GstRealtimeInput * self)
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
-/* Liveness decides how the assistant's audio is stamped (INTERFACE.md §6):
- * asked when data first flows and whenever downstream asks our latency. */
+/* Liveness decides how the assistant's audio is stamped (docs/realtimebin.md,
+ * "Timing"): asked when data first flows and whenever downstream asks our
+ * latency. */
 void
 gst_realtime_input_query_latency (GstRealtimeInput * self)
 {

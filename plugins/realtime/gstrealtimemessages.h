@@ -13,9 +13,9 @@
 
 #include <string>
 
-/* The element messages of realtimebin (INTERFACE.md §5). Structure names and
- * fields are what applications script against: change them only on
- * purpose, with the docs. Each returns a new message from @src. */
+/* The element messages of realtimebin (docs/realtimebin.md, "Bus messages").
+ * Structure names and fields are what applications script against: change them
+ * only on purpose, with the docs. Each returns a new message from @src. */
 
 GstMessage * realtime_message_session (GstObject * src, const char * state,
     const std::string & session_id, const std::string & reason);

@@ -21,7 +21,7 @@ struct ExpectedPad
   const gchar * caps;
 };
 
-/* INTERFACE.md §2 */
+/* docs/realtimebin.md, "Pads" */
 static const ExpectedPad expected_pads[] = {
     {"sink_audio", GST_PAD_SINK, "audio/x-raw"},
     {"src_audio", GST_PAD_SRC, "audio/x-raw"},
@@ -121,7 +121,8 @@ GST_START_TEST (test_factory_metadata)
   fail_unless (strstr (description, "WebSocket") != nullptr,
       "description '%s' does not mention WebSocket", description);
 
-  /* The factory's templates are exactly the three of INTERFACE.md §2. */
+  /* The factory's templates are exactly the three of docs/realtimebin.md,
+   * "Pads". */
   for (l = gst_element_factory_get_static_pad_templates (factory); l;
        l = l->next) {
     GstStaticPadTemplate * st = (GstStaticPadTemplate *) l->data;
@@ -153,7 +154,8 @@ GST_START_TEST (test_element_pads)
   fail_unless (bin != nullptr, "could not create realtimebin");
   fail_unless (GST_IS_BIN (bin));
 
-  /* Exactly the three pads of INTERFACE.md §2, each from its template. */
+  /* Exactly the three pads of docs/realtimebin.md, "Pads", each from its
+   * template. */
   GST_OBJECT_LOCK (bin);
   n_pads = bin->numpads;
   GST_OBJECT_UNLOCK (bin);

@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* Azure OpenAI (REFERENCE.md §1): the GA endpoint /openai/v1/realtime, the
- * key in an `api-key` header (auth=api-key, or auto for Azure hosts), an
- * Entra token as Bearer (auth=bearer). Against the simulator's Azure mode;
- * host detection and the headers themselves are checked directly. */
+/* Azure OpenAI (docs/realtimebin.md, "Azure OpenAI"): the GA endpoint
+ * /openai/v1/realtime, the key in an `api-key` header (auth=api-key, or auto
+ * for Azure hosts), an Entra token as Bearer (auth=bearer). Against the
+ * simulator's Azure mode; host detection and the headers themselves are checked
+ * directly. */
 #include "realtimebin-helpers.h"
 
 #include <gst/realtime/endpoint.h>

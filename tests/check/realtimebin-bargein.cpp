@@ -827,8 +827,8 @@ GST_END_TEST;
  * handled, the .done events — arrives after the cancel, emitted 250 ms
  * into the stall). realtimebin sends
  * response.cancel for the response, and none of that response's audio
- * comes out on src_audio (INTERFACE §6: late deltas of a stopped response
- * are dropped); no error. */
+ * comes out on src_audio (docs/realtimebin.md, "Barge-in": late deltas of
+ * a stopped response are dropped); no error. */
 GST_START_TEST (test_cancel_response_drops_late_audio)
 {
   SimulatorOptions o = sim_options (kLogDir, "cancel-late-audio", kLong, 1.0);

@@ -4,14 +4,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* Ephemeral client secrets (REFERENCE.md §9): with client-secret-url set,
- * realtimebin asks the user's backend for an `ek_…` secret before every
- * connection and opens the session with it; its api-key is the backend's
- * credential, never sent to the Realtime API. The backend here is a small
- * HTTP server in the test that holds the account key and forwards to the
- * simulator's POST /v1/realtime/client_secrets, as a real one would
- * forward to OpenAI's. Also the parts on their own: the request body, the
- * answer parser, the simulator's secret store. */
+/* Ephemeral client secrets (docs/realtimebin.md, "Ephemeral client secrets"):
+ * with client-secret-url set, realtimebin asks the user's backend for an `ek_…`
+ * secret before every connection and opens the session with it; its api-key is
+ * the backend's credential, never sent to the Realtime API. The backend here is
+ * a small HTTP server in the test that holds the account key and forwards to
+ * the simulator's POST /v1/realtime/client_secrets, as a real one would forward
+ * to OpenAI's. Also the parts on their own: the request body, the answer
+ * parser, the simulator's secret store. */
 #include "realtimebin-helpers.h"
 
 #include <tools/simulator/client-secrets.h>

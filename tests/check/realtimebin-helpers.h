@@ -939,7 +939,7 @@ struct AudioRun
 };
 
 /* Splits src_audio buffers at DISCONT flags. The first buffer must be
- * DISCONT (INTERFACE §6). */
+ * DISCONT (docs/realtimebin.md, "Timing"). */
 static inline std::vector<AudioRun>
 split_at_discont (PadLog & log, guint bytes_per_frame = 2)
 {
@@ -957,9 +957,10 @@ split_at_discont (PadLog & log, guint bytes_per_frame = 2)
   return runs;
 }
 
-/* Sample-accurate, contiguous timestamps within a run (INTERFACE §6): PTS =
- * first PTS + samples * GST_SECOND / rate (1 ns of rounding allowed),
- * duration up to the next sample-exact PTS, offsets counting samples. */
+/* Sample-accurate, contiguous timestamps within a run (docs/realtimebin.md,
+ * "Timing"): PTS = first PTS + samples * GST_SECOND / rate (1 ns of rounding
+ * allowed), duration up to the next sample-exact PTS, offsets counting
+ * samples. */
 static inline void
 check_run_timestamps (const AudioRun & run, guint rate, guint bytes_per_frame)
 {

@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* realtimebin's properties are the user-facing contract (INTERFACE.md §3):
- * names, types, ranges, defaults, mutability and enum nicks are what
- * gst-launch users and apps script against. */
+/* realtimebin's properties are the user-facing contract (docs/realtimebin.md,
+ * "Properties"): names, types, ranges, defaults, mutability and enum nicks are
+ * what gst-launch users and apps script against. */
 #include <gst/check/gstcheck.h>
 
 #include <string>

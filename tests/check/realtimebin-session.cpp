@@ -4,13 +4,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* realtimebin's acceptance tests: whole conversations through real
- * pipelines against the in-process simulator, checked only through the
- * user contract (INTERFACE.md §2-§6): what comes out of the src pads, what
- * is posted on the bus, the properties and signals, and what went over the
+/* realtimebin's acceptance tests: whole conversations through real pipelines
+ * against the in-process simulator, checked only through the user contract
+ * (docs/realtimebin.md, "Pads" to "Barge-in"): what comes out of the src pads,
+ * what is posted on the bus, the properties and signals, and what went over the
  * wire (the simulator's frame log). Every simulator writes its log to
- * SIM_LOG_DIR/realtimebin-session; the last test validates every client
- * event realtimebin sent in this suite against the strict GA schema.
+ * SIM_LOG_DIR/realtimebin-session; the last test validates every client event
+ * realtimebin sent in this suite against the strict GA schema.
  *
  * The simulator answers instantly (pace 0) unless a test needs a response
  * in flight, and inputs are non-live, so each test runs in well under a

@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* The simulator's client event validation: same verdicts as ajv on the
- * strict GA client schema (the conformance examples, our own builders' output, and a
- * few thousand mutated events checked against ajv itself), service-style
- * error mapping, the strict JSON reader, and the embedded schema's origin. */
+/* The simulator's client event validation: same verdicts as ajv on the strict
+ * GA client schema (the conformance examples, our own builders' output, and a
+ * few thousand mutated events checked against ajv itself), service-style error
+ * mapping, the strict JSON reader, and the embedded schema's origin. */
 #include "ajv-validator.h"
 #include "client-event-corpus.h"
 #include "json-helpers.h"

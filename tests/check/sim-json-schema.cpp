@@ -559,7 +559,8 @@ GST_START_TEST (test_paths)
 }
 GST_END_TEST;
 
-/* The validator's keyword set covers the three schemas in tests/conformance/. */
+/* The validator's keyword set covers the three schemas in
+ * tests/conformance/. */
 GST_START_TEST (test_conformance_schemas_load)
 {
   const char * files[] = {

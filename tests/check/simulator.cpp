@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* The simulator driven through each behaviour of INTERFACE.md §7 by a test
+/* The simulator driven through each behaviour of docs/simulator.md by a test
  * client built on the protocol library. Every test logs its frames to
  * SIM_LOG_DIR; the last test validates every event the simulator sent
  * against the official GA server schema. */

@@ -17,9 +17,9 @@
 
 namespace realtime::sim {
 
-/* The simulator's `POST /v1/realtime/client_secrets` (REFERENCE.md §9):
- * ephemeral `ek_…` secrets that open sessions until they expire. Lives on
- * the simulator thread. */
+/* The simulator's `POST /v1/realtime/client_secrets` (docs/simulator.md,
+ * "Connecting"): ephemeral `ek_…` secrets that open sessions until they expire.
+ * Lives on the simulator thread. */
 class ClientSecrets
 {
 public:

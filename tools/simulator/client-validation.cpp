@@ -34,8 +34,8 @@ const struct
         "send 'session.update' with 'session.type' set to \"transcription\""},
 };
 
-/* Members of the flat beta session object (REFERENCE.md §13), with their
- * GA place; null: GA has no such setting. */
+/* Members of the flat session object of the retired beta protocol, with
+ * their GA place; null: GA has no such setting. */
 const struct
 {
   const char * member;

@@ -17,8 +17,8 @@ namespace realtime::sim {
 
 class JsonSchema;
 
-/* The `error` object of the `error` event the service sends back for a
- * client event it refuses (REFERENCE.md §8); the session stays usable. */
+/* The `error` object of the `error` event the service sends back for a client
+ * event it refuses (docs/simulator.md, "Events"); the session stays usable. */
 struct ClientEventError
 {
   std::string type = "invalid_request_error";

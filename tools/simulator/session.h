@@ -33,9 +33,9 @@ void merge_session_update (JsonObject * base, JsonObject * update);
 JsonObjectPtr service_session_object (const std::string & model,
     const std::string & id, gint64 expires_at);
 
-/* One simulated Realtime session: the protocol behaviour behind one
- * WebSocket connection (REFERENCE.md §3–§8, as far as it makes sense
- * without a model). Lives on the simulator thread. */
+/* One simulated Realtime session: the protocol behaviour behind one WebSocket
+ * connection (docs/simulator.md: "Events", "Responses", as far as it makes
+ * sense without a model). Lives on the simulator thread. */
 class Session
 {
 public:

@@ -12,7 +12,8 @@
 
 namespace realtime::sim {
 
-/* The server_vad knobs of the session (REFERENCE §4.3). */
+/* The server_vad knobs of the session (docs/simulator.md, "Voice activity
+ * detection"). */
 struct VadSettings
 {
   double threshold = 0.5;
