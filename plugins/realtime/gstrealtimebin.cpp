@@ -69,10 +69,14 @@
  * READY→PAUSED connects (the WebSocket handshake runs on a thread shared
  * by every realtimebin of the process; the state change does not wait for
  * it) and is a live, no-preroll change. `progress` messages of type start,
- * complete (session ready) or error surround the connection. PAUSED→READY
- * closes the session. Audio that arrives before the session is ready waits,
- * bounded (#GstRealtimeBin:input-backlog-ms, then it is dropped and counted
- * in #GstRealtimeBin:stats).
+ * complete (session ready) or error surround the connection. Against
+ * OpenAI's or Azure's host without a key (#GstRealtimeBin:api-key,
+ * `OPENAI_API_KEY` or #GstRealtimeBin:client-secret-url) READY→PAUSED
+ * fails at once with a #GST_RESOURCE_ERROR_NOT_AUTHORIZED error that says
+ * how to give one. PAUSED→READY closes the session. Audio that arrives
+ * before the session is ready waits, bounded
+ * (#GstRealtimeBin:input-backlog-ms, then it is dropped and counted in
+ * #GstRealtimeBin:stats).
  *
  * ## Reliability
  *

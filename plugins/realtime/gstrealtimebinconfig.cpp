@@ -8,6 +8,45 @@
 
 #include <gst/realtime/endpoint.h>
 
+#include <string_view>
+
+/* The host of @url, lower case; empty when it has none. */
+static std::string
+url_host (const std::string & url)
+{
+  GUri * uri = g_uri_parse (url.c_str (), G_URI_FLAGS_NONE, nullptr);
+  if (uri == nullptr)
+    return "";
+  std::string host = g_uri_get_host (uri) ? g_uri_get_host (uri) : "";
+  g_uri_unref (uri);
+  for (char & c : host)
+    c = g_ascii_tolower (c);
+  return host;
+}
+
+static bool
+is_openai_host (const std::string & host)
+{
+  std::string_view domain = ".openai.com";
+  return host == "openai.com" ||
+      (host.size () > domain.size () &&
+          host.compare (host.size () - domain.size (), domain.size (),
+              domain) == 0);
+}
+
+const gchar *
+gst_realtime_bin_key_problem (const std::string & url,
+    const std::string & api_key, const std::string & client_secret_url)
+{
+  if (!api_key.empty () || !client_secret_url.empty ())
+    return nullptr;
+  if (is_openai_host (url_host (url)))
+    return "OpenAI's Realtime API needs an API key";
+  if (realtime::is_azure_endpoint (url))
+    return "Azure OpenAI needs an API key (or a Microsoft Entra token)";
+  return nullptr;
+}
+
 gboolean
 gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
     RealtimeConversationConfig & config)
@@ -66,6 +105,18 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
     return FALSE;
   }
 
+  /* Refused here rather than by the server: without a key the handshake
+   * fails like a network error and would be retried. */
+  if (const gchar * why = gst_realtime_bin_key_problem (config.url,
+          config.api_key, config.client_secret_url)) {
+    GST_ELEMENT_ERROR (bin, RESOURCE, NOT_AUTHORIZED,
+        ("No API key was given for %s: %s. Set the api-key property, the "
+         "OPENAI_API_KEY environment variable, or client-secret-url (a "
+         "backend that hands out client secrets).",
+            realtime::redact_url (config.url).c_str (), why),
+        (nullptr));
+    return FALSE;
+  }
   return TRUE;
 }
 
