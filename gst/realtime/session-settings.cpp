@@ -214,8 +214,8 @@ build_session_object (const SessionSettings & s, GError ** error)
 
   JsonObject * output = json_object_new ();
   json_object_set_object_member (output, "format", pcm_format ());
-  json_object_set_string_member (output, "voice",
-      s.voice.empty () ? DEFAULT_VOICE : s.voice.c_str ());
+  if (!s.voice.empty ())
+    json_object_set_string_member (output, "voice", s.voice.c_str ());
   json_object_set_double_member (output, "speed", s.speed);
 
   JsonObject * audio = json_object_new ();

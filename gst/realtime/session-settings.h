@@ -12,14 +12,6 @@
 
 namespace realtime {
 
-/* Defaults of the realtimebin properties (docs/realtimebin.md,
- * "Properties"). */
-inline constexpr const char * DEFAULT_URL = "wss://api.openai.com/v1/realtime";
-inline constexpr const char * DEFAULT_MODEL = "gpt-realtime-2.1";
-inline constexpr const char * DEFAULT_VOICE = "marin";
-inline constexpr const char * DEFAULT_TRANSCRIPTION_MODEL = "gpt-transcribe";
-inline constexpr const char * DEFAULT_TOOL_CHOICE = "auto";
-
 /* PCM16 mono at 24 kHz is the only PCM format of the GA protocol. */
 inline constexpr int AUDIO_RATE = 24000;
 inline constexpr int AUDIO_BYTES_PER_MS = AUDIO_RATE * 2 / 1000;
@@ -49,12 +41,15 @@ enum class OutputModality {
   Text
 };
 
-/* Everything the user can set about a session, flat, as properties set it.
- * build_session_object() turns it into the nested GA `session` object. */
+/* Everything an element can set about a session, flat, as properties set
+ * it. build_session_object() turns it into the nested GA `session` object.
+ * A default-constructed value is what the service itself starts a session
+ * with (its session.created): elements set every field from their own
+ * defaults (realtimebin's are in plugins/realtime/gstrealtimeproperties.def). */
 struct SessionSettings
 {
-  std::string voice = DEFAULT_VOICE;
-  std::string instructions; /* empty: server default */
+  std::string voice = "marin"; /* empty: not sent */
+  std::string instructions;    /* empty: server default */
   TurnDetection turn_detection = TurnDetection::ServerVad;
   double vad_threshold = 0.5;
   unsigned vad_prefix_padding_ms = 300;
@@ -62,16 +57,15 @@ struct SessionSettings
   VadEagerness vad_eagerness = VadEagerness::Auto;
   bool create_response = true;
   bool interrupt_response = true;
-  std::string input_transcription_model =
-      DEFAULT_TRANSCRIPTION_MODEL;    /* empty: off */
-  std::string transcription_language; /* empty: not sent */
+  std::string input_transcription_model; /* empty: off */
+  std::string transcription_language;    /* empty: not sent */
   NoiseReduction noise_reduction = NoiseReduction::None;
   OutputModality output_modality = OutputModality::Audio;
   int max_output_tokens = 0; /* 0: "inf" */
   double speed = 1.0;
-  std::string tools; /* JSON array; empty: [] */
-  std::string tool_choice = DEFAULT_TOOL_CHOICE;
-  std::string session_config; /* JSON object merged over the result */
+  std::string tools;                /* JSON array; empty: [] */
+  std::string tool_choice = "auto"; /* empty: "auto" */
+  std::string session_config;       /* JSON object merged over the result */
 };
 
 /* Builds the GA `session` object for session.update: `type` is always

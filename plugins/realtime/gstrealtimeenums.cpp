@@ -6,6 +6,16 @@
 
 #include "gstrealtimeenums.h"
 
+#include <gst/realtime/session-settings.h>
+
+/* A library enum's value as a GEnumValue's. */
+template<typename E>
+static constexpr gint
+v (E e)
+{
+  return static_cast<gint> (e);
+}
+
 /* Nicks are what gst-launch users type (docs/realtimebin.md, "Properties"). */
 
 GType
@@ -13,12 +23,12 @@ gst_realtime_turn_detection_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-      {GST_REALTIME_TURN_DETECTION_SERVER_VAD,
+      {v (realtime::TurnDetection::ServerVad),
           "The server detects speech on signal energy", "server-vad"},
-      {GST_REALTIME_TURN_DETECTION_SEMANTIC_VAD,
+      {v (realtime::TurnDetection::SemanticVad),
           "The server judges when the user has finished a thought",
           "semantic-vad"},
-      {GST_REALTIME_TURN_DETECTION_NONE,
+      {v (realtime::TurnDetection::None),
           "No turn detection: push-to-talk with commit-input / create-response",
           "none"},
       {0, nullptr, nullptr}};
@@ -32,12 +42,12 @@ GType
 gst_realtime_vad_eagerness_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {{GST_REALTIME_VAD_EAGERNESS_AUTO,
+  static const GEnumValue values[] = {{v (realtime::VadEagerness::Auto),
                                           "The server's default (medium)",
                                           "auto"},
-      {GST_REALTIME_VAD_EAGERNESS_LOW, "Let the user take their time", "low"},
-      {GST_REALTIME_VAD_EAGERNESS_MEDIUM, "Medium", "medium"},
-      {GST_REALTIME_VAD_EAGERNESS_HIGH, "Answer as soon as possible", "high"},
+      {v (realtime::VadEagerness::Low), "Let the user take their time", "low"},
+      {v (realtime::VadEagerness::Medium), "Medium", "medium"},
+      {v (realtime::VadEagerness::High), "Answer as soon as possible", "high"},
       {0, nullptr, nullptr}};
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
@@ -68,11 +78,11 @@ GType
 gst_realtime_noise_reduction_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {{GST_REALTIME_NOISE_REDUCTION_NONE, "Off",
-                                          "none"},
-      {GST_REALTIME_NOISE_REDUCTION_NEAR_FIELD,
+  static const GEnumValue values[] = {{v (realtime::NoiseReduction::None),
+                                          "Off", "none"},
+      {v (realtime::NoiseReduction::NearField),
           "For close-talking microphones (headsets)", "near-field"},
-      {GST_REALTIME_NOISE_REDUCTION_FAR_FIELD,
+      {v (realtime::NoiseReduction::FarField),
           "For far-field microphones (laptops, rooms, cameras)", "far-field"},
       {0, nullptr, nullptr}};
   if (g_once_init_enter (&type))
@@ -85,10 +95,10 @@ GType
 gst_realtime_output_modalities_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {{GST_REALTIME_OUTPUT_MODALITIES_AUDIO,
+  static const GEnumValue values[] = {{v (realtime::OutputModality::Audio),
                                           "Speech (with its transcript)",
                                           "audio"},
-      {GST_REALTIME_OUTPUT_MODALITIES_TEXT, "Text only", "text"},
+      {v (realtime::OutputModality::Text), "Text only", "text"},
       {0, nullptr, nullptr}};
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,

@@ -10,31 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Values match realtime::TurnDetection, VadEagerness, NoiseReduction and
- * OutputModality in the protocol library. */
-typedef enum {
-  GST_REALTIME_TURN_DETECTION_SERVER_VAD,
-  GST_REALTIME_TURN_DETECTION_SEMANTIC_VAD,
-  GST_REALTIME_TURN_DETECTION_NONE,
-} GstRealtimeTurnDetection;
-
-typedef enum {
-  GST_REALTIME_VAD_EAGERNESS_AUTO,
-  GST_REALTIME_VAD_EAGERNESS_LOW,
-  GST_REALTIME_VAD_EAGERNESS_MEDIUM,
-  GST_REALTIME_VAD_EAGERNESS_HIGH,
-} GstRealtimeVadEagerness;
-
-typedef enum {
-  GST_REALTIME_NOISE_REDUCTION_NONE,
-  GST_REALTIME_NOISE_REDUCTION_NEAR_FIELD,
-  GST_REALTIME_NOISE_REDUCTION_FAR_FIELD,
-} GstRealtimeNoiseReduction;
-
-typedef enum {
-  GST_REALTIME_OUTPUT_MODALITIES_AUDIO,
-  GST_REALTIME_OUTPUT_MODALITIES_TEXT,
-} GstRealtimeOutputModalities;
+/* The session's enums (turn detection, VAD eagerness, noise reduction,
+ * output modalities) are the protocol library's own (realtime::TurnDetection
+ * and so on in gst/realtime/session-settings.h): their GTypes below list
+ * those values, so a property value is the library's value. */
 
 typedef enum {
   GST_REALTIME_AUTH_AUTO,

@@ -22,7 +22,10 @@ representative_settings ()
   using namespace realtime;
   std::vector<SessionSettings> all;
 
-  all.emplace_back (); /* defaults: server VAD, transcription on */
+  all.emplace_back (); /* the service's defaults: server VAD, no transcription */
+  SessionSettings transcribed; /* realtimebin's defaults */
+  transcribed.input_transcription_model = "gpt-transcribe";
+  all.push_back (transcribed);
 
   SessionSettings semantic;
   semantic.turn_detection = TurnDetection::SemanticVad;

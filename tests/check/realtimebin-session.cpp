@@ -18,6 +18,7 @@
 #include "realtimebin-helpers.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 using namespace rtb;
@@ -934,6 +935,154 @@ GST_START_TEST (test_wrong_api_key)
 }
 GST_END_TEST;
 
+/* ---- no key --------------------------------------------------------------- */
+
+/* A resolver that answers no name and counts the questions: installed while
+ * realtimebin is pointed at OpenAI's or Azure's host, it keeps the test on
+ * this machine whatever the element does, and shows whether it tried to
+ * connect at all. */
+typedef struct
+{
+  GResolver parent;
+} RefusingResolver;
+typedef struct
+{
+  GResolverClass parent_class;
+} RefusingResolverClass;
+
+static GType refusing_resolver_get_type (void);
+G_DEFINE_TYPE (RefusingResolver, refusing_resolver, G_TYPE_RESOLVER)
+
+static std::atomic<guint> resolver_lookups{0};
+
+static GList *
+refusing_lookup (GResolver *, const gchar * host, GCancellable *,
+    GError ** error)
+{
+  resolver_lookups++;
+  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+      "the test resolves no name (%s)", host);
+  return nullptr;
+}
+
+static GList *
+refusing_lookup_with_flags (GResolver * r, const gchar * host,
+    GResolverNameLookupFlags, GCancellable * c, GError ** error)
+{
+  return refusing_lookup (r, host, c, error);
+}
+
+static void
+refusing_lookup_async_with_flags (GResolver * r, const gchar * host,
+    GResolverNameLookupFlags, GCancellable * c, GAsyncReadyCallback cb,
+    gpointer data)
+{
+  GError * error = nullptr;
+  refusing_lookup (r, host, c, &error);
+  GTask * task = g_task_new (r, c, cb, data);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+refusing_lookup_async (GResolver * r, const gchar * host, GCancellable * c,
+    GAsyncReadyCallback cb, gpointer data)
+{
+  refusing_lookup_async_with_flags (r, host,
+      G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, c, cb, data);
+}
+
+static GList *
+refusing_lookup_finish (GResolver *, GAsyncResult * result, GError ** error)
+{
+  return (GList *) g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+refusing_resolver_class_init (RefusingResolverClass * klass)
+{
+  GResolverClass * r = G_RESOLVER_CLASS (klass);
+  r->lookup_by_name = refusing_lookup;
+  r->lookup_by_name_async = refusing_lookup_async;
+  r->lookup_by_name_finish = refusing_lookup_finish;
+  r->lookup_by_name_with_flags = refusing_lookup_with_flags;
+  r->lookup_by_name_with_flags_async = refusing_lookup_async_with_flags;
+  r->lookup_by_name_with_flags_finish = refusing_lookup_finish;
+}
+
+static void
+refusing_resolver_init (RefusingResolver *)
+{}
+
+/* With no api-key, no OPENAI_API_KEY and no client-secret-url, OpenAI's and
+ * Azure's hosts would refuse the handshake (which looks like a network
+ * error and is retried): READY->PAUSED fails instead, with a
+ * resource/not-authorized error that says how to give a key, and nothing is
+ * looked up, connected or announced. */
+GST_START_TEST (test_no_key_for_openai_fails_at_start)
+{
+  g_unsetenv ("OPENAI_API_KEY");
+  GResolver * system = g_resolver_get_default ();
+  GResolver * refusing =
+      G_RESOLVER (g_object_new (refusing_resolver_get_type (), nullptr));
+  g_resolver_set_default (refusing);
+
+  /* The default url is OpenAI's. */
+  for (const char * url : {(const char *) nullptr,
+           "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+           "wss://my-res.openai.azure.com/openai/v1/realtime?model=dep"}) {
+    Run run (url ? std::string ("realtimebin name=rt url=\"") + url + "\""
+                 : std::string ("realtimebin name=rt"));
+    fail_unless_equals_int (gst_element_set_state (run.pipeline,
+                                GST_STATE_PAUSED),
+        GST_STATE_CHANGE_FAILURE);
+    GstMessage * m = run.bus->wait (is_type (GST_MESSAGE_ERROR), 1000, true);
+    fail_unless (m != nullptr, "%s: no error", url ? url : "default url");
+    g_autoptr (GError) err = nullptr;
+    g_autofree gchar * dbg = nullptr;
+    gst_message_parse_error (m, &err, &dbg);
+    fail_unless (err->domain == GST_RESOURCE_ERROR, "domain %s",
+        g_quark_to_string (err->domain));
+    fail_unless_equals_int (err->code, GST_RESOURCE_ERROR_NOT_AUTHORIZED);
+    for (const char * how : {"No API key", "api-key property", "OPENAI_API_KEY",
+             "client-secret-url"})
+      fail_unless (strstr (err->message, how) != nullptr,
+          "the error does not mention %s: %s", how, err->message);
+    fail_unless (strstr (err->message, "model=") == nullptr,
+        "the url's query is shown: %s", err->message);
+
+    fail_unless_equals_int (gst_element_set_state (run.pipeline,
+                                GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    run.bus->drain ();
+    fail_unless (run.messages ("realtime-session").empty (),
+        "realtimebin announced a connection");
+    fail_unless (run.bus->index_of (is_type (GST_MESSAGE_PROGRESS)) < 0,
+        "realtimebin started connecting");
+  }
+  fail_unless_equals_int (resolver_lookups.load (), 0);
+
+  g_resolver_set_default (system);
+  g_object_unref (system);
+  g_object_unref (refusing);
+}
+GST_END_TEST;
+
+/* A host of the user's own (here the simulator on 127.0.0.1; a proxy) may
+ * go without a key: realtimebin connects as before. */
+GST_START_TEST (test_local_url_needs_no_key)
+{
+  g_unsetenv ("OPENAI_API_KEY");
+  auto sim = simulator ("no-key");
+  Run run ("realtimebin name=rt url=" + sim->url ());
+  fail_unless_equals_int (gst_element_set_state (run.pipeline,
+                              GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  run.wait_connected ();
+  fail_unless_equals_int (sim->session_count (), 1);
+}
+GST_END_TEST;
+
 /* A server error that leaves the session usable: the send-event action
  * signal sends a valid event for an item that does not exist. The element
  * posts a WARNING whose details ("realtime-error") carry the server's
@@ -1263,6 +1412,8 @@ realtimebin_session_suite (void)
   tcase_add_test (tc, test_input_48k_stereo_f32);
   tcase_add_test (tc, test_input_8k_mono_s16);
   tcase_add_test (tc, test_wrong_api_key);
+  tcase_add_test (tc, test_no_key_for_openai_fails_at_start);
+  tcase_add_test (tc, test_local_url_needs_no_key);
   tcase_add_test (tc, test_server_error_is_warning);
   tcase_add_test (tc, test_eos_push_to_talk_commits);
   tcase_add_test (tc, test_eos_with_unlinked_src_pads);

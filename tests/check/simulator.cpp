@@ -108,6 +108,7 @@ GST_START_TEST (test_session_created_and_updated)
   s.instructions = "Be brief.";
   s.turn_detection = TurnDetection::SemanticVad;
   s.vad_eagerness = VadEagerness::High;
+  s.input_transcription_model = "gpt-transcribe";
   c.send (session_update (s));
   const ServerEvent updated = c.wait_for ("session.updated");
   fail_unless_equals_string (updated.session->voice.c_str (), "cedar");
@@ -117,7 +118,7 @@ GST_START_TEST (test_session_created_and_updated)
       "semantic_vad");
   fail_unless_equals_string (updated.session->vad_eagerness.c_str (), "high");
   fail_unless_equals_string (updated.session->transcription_model.c_str (),
-      DEFAULT_TRANSCRIPTION_MODEL);
+      "gpt-transcribe");
 
   /* Partial: only instructions change, the rest stays. */
   c.send (
@@ -215,6 +216,7 @@ GST_START_TEST (test_vad_turn)
   fail_unless (c.connect (sim->url ()));
   c.wait_for ("session.created");
   SessionSettings s; /* server VAD: threshold 0.5, prefix 300, silence 500 */
+  s.input_transcription_model = "gpt-transcribe";
   c.send (session_update (s));
   c.wait_for ("session.updated");
 

@@ -24,6 +24,9 @@ namespace realtime::sim {
 
 static constexpr const char * kPath = "/v1/realtime";
 static constexpr const char * kAzurePath = "/openai/v1/realtime";
+/* The model of a session whose URL names none, and of a client secret
+ * asked for without one. */
+static constexpr const char * kDefaultModel = "gpt-realtime-2.1";
 
 /* The simulator thread and everything that lives on it. */
 class Server
@@ -358,7 +361,7 @@ Server::on_client_secrets (SoupServer *, SoupServerMessage * msg, const char *,
   const char * text = (const char *) g_bytes_get_data (bytes, &size);
   ClientSecrets::Answer a =
       self->secrets_.issue (std::string_view (text ? text : "", size),
-          DEFAULT_MODEL, g_get_real_time () / G_USEC_PER_SEC);
+          kDefaultModel, g_get_real_time () / G_USEC_PER_SEC);
   g_bytes_unref (bytes);
   answer (a.status, a.body);
   /* The secret itself is not logged. */
@@ -377,7 +380,7 @@ Server::on_websocket (SoupServer *, SoupServerMessage * msg, const char *,
       GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "rt-attempt"));
   self->connections_++;
 
-  std::string model = DEFAULT_MODEL;
+  std::string model = kDefaultModel;
   if (const char * query =
           g_uri_get_query (soup_server_message_get_uri (msg))) {
     GHashTable * form = soup_form_decode (query);
