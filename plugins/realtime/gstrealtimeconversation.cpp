@@ -13,6 +13,7 @@
 #include "gstrealtimeenums.h"
 #include "gstrealtimemessages.h"
 #include "gstrealtimeprices.h"
+#include "engine/core.h"
 
 #include <gst/realtime/client-events.h>
 #include <gst/realtime/client-secret.h>
@@ -107,29 +108,19 @@ struct ResponseState
 
 } // namespace
 
-struct RealtimeConversation::State
+struct RealtimeConversation::State : engine::Core
 {
-  GstElement * bin;
-  GstRealtimeInput * input;
-  GstRealtimeOutput * audio_output;
-  GstRealtimeOutput * text_output;
+  State (GstElement * element, GstRealtimeInput * input_element)
+      : Core (element, input_element)
+  {}
 
-  std::shared_ptr<realtime::IoThread> io = realtime::IoThread::acquire ();
+  GstRealtimeOutput * audio_output = nullptr;
+  GstRealtimeOutput * text_output = nullptr;
+
   std::weak_ptr<State> self; /* for callbacks and timers */
 
-  /* Guards everything below. Lock order: this, then an output's lock.
-   * Never held while posting messages (sync bus handlers may call back). */
-  std::mutex lock;
+  /* Everything below is guarded by Core::lock. */
   RealtimeConversationConfig config;
-  std::vector<GstMessage *> posts;           /* posted after unlocking */
-  std::vector<GstRealtimeOutput *> flushes;  /* flushed after unlocking */
-  bool post_input_eos = false;               /* after unlocking */
-  bool draining = false;                     /* a thread is in run_pending */
-  std::vector<std::function<void ()>> after; /* run after unlocking */
-  bool closing = false;      /* our side closes: ignore the rest */
-  bool failed = false;       /* fatal error queued */
-  bool error_posted = false; /* ... and on the bus */
-  std::condition_variable error_posted_cond;
 
   /* Connection. Each WebSocket has an id; callbacks of one that is no
    * longer `conn` (or `next_conn`) are ignored. */
@@ -215,7 +206,6 @@ struct RealtimeConversation::State
   std::string carry_key;
   std::optional<guint8> carry; /* odd byte of the last audio delta */
   GstClockTime render_latency = 0;
-  GstClockTime flush_at_ = GST_CLOCK_TIME_NONE;
   std::string last_audio_response; /* the one a barge-in stops */
   std::map<std::string, std::vector<std::string>>
       response_items; /* active ones' message items */
@@ -227,7 +217,6 @@ struct RealtimeConversation::State
   guint64 eos_events_mark = 0; /* events_queued after the barrier */
   guint64 eos_timeout = 0;     /* a timer, as retry_timer */
 
-  RealtimeStats stats;
   /* What this session adds to the audio's way (see LatencyHistogram). */
   std::shared_ptr<InputWrites> input_writes = std::make_shared<InputWrites> ();
   realtime::LatencyHistogram output_latency;
@@ -237,50 +226,25 @@ struct RealtimeConversation::State
 
   /* --- helpers, all called with `lock` held --- */
 
-  void post (GstMessage * msg) { posts.push_back (msg); }
-
-  /* realtime-session closed, once per conversation. */
-  bool closed_posted = false;
   void post_closed (const std::string & reason)
   {
-    if (closed_posted)
-      return;
-    closed_posted = true;
-    post (realtime_message_session (GST_OBJECT (bin), "closed", session_id,
-        reason));
+    Core::post_closed (session_id, reason);
   }
 
-  void warn (GQuark domain, gint code, const std::string & text,
-      const std::string & debug, GstStructure * details = nullptr)
+  void on_failed () override { stop_eos_timeout (); }
+
+  bool idle_again () override
   {
-    GError * err = g_error_new_literal (domain, code, text.c_str ());
-    GST_WARNING_OBJECT (bin, "%s (%s)", text.c_str (), debug.c_str ());
-    post (gst_message_new_warning_with_details (GST_OBJECT (bin), err,
-        debug.c_str (), details));
-    g_error_free (err);
+    bool active = any_response_active ();
+    bool again = response_was_active && !active;
+    response_was_active = active;
+    return again;
   }
 
-  /* A failure that ends the conversation. */
-  void fail (GQuark domain, gint code, const std::string & text,
-      const std::string & debug, GstStructure * details = nullptr)
+  void wake_outputs () override
   {
-    if (failed) {
-      if (details)
-        gst_structure_free (details);
-      return;
-    }
-    failed = true;
-    GError * err = g_error_new_literal (domain, code, text.c_str ());
-    GST_ERROR_OBJECT (bin, "%s (%s)", text.c_str (), debug.c_str ());
-    post (gst_message_new_error_with_details (GST_OBJECT (bin), err,
-        debug.c_str (), details));
-    g_error_free (err);
-    if (!progress_done) {
-      progress_done = true;
-      post (gst_message_new_progress (GST_OBJECT (bin), GST_PROGRESS_TYPE_ERROR,
-          "connect", text.c_str ()));
-    }
-    stop_eos_timeout ();
+    gst_realtime_output_wake (audio_output);
+    gst_realtime_output_wake (text_output);
   }
 
   std::string next_event_id (const char * prefix)
@@ -308,21 +272,6 @@ struct RealtimeConversation::State
   {
     send_on (ws.get (), std::move (text), since_us);
   }
-
-  GstClockTime now ()
-  {
-    if (GST_STATE (bin) != GST_STATE_PLAYING)
-      return GST_CLOCK_TIME_NONE;
-    GstClock * clock = gst_element_get_clock (bin);
-    if (clock == nullptr)
-      return GST_CLOCK_TIME_NONE;
-    GstClockTime t = gst_clock_get_time (clock);
-    GstClockTime base = gst_element_get_base_time (bin);
-    gst_object_unref (clock);
-    return t > base ? t - base : 0;
-  }
-
-  bool live () { return gst_realtime_input_is_live (input); }
 
   bool any_response_active () const
   {
@@ -661,8 +610,7 @@ struct RealtimeConversation::State
        * unlocking: the output's task calls back into us). */
       gst_realtime_output_drop_buffers (audio_output, GST_CLOCK_TIME_NONE);
       flush_at = GST_CLOCK_TIME_IS_VALID (at) ? at : played_to;
-      flushes.push_back (audio_output);
-      flush_at_ = flush_at;
+      flush (audio_output, flush_at);
     } else {
       /* Non-live output is usually being recorded (filesink truncates its
        * file on FLUSH_STOP): the reply stays up to where the user spoke
@@ -782,7 +730,7 @@ struct RealtimeConversation::State
     stop_eos_timeout ();
     gst_realtime_output_push_eos (audio_output);
     gst_realtime_output_push_eos (text_output);
-    post_input_eos = true;
+    post_input_eos ();
     closing = true;
     ws->close (1000, "");
     drop_next ();
@@ -827,91 +775,28 @@ struct RealtimeConversation::State
 RealtimeConversation::RealtimeConversation (GstElement * bin,
     GstRealtimeInput * input, GstRealtimeOutput * audio_output,
     GstRealtimeOutput * text_output, RealtimeConversationConfig config)
-    : state_ (std::make_shared<State> ())
+    : state_ (std::make_shared<State> (bin, input))
 {
-  state_->bin = bin;
-  state_->input = input;
   state_->audio_output = audio_output;
   state_->text_output = text_output;
   state_->config = std::move (config);
   state_->self = state_;
 }
 
-/* Posts what was collected under the lock, and flushes outputs. Called by
- * every entry point once it has let go of the lock. */
-#define LOCKED(st) std::unique_lock<std::mutex> lk ((st)->lock)
-
-static void
-run_pending (RealtimeConversation::State * st)
-{
-  /* When the last response ends, the outputs' idle GAPs resume now: their
-   * tasks do not poll while a response is active. */
-  bool idle_again;
-  bool drain;
-  {
-    std::lock_guard<std::mutex> lk (st->lock);
-    bool active = st->any_response_active ();
-    idle_again = st->response_was_active && !active;
-    st->response_was_active = active;
-    /* One drainer at a time, looping until nothing is left: messages keep
-     * their order and a flush never overtakes what was queued after it. */
-    drain = !st->draining;
-    st->draining = true;
-  }
-  if (idle_again) {
-    gst_realtime_output_wake (st->audio_output);
-    gst_realtime_output_wake (st->text_output);
-  }
-  if (!drain)
-    return;
-  for (;;) {
-    std::vector<GstMessage *> posts;
-    std::vector<GstRealtimeOutput *> flushes;
-    std::vector<std::function<void ()>> after;
-    GstClockTime flush_at;
-    bool eos;
-    {
-      std::lock_guard<std::mutex> lk (st->lock);
-      if (st->posts.empty () && st->flushes.empty () && st->after.empty () &&
-          !st->post_input_eos) {
-        st->draining = false;
-        return;
-      }
-      after.swap (st->after);
-      posts.swap (st->posts);
-      flushes.swap (st->flushes);
-      flush_at = st->flush_at_;
-      eos = std::exchange (st->post_input_eos, false);
-    }
-    for (GstRealtimeOutput * out : flushes)
-      gst_realtime_output_flush (out, flush_at);
-    for (GstMessage * msg : posts) {
-      bool error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
-      gst_element_post_message (st->bin, msg);
-      if (error) {
-        /* At once: the messages after it may meet slow bus handlers. */
-        std::lock_guard<std::mutex> lk (st->lock);
-        st->error_posted = true;
-        st->error_posted_cond.notify_all ();
-      }
-    }
-    for (auto & fn : after)
-      fn ();
-    /* The bin's only sink: this lets the bin, and the pipeline, end. */
-    if (eos)
-      gst_realtime_input_post_eos (st->input);
-  }
-}
+/* Every entry point that may change state holds the lock through a Guard,
+ * which drains (posts, flushes, after-hooks) once it lets go. */
+#define LOCKED(st) engine::Guard lk (*(st))
+/* Reads and plain settings: nothing is collected, so nothing to drain. */
+#define READ_LOCKED(st) std::lock_guard<std::mutex> lk ((st)->lock)
 
 RealtimeConversation::~RealtimeConversation ()
 {
   State * st = state_.get ();
   {
-    std::lock_guard<std::mutex> lk (st->lock);
+    engine::Guard lk (*st);
     st->closing = true;
     st->post_closed ("stopped");
   }
-  run_pending (st);
   /* The EOS timeout first (it uses the socket), then the socket, whose
    * callbacks stop when it is gone. */
   st->io->invoke_sync ([st] () {
@@ -947,10 +832,7 @@ RealtimeConversation::~RealtimeConversation ()
     fetches.clear ();
     sockets.clear ();
   }
-  std::lock_guard<std::mutex> lk (st->lock);
-  for (GstMessage * msg : st->posts)
-    gst_message_unref (msg);
-  st->posts.clear ();
+  st->discard_posts ();
 }
 
 /* The endpoint URL with ?model= unless the user gave a query. */
@@ -1019,7 +901,6 @@ State::add_timer (guint64 State::*slot, guint ms, TimerFn fn)
       if (!st->closing && !st->failed)
         fn (st);
     }
-    run_pending (st);
   });
   this->*slot = *id;
 }
@@ -1066,19 +947,16 @@ link_callbacks (std::weak_ptr<State> weak, guint id,
     gint64 arrived_us = g_get_monotonic_time ();
     if (auto st = weak.lock ()) {
       handle_link_message (st.get (), id, text, arrived_us);
-      run_pending (st.get ());
     }
   };
   cb.failed = [weak, id] (guint status, const GError * err) {
     if (auto st = weak.lock ()) {
       link_failed (st.get (), id, status, err);
-      run_pending (st.get ());
     }
   };
   cb.closed = [weak, id] (gushort code, const std::string & reason) {
     if (auto st = weak.lock ()) {
       link_closed (st.get (), id, code, reason);
-      run_pending (st.get ());
     }
   };
   return cb;
@@ -1143,7 +1021,7 @@ State::free_later (std::unique_ptr<T> old,
   io->invoke ([weak = self, list] () {
     std::vector<std::unique_ptr<T>> done;
     if (auto st = weak.lock ()) {
-      LOCKED (st);
+      READ_LOCKED (st);
       done.swap (st.get ()->*list);
     }
   });
@@ -1164,7 +1042,6 @@ State::fetch_secret (guint id, realtime::WebSocketClient::Options opts)
           const realtime::ClientSecretFetch::Result & result) {
         if (auto st = weak.lock ()) {
           secret_fetched (st.get (), id, result, opts);
-          run_pending (st.get ());
         }
       });
   realtime::ClientSecretFetch::Options request;
@@ -1691,7 +1568,6 @@ RealtimeConversation::start (GError ** error)
         realtime_message_session (GST_OBJECT (st->bin), "connecting", "", ""));
     st->open_link (false);
   }
-  run_pending (st);
   return true;
 }
 
@@ -2055,15 +1931,14 @@ dispatch (RealtimeConversation::State * st, const ServerEvent & ev)
       st->post (realtime_message_function_call (GST_OBJECT (st->bin),
           ev.call_id, name, ev.arguments));
       if (st->config.function_call) {
-        st->after.push_back (
-            [st, call_id = ev.call_id, name, args = ev.arguments] () {
-              std::optional<std::string> output =
-                  st->config.function_call (call_id, name, args);
-              if (output) {
-                LOCKED (st);
-                st->submit_function_result (call_id, *output);
-              }
-            });
+        st->after ([st, call_id = ev.call_id, name, args = ev.arguments] () {
+          std::optional<std::string> output =
+              st->config.function_call (call_id, name, args);
+          if (output) {
+            LOCKED (st);
+            st->submit_function_result (call_id, *output);
+          }
+        });
       }
       break;
     }
@@ -2180,7 +2055,7 @@ wait_for_send_room (RealtimeConversation::State * st)
     /* Held from the check to the wait: a write cannot slip between. */
     std::unique_lock<std::mutex> wl (writes.lock);
     {
-      LOCKED (st);
+      READ_LOCKED (st);
       if (st->failed || st->closing || !st->ready || !st->ws ||
           (guint64) st->ws->pending () * st->config.chunk_ms < NON_LIVE_HOLD_MS)
         break;
@@ -2194,25 +2069,6 @@ wait_for_send_room (RealtimeConversation::State * st)
     writes.written.wait_for (wl, std::chrono::milliseconds (5));
   }
   writes.waiting = false;
-  if (pad)
-    gst_object_unref (pad);
-}
-
-/* A failed conversation refuses input with GST_FLOW_ERROR, and upstream
- * then posts a bare "Internal data stream error". Applications show the
- * first error, so ours, which names the cause, must be on the bus before
- * the refusal; another thread may still be posting it. Gives up when the
- * pad flushes (a state change waits for this thread) or after a second. */
-static void
-wait_for_error_posted (RealtimeConversation::State * st)
-{
-  GstPad * pad = gst_element_get_static_pad (GST_ELEMENT (st->input), "sink");
-  gint64 deadline = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
-  std::unique_lock<std::mutex> lk (st->lock);
-  while (!st->error_posted && pad && !GST_PAD_IS_FLUSHING (pad) &&
-      g_get_monotonic_time () < deadline)
-    st->error_posted_cond.wait_for (lk, std::chrono::milliseconds (5));
-  lk.unlock ();
   if (pad)
     gst_object_unref (pad);
 }
@@ -2262,9 +2118,8 @@ RealtimeConversation::push_audio (GstBuffer * buffer, GstClockTime running_time,
     }
   }
   gst_buffer_unmap (buffer, &map);
-  run_pending (st);
   if (ret == GST_FLOW_ERROR)
-    wait_for_error_posted (st);
+    st->wait_for_error_posted ();
   return ret;
 }
 
@@ -2278,9 +2133,7 @@ RealtimeConversation::input_eos ()
       /* EOS again after a flush: the conversation is over, end again. */
       gst_realtime_output_push_eos (st->audio_output);
       gst_realtime_output_push_eos (st->text_output);
-      st->post_input_eos = true;
-      lk.unlock ();
-      run_pending (st);
+      st->post_input_eos ();
       return;
     }
     if (st->eos != EosState::None)
@@ -2309,7 +2162,6 @@ RealtimeConversation::input_eos ()
           });
     }
   }
-  run_pending (st);
 }
 
 void
@@ -2323,12 +2175,10 @@ RealtimeConversation::input_flushed ()
     /* After the end, the outputs' EOS is stale too: flush them so the next
      * EOS can go out again. */
     if (st->eos == EosState::Finished) {
-      st->flushes.push_back (st->audio_output);
-      st->flushes.push_back (st->text_output);
-      st->flush_at_ = GST_CLOCK_TIME_NONE;
+      st->flush (st->audio_output, GST_CLOCK_TIME_NONE);
+      st->flush (st->text_output, GST_CLOCK_TIME_NONE);
     }
   }
-  run_pending (st);
 }
 
 /* --- applications --- */
@@ -2367,41 +2217,40 @@ RealtimeConversation::update_session (
       /* Not ready yet: session.created will send these settings. */
     }
   }
-  run_pending (st);
 }
 
 void
 RealtimeConversation::set_text_roles (guint roles)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->config.text_roles = roles;
 }
 
 void
 RealtimeConversation::set_chunk_ms (guint chunk_ms)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->config.chunk_ms = chunk_ms;
 }
 
 void
 RealtimeConversation::set_latency (GstClockTime latency)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->config.latency = latency;
 }
 
 void
 RealtimeConversation::set_eos_timeout_ms (guint ms)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->config.eos_timeout_ms = ms;
 }
 
 void
 RealtimeConversation::set_prices (const GstStructure * prices)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->config.prices = realtime_prices_share (prices);
 }
 
@@ -2423,7 +2272,6 @@ RealtimeConversation::commit_input ()
       st->commit ();
     }
   }
-  run_pending (st);
 }
 
 void
@@ -2462,7 +2310,6 @@ RealtimeConversation::cancel_response ()
       st->interrupt (target, st->now (), st->render_latency);
     st->deferred_response.reset ();
   }
-  run_pending (st);
 }
 
 void
@@ -2508,7 +2355,6 @@ RealtimeConversation::send_event (const gchar * json)
       st->send (realtime::json_object_to_string (obj));
     }
   }
-  run_pending (st);
 }
 
 /* --- pads --- */
@@ -2524,7 +2370,7 @@ RealtimeConversation::answer_latency (GstQuery * query)
   GstClockTime upstream = gst_realtime_input_upstream_latency (st->input);
   GstClockTime ours;
   {
-    LOCKED (st);
+    READ_LOCKED (st);
     ours = st->config.latency;
   }
   gst_query_set_latency (query, live, upstream + ours, GST_CLOCK_TIME_NONE);
@@ -2540,7 +2386,7 @@ RealtimeConversation::idle_horizon ()
   {
     /* A response in progress continues where its audio ends, however late
      * its next delta is: that time is not idle. */
-    LOCKED (st);
+    READ_LOCKED (st);
     if (st->any_response_active ())
       return GST_CLOCK_TIME_NONE;
   }
@@ -2552,21 +2398,21 @@ RealtimeConversation::idle_horizon ()
 void
 RealtimeConversation::set_render_latency (GstClockTime latency)
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   state_->render_latency = latency;
 }
 
 std::string
 RealtimeConversation::session_id ()
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   return state_->session_id;
 }
 
 GstStructure *
 RealtimeConversation::stats ()
 {
-  LOCKED (state_);
+  READ_LOCKED (state_);
   RealtimeStats s = state_->stats;
   s.input_latency_p50_us = state_->input_writes->latency.percentile (0.5);
   s.input_latency_p99_us = state_->input_writes->latency.percentile (0.99);
