@@ -54,9 +54,11 @@
  * listener heard it or deleted when nothing was heard, and a
  * `realtime-interrupted` message is posted. With live input the heard
  * position comes from the pipeline clock and the latency downstream renders
- * with, and `src_audio` is flushed; with non-live input it is the user's
- * speech start on the input's running time, and nothing is flushed (a
- * recording downstream keeps what it wrote).
+ * with, and `src_audio` is flushed (unless
+ * #GstRealtimeBin:interrupt-flush is FALSE: then only audio not yet pushed
+ * is dropped and what was pushed counts as heard); with non-live input it
+ * is the user's speech start on the input's running time, and nothing is
+ * flushed (a recording downstream keeps what it wrote).
  *
  * End of stream: with #GstRealtimeBin:turn-detection `none` the remaining
  * input is committed and a response requested; a turn the server's VAD
@@ -197,6 +199,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_realtime_bin_debug);
 #define DEFAULT_STALL_TIMEOUT_MS 15000
 #define DEFAULT_INPUT_BACKLOG_MS 10000
 #define DEFAULT_REPLAY_TURNS 20
+#define DEFAULT_INTERRUPT_FLUSH TRUE
 #define DEFAULT_ROLLOVER_MARGIN_S 120
 #define DEFAULT_MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 
@@ -282,6 +285,7 @@ enum {
   PROP_STALL_TIMEOUT_MS,
   PROP_INPUT_BACKLOG_MS,
   PROP_REPLAY_TURNS,
+  PROP_INTERRUPT_FLUSH,
   PROP_ROLLOVER_MARGIN_S,
   PROP_MAX_INCOMING_PAYLOAD,
   PROP_PRICES,
@@ -337,6 +341,7 @@ struct GstRealtimeBinSettings
   guint stall_timeout_ms = DEFAULT_STALL_TIMEOUT_MS;
   guint input_backlog_ms = DEFAULT_INPUT_BACKLOG_MS;
   guint replay_turns = DEFAULT_REPLAY_TURNS;
+  gboolean interrupt_flush = DEFAULT_INTERRUPT_FLUSH;
   guint rollover_margin_s = DEFAULT_ROLLOVER_MARGIN_S;
   guint max_incoming_payload = DEFAULT_MAX_INCOMING_PAYLOAD;
   std::shared_ptr<const GstStructure> prices; /* the `prices` override */
@@ -686,6 +691,26 @@ gst_realtime_bin_install_properties (GObjectClass * gobject_class)
       g_param_spec_uint ("replay-turns", "Replay turns",
           "Turns of the conversation replayed as text into a new session", 0,
           10000, DEFAULT_REPLAY_TURNS,
+          (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
+  /**
+   * GstRealtimeBin:interrupt-flush:
+   *
+   * What a barge-in does to the assistant's audio that has already left
+   * for a live output. TRUE: `src_audio` is flushed, so playback stops
+   * within a buffer. FALSE: only the audio not yet pushed is dropped, with
+   * no FLUSH events downstream (filesink, for one, truncates its file on
+   * FLUSH_STOP, so a recording would lose everything before the
+   * interruption); the next buffer is DISCONT, and what was pushed counts
+   * as heard, since it will still be played. The cost: playback stops only
+   * once downstream has played what it holds, so the stop latency grows by
+   * what downstream buffers. Non-live output is never flushed.
+   */
+  g_object_class_install_property (gobject_class, PROP_INTERRUPT_FLUSH,
+      g_param_spec_boolean ("interrupt-flush", "Interrupt flush",
+          "Barge-in flushes src_audio (playback stops at once); FALSE drops "
+          "only audio not yet pushed, without FLUSH events (recordings keep "
+          "what was said), and stops later by what downstream buffers",
+          DEFAULT_INTERRUPT_FLUSH,
           (GParamFlags) (CONNECT_FLAGS | G_PARAM_READWRITE)));
   /**
    * GstRealtimeBin:rollover-margin-s:
@@ -1283,6 +1308,7 @@ gst_realtime_bin_apply (GstRealtimeBin * self, guint prop_id)
     case PROP_STALL_TIMEOUT_MS:
     case PROP_INPUT_BACKLOG_MS:
     case PROP_REPLAY_TURNS:
+    case PROP_INTERRUPT_FLUSH:
     case PROP_ROLLOVER_MARGIN_S:
     case PROP_MAX_INCOMING_PAYLOAD:
       break; /* next conversation */
@@ -1432,6 +1458,9 @@ gst_realtime_bin_store_property (GObject * object, guint prop_id,
       break;
     case PROP_REPLAY_TURNS:
       st->replay_turns = g_value_get_uint (value);
+      break;
+    case PROP_INTERRUPT_FLUSH:
+      st->interrupt_flush = g_value_get_boolean (value);
       break;
     case PROP_ROLLOVER_MARGIN_S:
       st->rollover_margin_s = g_value_get_uint (value);
@@ -1588,6 +1617,9 @@ gst_realtime_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_REPLAY_TURNS:
       g_value_set_uint (value, st->replay_turns);
       break;
+    case PROP_INTERRUPT_FLUSH:
+      g_value_set_boolean (value, st->interrupt_flush);
+      break;
     case PROP_ROLLOVER_MARGIN_S:
       g_value_set_uint (value, st->rollover_margin_s);
       break;
@@ -1635,6 +1667,7 @@ gst_realtime_bin_start (GstRealtimeBin * self)
     config.stall_timeout_ms = st->stall_timeout_ms;
     config.input_backlog_ms = st->input_backlog_ms;
     config.replay_turns = st->replay_turns;
+    config.interrupt_flush = st->interrupt_flush;
     config.rollover_margin_s = st->rollover_margin_s;
     config.max_incoming_payload = st->max_incoming_payload;
     config.prices = st->prices;

@@ -65,7 +65,7 @@ struct RealtimeConversation::State : engine::Core, engine::LinkListener
         uplink (*this, link, writes, config.session, config.chunk_ms,
             config.input_backlog_ms),
         voice (*this, uplink, config.session, config.text_roles, text),
-        playout (*this, audio, text),
+        playout (*this, audio, text, config.interrupt_flush),
         turns (*this, config, link, uplink, voice, playout)
   {}
 

@@ -52,6 +52,9 @@ struct RealtimeConversationConfig
   std::function<std::optional<std::string> (const std::string & call_id,
       const std::string & name, const std::string & arguments)>
       function_call;
+  /* Barge-in on a live output flushes src_audio; false: drops only what
+   * is not yet pushed, without FLUSH events (docs/realtimebin.md). */
+  bool interrupt_flush = true;
 };
 
 /* One conversation with one Realtime session, for one realtimebin between

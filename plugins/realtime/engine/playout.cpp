@@ -19,8 +19,9 @@
 namespace engine {
 
 Playout::Playout (Core & core, GstRealtimeOutput * audio_output,
-    GstRealtimeOutput * text_output)
-    : core_ (core), audio_output_ (audio_output), text_output_ (text_output)
+    GstRealtimeOutput * text_output, bool interrupt_flush)
+    : core_ (core), audio_output_ (audio_output), text_output_ (text_output),
+      interrupt_flush_ (interrupt_flush)
 {}
 
 /* Live: a response plays from when it arrives; non-live: where its turn
@@ -145,7 +146,18 @@ Playout::stop (const std::string & response_id, GstClockTime at,
   /* Stale audio not yet pushed goes now, under our lock, so nothing
    * queued after this is lost. */
   GstClockTime flush_at;
-  if (core_.live ()) {
+  if (core_.live () && !interrupt_flush_) {
+    /* No FLUSH downstream (a recording keeps its file): what is queued
+     * goes, what was pushed will still be played, so it is what the
+     * listener hears; the next audio follows it, DISCONT. */
+    flush_at =
+        gst_realtime_output_drop_buffers (audio_output_, GST_CLOCK_TIME_NONE);
+    if (!GST_CLOCK_TIME_IS_VALID (at) || at < latency ||
+        at - latency < flush_at) {
+      at = flush_at;
+      latency = 0;
+    }
+  } else if (core_.live ()) {
     /* Sinks still hold what they have not played: flush it (after
      * unlocking: the output's task calls back into us). */
     gst_realtime_output_drop_buffers (audio_output_, GST_CLOCK_TIME_NONE);

@@ -39,8 +39,10 @@ struct ResponsePlacement
 class Playout
 {
 public:
+  /* @interrupt_flush: a barge-in on a live output flushes downstream
+   * (else it drops only what is not yet pushed; see stop()). */
   Playout (Core & core, GstRealtimeOutput * audio_output,
-      GstRealtimeOutput * text_output);
+      GstRealtimeOutput * text_output, bool interrupt_flush = true);
 
   /* One audio delta of response @r (a placeholder for a response never
    * seen created); @arrived_us: when its frame arrived. */
@@ -83,7 +85,8 @@ public:
     Stopped    /* stopped; @heard says how far each item was heard */
   };
   /* Stops what the listener is hearing of @response_id: queued audio is
-   * dropped, downstream flushed (live) or the reply kept up to where the
+   * dropped, downstream flushed (live; without interrupt-flush what was
+   * pushed plays on and counts as heard) or the reply kept up to where the
    * user spoke (non-live), and the timeline moved on. @at: the running
    * time of the interruption; @latency: how late sinks render a sample
    * stamped @at. */
@@ -110,6 +113,7 @@ private:
   Core & core_;
   GstRealtimeOutput * const audio_output_;
   GstRealtimeOutput * const text_output_;
+  const bool interrupt_flush_;
 
   realtime::OutputTimeline timeline_;
   std::string carry_key_;
