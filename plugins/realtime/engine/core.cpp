@@ -10,7 +10,7 @@
 
 #include "core.h"
 
-#include "../gstrealtimeelements.h"
+#include "gstrealtimeelements.h"
 
 #include <chrono>
 

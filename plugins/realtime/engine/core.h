@@ -6,9 +6,9 @@
 
 #pragma once
 
-#include "../gstrealtimeinput.h"
-#include "../gstrealtimemessages.h"
-#include "../gstrealtimeoutput.h"
+#include "gstrealtimeinput.h"
+#include "gstrealtimemessages.h"
+#include "gstrealtimeoutput.h"
 
 #include <gst/gst.h>
 #include <gst/realtime/io-thread.h>

@@ -13,7 +13,7 @@
 
 #include "link.h"
 
-#include "../gstrealtimeelements.h"
+#include "gstrealtimeelements.h"
 
 #include <gst/realtime/endpoint.h>
 #include <gst/realtime/realtime-error.h>

@@ -10,7 +10,7 @@
 
 #include "link.h"
 
-#include "../gstrealtimeelements.h"
+#include "gstrealtimeelements.h"
 
 #include <gst/realtime/client-events.h>
 #include <gst/realtime/endpoint.h>

@@ -10,7 +10,7 @@
 
 #include "playout.h"
 
-#include "../gstrealtimeelements.h"
+#include "gstrealtimeelements.h"
 
 #include <cstring>
 

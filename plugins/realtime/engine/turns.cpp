@@ -10,9 +10,9 @@
 
 #include "turns.h"
 
-#include "../gstrealtimeelements.h"
-#include "../gstrealtimeenums.h"
-#include "../gstrealtimeprices.h"
+#include "gstrealtimeelements.h"
+#include "gstrealtimeenums.h"
+#include "gstrealtimeprices.h"
 
 #include <gst/realtime/json-util.h>
 #include <gst/realtime/realtime-error.h>

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "../gstrealtimeconversation.h"
+#include "gstrealtimeconversation.h"
 #include "core.h"
 #include "link.h"
 #include "playout.h"

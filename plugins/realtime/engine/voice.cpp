@@ -10,7 +10,7 @@
 
 #include "voice.h"
 
-#include "../gstrealtimeenums.h"
+#include "gstrealtimeenums.h"
 
 namespace engine {
 
