@@ -98,11 +98,11 @@ Link::send_on (realtime::WebSocketClient * client, std::string text,
 }
 
 guint64
-Link::send_barrier ()
+Link::send_barrier (const char * session_type)
 {
   std::string id = next_event_id ("update");
   realtime::JsonObjectPtr empty (json_object_new ());
-  json_object_set_string_member (empty.get (), "type", "realtime");
+  json_object_set_string_member (empty.get (), "type", session_type);
   update_event_ids_.push_back (id);
   send (realtime::build_session_update (empty.get (), id));
   /* Before the session is ready the barrier waits in the backlog, to go

@@ -125,10 +125,12 @@ public:
   /* Client events queued so far, backlog included. */
   guint64 events_queued () const { return events_queued_; }
 
-  /* An empty session.update: its answer means the server has processed
-   * every event before it. Returns the count of updates it completes, 0
-   * while it waits in the backlog (see claim_barrier()). */
-  guint64 send_barrier ();
+  /* An empty session.update (of @session_type: `realtime`, or
+   * `transcription` for a transcription session): its answer means the
+   * server has processed every event before it. Returns the count of
+   * updates it completes, 0 while it waits in the backlog (see
+   * claim_barrier()). */
+  guint64 send_barrier (const char * session_type = "realtime");
   /* The barrier in the backlog goes out after the session's own update:
    * its number now. */
   guint64 claim_barrier () { return ++updates_sent_; }
