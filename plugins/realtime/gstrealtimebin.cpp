@@ -54,9 +54,11 @@
  * listener heard it or deleted when nothing was heard, and a
  * `realtime-interrupted` message is posted. With live input the heard
  * position comes from the pipeline clock and the latency downstream renders
- * with, and `src_audio` is flushed; with non-live input it is the user's
- * speech start on the input's running time, and nothing is flushed (a
- * recording downstream keeps what it wrote).
+ * with, and `src_audio` is flushed (unless
+ * #GstRealtimeBin:interrupt-flush is FALSE: then only audio not yet pushed
+ * is dropped and what was pushed counts as heard); with non-live input it
+ * is the user's speech start on the input's running time, and nothing is
+ * flushed (a recording downstream keeps what it wrote).
  *
  * End of stream: with #GstRealtimeBin:turn-detection `none` the remaining
  * input is committed and a response requested; a turn the server's VAD
@@ -500,6 +502,65 @@ gst_realtime_bin_add_ghost_pad (GstRealtimeBin * self, const gchar * name,
   return pad;
 }
 
+static std::shared_ptr<RealtimeConversation>
+gst_realtime_bin_conversation (GstRealtimeBin * self)
+{
+  return self->state->conversation ();
+}
+
+/* The children's interfaces to the bin, given at their construction: they
+ * call into whichever conversation is running. */
+static GstRealtimeInputCallbacks
+gst_realtime_bin_input_callbacks (GstRealtimeBin * self)
+{
+  GstRealtimeInputCallbacks in;
+  in.audio = [self] (GstBuffer * buffer, GstClockTime running_time) {
+    auto conv = gst_realtime_bin_conversation (self);
+    gint64 entered_us =
+        self->state->input_entered_us.load (std::memory_order_relaxed);
+    return conv ? conv->push_audio (buffer, running_time, entered_us)
+                : GST_FLOW_FLUSHING;
+  };
+  in.eos = [self] () {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->input_eos ();
+    else
+      gst_realtime_input_post_eos (self->input);
+  };
+  in.flush = [self] () {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->input_flushed ();
+  };
+  /* Live input makes idle time: the outputs' GAPs may start. */
+  in.live_changed = [self] () { gst_realtime_bin_wake_outputs (self); };
+  return in;
+}
+
+static GstRealtimeOutputCallbacks
+gst_realtime_bin_output_callbacks (GstRealtimeBin * self, bool audio)
+{
+  GstRealtimeOutputCallbacks out;
+  out.latency = [self] (GstQuery * query) {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      return conv->answer_latency (query);
+    return FALSE;
+  };
+  out.idle_horizon = [self] () {
+    auto conv = gst_realtime_bin_conversation (self);
+    return conv ? conv->idle_horizon () : GST_CLOCK_TIME_NONE;
+  };
+  out.render_latency = [self] (GstClockTime latency) {
+    if (auto conv = gst_realtime_bin_conversation (self))
+      conv->set_render_latency (latency);
+  };
+  if (audio)
+    out.delivered = [self] (gint64 delay_us) {
+      if (auto conv = gst_realtime_bin_conversation (self))
+        conv->audio_delivered (delay_us);
+    };
+  return out;
+}
+
 /* sink_audio -> audioconvert -> audioresample -> capsfilter -> input;
  * audio output -> audioconvert -> audioresample -> src_audio;
  * text output -> src_text. */
@@ -511,11 +572,12 @@ gst_realtime_bin_build (GstRealtimeBin * self)
 
   /* Children's names are prefixed: a launch line's references ("input.")
    * are looked up recursively and would find them otherwise. */
-  self->input = GST_REALTIME_INPUT (g_object_new (GST_TYPE_REALTIME_INPUT,
-      "name", "realtimebin-input", nullptr));
-  self->audio_output =
-      gst_realtime_output_new ("realtimebin-audio-output", native);
-  self->text_output = gst_realtime_output_new ("realtimebin-text-output", text);
+  self->input = gst_realtime_input_new ("realtimebin-input",
+      gst_realtime_bin_input_callbacks (self));
+  self->audio_output = gst_realtime_output_new ("realtimebin-audio-output",
+      native, gst_realtime_bin_output_callbacks (self, true));
+  self->text_output = gst_realtime_output_new ("realtimebin-text-output", text,
+      gst_realtime_bin_output_callbacks (self, false));
   gst_bin_add_many (GST_BIN (self), GST_ELEMENT (self->input),
       GST_ELEMENT (self->audio_output), GST_ELEMENT (self->text_output),
       nullptr);
@@ -552,61 +614,6 @@ gst_realtime_bin_build (GstRealtimeBin * self)
   gst_caps_unref (text);
 }
 
-static std::shared_ptr<RealtimeConversation>
-gst_realtime_bin_conversation (GstRealtimeBin * self)
-{
-  return self->state->conversation ();
-}
-
-/* The children call into whichever conversation is running. */
-static void
-gst_realtime_bin_connect_children (GstRealtimeBin * self)
-{
-  GstRealtimeInputCallbacks in;
-  in.audio = [self] (GstBuffer * buffer, GstClockTime running_time) {
-    auto conv = gst_realtime_bin_conversation (self);
-    gint64 entered_us =
-        self->state->input_entered_us.load (std::memory_order_relaxed);
-    return conv ? conv->push_audio (buffer, running_time, entered_us)
-                : GST_FLOW_FLUSHING;
-  };
-  in.eos = [self] () {
-    if (auto conv = gst_realtime_bin_conversation (self))
-      conv->input_eos ();
-    else
-      gst_realtime_input_post_eos (self->input);
-  };
-  in.flush = [self] () {
-    if (auto conv = gst_realtime_bin_conversation (self))
-      conv->input_flushed ();
-  };
-  /* Live input makes idle time: the outputs' GAPs may start. */
-  in.live_changed = [self] () { gst_realtime_bin_wake_outputs (self); };
-  gst_realtime_input_set_callbacks (self->input, std::move (in));
-
-  GstRealtimeOutputCallbacks out;
-  out.latency = [self] (GstQuery * query) {
-    if (auto conv = gst_realtime_bin_conversation (self))
-      return conv->answer_latency (query);
-    return FALSE;
-  };
-  out.idle_horizon = [self] () {
-    auto conv = gst_realtime_bin_conversation (self);
-    return conv ? conv->idle_horizon () : GST_CLOCK_TIME_NONE;
-  };
-  out.render_latency = [self] (GstClockTime latency) {
-    if (auto conv = gst_realtime_bin_conversation (self))
-      conv->set_render_latency (latency);
-  };
-  GstRealtimeOutputCallbacks audio_out = out;
-  audio_out.delivered = [self] (gint64 delay_us) {
-    if (auto conv = gst_realtime_bin_conversation (self))
-      conv->audio_delivered (delay_us);
-  };
-  gst_realtime_output_set_callbacks (self->audio_output, std::move (audio_out));
-  gst_realtime_output_set_callbacks (self->text_output, std::move (out));
-}
-
 static void
 gst_realtime_bin_init (GstRealtimeBin * self)
 {
@@ -614,7 +621,6 @@ gst_realtime_bin_init (GstRealtimeBin * self)
   self->state = new GstRealtimeBinState ();
 
   gst_realtime_bin_build (self);
-  gst_realtime_bin_connect_children (self);
 }
 
 static void

@@ -75,6 +75,7 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
     config.stall_timeout_ms = st.stall_timeout_ms;
     config.input_backlog_ms = st.input_backlog_ms;
     config.replay_turns = st.replay_turns;
+    config.interrupt_flush = st.interrupt_flush;
     config.rollover_margin_s = st.rollover_margin_s;
     config.max_incoming_payload = st.max_incoming_payload;
     config.prices = st.prices.structure;

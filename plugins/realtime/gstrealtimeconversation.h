@@ -52,6 +52,9 @@ struct RealtimeConversationConfig
   std::function<std::optional<std::string> (const std::string & call_id,
       const std::string & name, const std::string & arguments)>
       function_call;
+  /* Barge-in on a live output flushes src_audio; false: drops only what
+   * is not yet pushed, without FLUSH events (docs/realtimebin.md). */
+  bool interrupt_flush = true;
 };
 
 /* One conversation with one Realtime session, for one realtimebin between
@@ -93,7 +96,7 @@ public:
   /* The `prices` property (copied; NULL: the published prices only). */
   void set_prices (const GstStructure * prices);
 
-  /* Action signals (INTERFACE.md §4). */
+  /* Action signals (docs/realtimebin.md, "Action signals"). */
   void commit_input ();
   void clear_input ();
   void create_response (const gchar * instructions);

@@ -24,6 +24,8 @@ static GstStaticPadTemplate sink_template =
 struct GstRealtimeInputState
 {
   std::mutex lock;
+  /* Set once by gst_realtime_input_new(), before any thread sees the
+   * element, and never changed: read without the lock. */
   GstRealtimeInputCallbacks callbacks;
   GstSegment segment; /* streaming thread */
   bool latency_asked = false;
@@ -89,12 +91,13 @@ gst_realtime_input_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-void
-gst_realtime_input_set_callbacks (GstRealtimeInput * self,
-    GstRealtimeInputCallbacks callbacks)
+GstRealtimeInput *
+gst_realtime_input_new (const gchar * name, GstRealtimeInputCallbacks callbacks)
 {
-  std::lock_guard<std::mutex> lk (self->state->lock);
+  GstRealtimeInput * self = GST_REALTIME_INPUT (
+      g_object_new (GST_TYPE_REALTIME_INPUT, "name", name, nullptr));
   self->state->callbacks = std::move (callbacks);
+  return self;
 }
 
 gboolean
@@ -144,16 +147,15 @@ gst_realtime_input_query_latency (GstRealtimeInput * self)
 
   GST_DEBUG_OBJECT (self, "upstream is %slive, latency %" GST_TIME_FORMAT,
       live ? "" : "not ", GST_TIME_ARGS (min));
-  std::function<void ()> live_changed;
+  bool changed;
   {
     std::lock_guard<std::mutex> lk (self->state->lock);
-    if (self->state->live != (bool) live)
-      live_changed = self->state->callbacks.live_changed;
+    changed = self->state->live != (bool) live;
     self->state->live = live;
     self->state->upstream_latency = live ? min : 0;
   }
-  if (live_changed)
-    live_changed ();
+  if (changed && self->state->callbacks.live_changed)
+    self->state->callbacks.live_changed ();
 }
 
 static GstFlowReturn
@@ -176,11 +178,7 @@ gst_realtime_input_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     running_time = gst_segment_to_running_time (&st->segment, GST_FORMAT_TIME,
         GST_BUFFER_PTS (buffer));
 
-  std::function<GstFlowReturn (GstBuffer *, GstClockTime)> audio;
-  {
-    std::lock_guard<std::mutex> lk (st->lock);
-    audio = st->callbacks.audio;
-  }
+  const auto & audio = st->callbacks.audio;
   GstFlowReturn ret = audio ? audio (buffer, running_time) : GST_FLOW_OK;
   gst_buffer_unref (buffer);
   return ret;
@@ -213,15 +211,13 @@ gst_realtime_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
     }
     case GST_EVENT_EOS: {
-      std::function<void ()> eos;
       {
         std::lock_guard<std::mutex> lk (st->lock);
         st->eos_pending = true;
         st->eos_seqnum = gst_event_get_seqnum (event);
-        eos = st->callbacks.eos;
       }
-      if (eos)
-        eos ();
+      if (st->callbacks.eos)
+        st->callbacks.eos ();
       else
         gst_realtime_input_post_eos (self);
       gst_event_unref (event);
@@ -229,14 +225,12 @@ gst_realtime_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
     case GST_EVENT_FLUSH_STOP: {
       gst_segment_init (&st->segment, GST_FORMAT_TIME);
-      std::function<void ()> flush;
       {
         std::lock_guard<std::mutex> lk (st->lock);
         st->eos_pending = false;
-        flush = st->callbacks.flush;
       }
-      if (flush)
-        flush ();
+      if (st->callbacks.flush)
+        st->callbacks.flush ();
       break;
     }
     default:

@@ -39,7 +39,9 @@ struct GstRealtimeInputCallbacks
   std::function<void ()> live_changed;
 };
 
-void gst_realtime_input_set_callbacks (GstRealtimeInput * self,
+/* @callbacks: its interface to the session, given once here and never
+ * changed, so the streaming thread calls it without a lock. */
+GstRealtimeInput * gst_realtime_input_new (const gchar * name,
     GstRealtimeInputCallbacks callbacks);
 
 /* Asks upstream's LATENCY now and remembers the answer (also done at the

@@ -41,6 +41,8 @@ struct GstRealtimeOutputState
    * restarts the task of a pad being deactivated. Taken before `lock`. */
   std::mutex flush_lock;
   bool active = false;
+  /* Set once by gst_realtime_output_new(), before any thread sees the
+   * element, and never changed: read without the lock. */
   GstRealtimeOutputCallbacks callbacks;
   struct Queued
   {
@@ -130,20 +132,14 @@ gst_realtime_output_finalize (GObject * object)
 }
 
 GstRealtimeOutput *
-gst_realtime_output_new (const gchar * name, GstCaps * caps)
+gst_realtime_output_new (const gchar * name, GstCaps * caps,
+    GstRealtimeOutputCallbacks callbacks)
 {
   GstRealtimeOutput * self = GST_REALTIME_OUTPUT (
       g_object_new (GST_TYPE_REALTIME_OUTPUT, "name", name, nullptr));
   self->caps = gst_caps_ref (caps);
-  return self;
-}
-
-void
-gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
-    GstRealtimeOutputCallbacks callbacks)
-{
-  std::lock_guard<std::mutex> lk (self->state->lock);
   self->state->callbacks = std::move (callbacks);
+  return self;
 }
 
 static void
@@ -313,11 +309,7 @@ gst_realtime_output_query (GstPad * pad, GstObject * parent, GstQuery * query)
       return TRUE;
     }
     case GST_QUERY_LATENCY: {
-      std::function<gboolean (GstQuery *)> latency;
-      {
-        std::lock_guard<std::mutex> lk (self->state->lock);
-        latency = self->state->callbacks.latency;
-      }
+      const auto & latency = self->state->callbacks.latency;
       if (latency)
         return latency (query);
       return gst_pad_query_default (pad, parent, query);
@@ -340,13 +332,9 @@ gst_realtime_output_event (GstPad * pad, GstObject * parent, GstEvent * event)
   if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
     GstClockTime latency;
     gst_event_parse_latency (event, &latency);
-    std::function<void (GstClockTime)> cb;
-    {
-      std::lock_guard<std::mutex> lk (self->state->lock);
-      cb = self->state->callbacks.render_latency;
-    }
-    if (cb)
-      cb (latency);
+    const auto & render_latency = self->state->callbacks.render_latency;
+    if (render_latency)
+      render_latency (latency);
   }
   /* Nothing is upstream of us inside the bin; a conversation cannot seek. */
   gboolean handled = GST_EVENT_TYPE (event) != GST_EVENT_SEEK;
@@ -391,8 +379,8 @@ static void
 gst_realtime_output_loop (GstRealtimeOutput * self)
 {
   GstRealtimeOutputState * st = self->state;
-  std::function<GstClockTime ()> idle_horizon;
-  std::function<void (gint64)> delivered;
+  const auto & idle_horizon = st->callbacks.idle_horizon;
+  const auto & delivered = st->callbacks.delivered;
   bool stream_start, segment;
   GstMiniObject * obj = nullptr;
   gint64 arrived_us = 0;
@@ -400,8 +388,6 @@ gst_realtime_output_loop (GstRealtimeOutput * self)
 
   {
     std::unique_lock<std::mutex> lk (st->lock);
-    idle_horizon = st->callbacks.idle_horizon;
-    delivered = st->callbacks.delivered;
     if (!st->need_stream_start && !st->need_segment && st->queue.empty () &&
         !st->flushing && !st->wake)
       st->cond.wait_for (lk,

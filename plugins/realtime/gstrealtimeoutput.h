@@ -37,11 +37,10 @@ struct GstRealtimeOutputCallbacks
   std::function<void (gint64 delay_us)> delivered;
 };
 
-/* @caps: the fixed caps of the output; set once, before use. */
-GstRealtimeOutput * gst_realtime_output_new (const gchar * name,
-    GstCaps * caps);
-
-void gst_realtime_output_set_callbacks (GstRealtimeOutput * self,
+/* @caps: the fixed caps of the output. @callbacks: its interface to the
+ * session, given once here and never changed, so the pad task and queries
+ * call it without a lock. */
+GstRealtimeOutput * gst_realtime_output_new (const gchar * name, GstCaps * caps,
     GstRealtimeOutputCallbacks callbacks);
 
 /* Queues @buffer (transfer full). Never blocks; dropped when the element is

@@ -96,6 +96,7 @@ struct GstRealtimeSettings
   guint stall_timeout_ms;
   guint input_backlog_ms;
   guint replay_turns;
+  bool interrupt_flush;
   guint rollover_margin_s;
   guint max_incoming_payload;
   GstRealtimePrices prices;

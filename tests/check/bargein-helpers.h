@@ -317,13 +317,22 @@ static const GstClockTime kPipelineLatency =
 class LiveRig
 {
 public:
-  LiveRig (Simulator & sim, const std::string & rt_props = "")
+  /* @record_to: src_audio goes to a filesink writing this file instead of
+   * the fakesink (same sync and render-delay; `rendered` then stays
+   * empty). */
+  LiveRig (Simulator & sim, const std::string & rt_props = "",
+      const std::string & record_to = "")
   {
+    std::string sink = record_to.empty ()
+        ? std::string ("fakesink")
+        : "filesink location=\"" + record_to + "\"";
     std::string launch =
         "appsrc name=src ! realtimebin name=rt url=" + sim.url () +
         " api-key=" + kTestKey + " " + rt_props +
         " rt.src_audio ! capsfilter caps=\"audio/x-raw,format=S16LE,"
-        "rate=24000,channels=1,layout=interleaved\" ! fakesink name=asink "
+        "rate=24000,channels=1,layout=interleaved\" ! " +
+        sink +
+        " name=asink "
         "sync=true async=false processing-deadline=0 render-delay=" +
         std::to_string (kRenderDelay) +
         " rt.src_text ! fakesink name=tsink sync=false async=false";
@@ -333,9 +342,12 @@ public:
     g_object_set (run->src, "is-live", TRUE, "min-latency",
         (gint64) kUpstreamLatency, "max-latency", (gint64) kUpstreamLatency,
         nullptr);
-    GstElement * sink = gst_bin_get_by_name (GST_BIN (run->pipeline), "asink");
-    rendered.attach (sink);
-    gst_object_unref (sink);
+    if (record_to.empty ()) {
+      GstElement * asink =
+          gst_bin_get_by_name (GST_BIN (run->pipeline), "asink");
+      rendered.attach (asink);
+      gst_object_unref (asink);
+    }
 
     /* The LATENCY event the sinks send upstream, as it reaches
      * realtimebin's src_audio. */

@@ -467,6 +467,160 @@ GST_START_TEST (test_live_bargein_during_first_of_two_items)
 }
 GST_END_TEST;
 
+/* ---- recording a live conversation (interrupt-flush) ---------------------- */
+
+/* A live conversation recorded with a real filesink on src_audio, through
+ * the barge-in of test_live_bargein_truncates_where_heard (the user speaks
+ * when the listener has heard 1500 ms of the 4 s reply). */
+struct Recording
+{
+  Pcm file;      /* what filesink left in its file */
+  Pcm src_audio; /* every buffer that left src_audio */
+  Pcm reply;     /* the interrupted reply's audio, as the server sent it */
+  gint64 truncated_ms;
+  guint64 played_ms;
+  gint flushes; /* FLUSH_START events that reached the sink */
+  double buffer_ms;
+};
+
+static Recording
+record_bargein (const char * name, bool interrupt_flush)
+{
+  auto sim = simulator (name, kLong, 1.0);
+  const std::string path = log_path (name);
+  gchar * file = nullptr;
+  gint fd = g_file_open_tmp ("realtimebin-record-XXXXXX.pcm", &file, nullptr);
+  fail_unless (fd >= 0, "no temporary file");
+  g_close (fd, nullptr);
+
+  Recording rec;
+  {
+    LiveRig rig (*sim, interrupt_flush ? "" : "interrupt-flush=false", file);
+    Run & run = *rig.run;
+    rig.start ();
+    GstClockTime first = rig.first_turn (2500);
+    const std::string rid = wait_audio_sent (path, 2000);
+
+    const double heard_to = ns_to_ms (first) + 1500;
+    const double t_speech = heard_to + ns_to_ms (kPipelineLatency);
+    rig.set_time_ms (t_speech);
+    /* The sink has been given all that was due by then (as
+     * wait_rendered_to, which needs a fakesink). */
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    for (;;) {
+      GstClockTime end = 0;
+      {
+        std::lock_guard<std::mutex> g (run.audio.lock);
+        for (const RecBuffer & b : run.audio.buffers)
+          end = MAX (end, b.running_time + GST_BUFFER_DURATION (b.buffer));
+      }
+      if (ns_to_ms (end) >= heard_to)
+        break;
+      fail_unless (g_get_monotonic_time () < deadline,
+          "src_audio did not reach the heard position");
+      g_usleep (2000);
+    }
+    rig.push_silence_until (t_speech);
+    rig.push (speech (600));
+    fail_unless (run.bus->wait (is_element_msg (run.bin,
+                                    "realtime-interrupted"),
+                     5000) != nullptr,
+        "no realtime-interrupted after the user spoke over the reply");
+    wire_barrier (run.bin, path, "interrupted");
+    SimLog log = wait_item_edits_answered (path);
+    std::vector<JsonObject *> truncates =
+        log.events ("in", "conversation.item.truncate");
+    fail_unless_equals_int (truncates.size (), 1);
+    rec.truncated_ms =
+        json_object_get_int_member (truncates[0], "audio_end_ms");
+    rec.played_ms = u64_field (the_interruption (run), "played-ms");
+    rec.reply = log.response_audio (rid);
+
+    /* The clock runs past the end of the whole answer: the sink renders
+     * all it was given; then the file is closed. */
+    rig.set_time_ms (ns_to_ms (first + kPipelineLatency) + 6000);
+    g_usleep (300 * 1000);
+    run.bus->drain ();
+    fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)),
+        -1);
+    run.stop ();
+    std::vector<AudioRun> runs = split_at_discont (run.audio);
+    fail_unless (!runs.empty ());
+    rec.buffer_ms = 0;
+    for (const AudioRun & r : runs) {
+      for (const RecBuffer & b : r.buffers)
+        rec.buffer_ms =
+            MAX (rec.buffer_ms, ns_to_ms (GST_BUFFER_DURATION (b.buffer)));
+      Pcm pcm = pcm_of_run (r);
+      rec.src_audio.insert (rec.src_audio.end (), pcm.begin (), pcm.end ());
+    }
+    std::lock_guard<std::mutex> g (run.audio.lock);
+    rec.flushes = (gint) std::count (run.audio.sequence.begin (),
+        run.audio.sequence.end (), std::string ("flush-start"));
+  }
+  gchar * data = nullptr;
+  gsize size = 0;
+  fail_unless (g_file_get_contents (file, &data, &size, nullptr));
+  const gint16 * samples = (const gint16 *) data;
+  rec.file.assign (samples, samples + size / 2);
+  g_free (data);
+  g_unlink (file);
+  g_free (file);
+  return rec;
+}
+
+/* interrupt-flush=false keeps a recording whole: the barge-in sends no
+ * FLUSH downstream, so filesink keeps what it wrote; the file is exactly
+ * what left src_audio, and begins with the reply as the server sent it, at
+ * least the 1500 ms the listener heard. What was pushed counts as heard
+ * (it will still play): the truncate is at the heard position or later,
+ * by at most what the sink held (its buffer and its render-delay). */
+GST_START_TEST (test_live_bargein_recording_kept)
+{
+  Recording rec = record_bargein ("live-record-kept", false);
+  GST_INFO ("truncated at %" G_GINT64_FORMAT " ms, file %zu samples, "
+            "src_audio %zu samples, buffers of %.1f ms",
+      rec.truncated_ms, rec.file.size (), rec.src_audio.size (), rec.buffer_ms);
+  fail_unless_equals_int (rec.flushes, 0);
+  fail_unless (rec.truncated_ms >= 1500 - 20,
+      "truncated at %" G_GINT64_FORMAT " ms, the listener heard 1500 ms",
+      rec.truncated_ms);
+  fail_unless (rec.truncated_ms <=
+          1500 + ns_to_ms (kRenderDelay) + 2 * rec.buffer_ms + 20,
+      "truncated at %" G_GINT64_FORMAT " ms: more than the sink held",
+      rec.truncated_ms);
+  fail_unless_equals_uint64 (rec.played_ms, (guint64) rec.truncated_ms);
+
+  fail_unless_equals_int (rec.file.size (), rec.src_audio.size ());
+  fail_unless (first_difference (rec.file, rec.src_audio) < 0,
+      "the file differs from what left src_audio");
+  const gsize heard = 1500 * 24;
+  fail_unless (rec.file.size () >= heard,
+      "the file holds %zu samples, less than the 1500 ms heard",
+      rec.file.size ());
+  fail_unless (first_difference (Pcm (rec.file.begin (),
+                                     rec.file.begin () + heard),
+                   Pcm (rec.reply.begin (), rec.reply.begin () + heard)) < 0,
+      "the file does not begin with the reply");
+}
+GST_END_TEST;
+
+/* The default (interrupt-flush=true) stops playback at once by flushing
+ * src_audio, and filesink truncates its file on FLUSH_STOP: the reply heard
+ * before the interruption is not in the recording, which is why
+ * interrupt-flush=false exists. */
+GST_START_TEST (test_live_bargein_flush_loses_recording)
+{
+  Recording rec = record_bargein ("live-record-flushed", true);
+  fail_unless (rec.flushes >= 1);
+  fail_unless (std::llabs (rec.truncated_ms - 1500) <= 20,
+      "truncated at %" G_GINT64_FORMAT " ms, heard 1500 ms", rec.truncated_ms);
+  fail_unless (rec.src_audio.size () >= 1500 * 24);
+  fail_unless (rec.file.size () < 1500 * 24,
+      "the file kept %zu samples through the flush", rec.file.size ());
+}
+GST_END_TEST;
+
 /* ---- barge-in with non-live input ------------------------------------------ */
 
 /* The input of the non-live barge-in tests: turn 1 speech 500-1500 ms
@@ -1331,6 +1485,8 @@ realtimebin_bargein_suite (void)
   tcase_add_test (tc, test_live_speech_after_all_heard);
   tcase_add_test (tc, test_live_bargein_during_second_item);
   tcase_add_test (tc, test_live_bargein_during_first_of_two_items);
+  tcase_add_test (tc, test_live_bargein_recording_kept);
+  tcase_add_test (tc, test_live_bargein_flush_loses_recording);
   tcase_add_test (tc, test_nonlive_bargein_at_speech_start);
   tcase_add_test (tc, test_nonlive_no_bargein_without_interrupt_response);
   tcase_add_test (tc, test_nonlive_speech_after_reply_end);

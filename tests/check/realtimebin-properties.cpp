@@ -87,6 +87,7 @@ GST_START_TEST (test_contract_names_types_defaults)
       {"stall-timeout-ms", G_TYPE_UINT, "15000"},
       {"input-backlog-ms", G_TYPE_UINT, "10000"},
       {"replay-turns", G_TYPE_UINT, "20"},
+      {"interrupt-flush", G_TYPE_BOOLEAN, "true"},
       {"rollover-margin-s", G_TYPE_UINT, "120"},
       {"max-incoming-payload", G_TYPE_UINT, "16777216"},
       {"client-secret-url", G_TYPE_STRING, nullptr},
@@ -135,9 +136,10 @@ GST_START_TEST (test_ranges_and_mutability)
   fail_unless_equals_int (tokens->maximum, 4096);
 
   /* Connection settings: READY at the latest. The session's: any time. */
-  for (const char * name : {"url", "model", "api-key", "ca-file",
-           "reconnect-attempts", "stall-timeout-ms", "input-backlog-ms",
-           "replay-turns", "rollover-margin-s", "max-incoming-payload"})
+  for (const char * name :
+      {"url", "model", "api-key", "ca-file", "reconnect-attempts",
+          "stall-timeout-ms", "input-backlog-ms", "replay-turns",
+          "rollover-margin-s", "max-incoming-payload", "interrupt-flush"})
     fail_unless (spec (bin, name)->flags & GST_PARAM_MUTABLE_READY, "%s", name);
   for (const char * name : {"voice", "instructions", "turn-detection",
            "vad-threshold", "tools", "session-config", "text-roles"})
