@@ -83,6 +83,8 @@ load_sessions ()
 struct Progress
 {
   gsize seen = 0;             /* bus messages looked at */
+  bool responding = false;    /* a response in progress */
+  gsize at = 0;               /* where in its turn the user is */
   gint64 reconnected_ms = -1; /* first "reconnected", from the start */
   gint64 answered_ms = -1;    /* first completed answer after it */
   guint connections = 1;
@@ -118,6 +120,7 @@ follow (Run & r, Progress & p, gint64 now_ms)
       const char * status = gst_structure_get_string (st, "status");
       p.timeline += " " + std::to_string (now_ms) + ":response-" +
           (status ? status : "?");
+      p.responding = g_strcmp0 (status, "in_progress") == 0;
       if (p.reconnected_ms >= 0 && p.answered_ms < 0 &&
           g_strcmp0 (status, "completed") == 0)
         p.answered_ms = now_ms;
@@ -151,7 +154,10 @@ GST_START_TEST (test_sessions_with_drops)
   }
 
   /* Every kTurnPeriodMs each session says something for 600 ms (sessions
-   * offset from each other), pushed at real-time pace, 100 ms at a time. */
+   * offset from each other), pushed at real-time pace, 100 ms at a time.
+   * A user lets an answer finish before the next turn (silence meanwhile):
+   * on a starved machine an answer can take longer than a turn period, and
+   * a user who talked over every answer would cancel them all. */
   const Pcm turn = to_s16 (render_signal (24000, 1, kTurnPeriodMs, {{0, 600}}));
   const gsize step = 2400;
   const gint64 talk_ms = seconds * 1000ll;
@@ -163,9 +169,16 @@ GST_START_TEST (test_sessions_with_drops)
     if ((now_ms >= talk_ms && recovered == sessions) || now_ms >= bound_ms)
       break;
     for (guint i = 0; i < sessions; i++) {
-      gsize at = ((tick + i * 7) * step) % turn.size ();
-      Pcm part (turn.begin () + at, turn.begin () + at + step);
+      Progress & p = progress[i];
+      if (tick == 0)
+        p.at = (i * 7 * step) % turn.size ();
+      if (p.at == 0 && p.responding) {
+        runs[i]->push (Pcm (step, 0), tick * 100 * GST_MSECOND, step);
+        continue;
+      }
+      Pcm part (turn.begin () + p.at, turn.begin () + p.at + step);
       runs[i]->push (part, tick * 100 * GST_MSECOND, step);
+      p.at = (p.at + step) % turn.size ();
     }
     now_ms = (g_get_monotonic_time () - start) / 1000;
     recovered = 0;
