@@ -43,6 +43,10 @@ struct WebSocketClient::State
   guint64 keepalive_timer = 0;
   guint keepalive_check_ms = 10000;
 
+  /* Set when a close frame went either way (I/O thread): the peer has
+   * CLOSE_WAIT_MS to close the TCP connection. */
+  guint64 close_timer = 0;
+
   /* A protocol error libsoup closed the connection for (I/O thread). */
   gushort error_code = 0;
   std::string error_message;
@@ -91,6 +95,9 @@ struct Holder
   std::shared_ptr<WebSocketClient::State> state;
 };
 
+void on_ws_closing (SoupWebsocketConnection * ws, gpointer data);
+void arm_close_wait (const std::shared_ptr<WebSocketClient::State> & s);
+
 void
 on_ws_message (SoupWebsocketConnection *, SoupWebsocketDataType type,
     GBytes * bytes, gpointer data)
@@ -115,12 +122,20 @@ on_ws_error (SoupWebsocketConnection *, GError * error, gpointer data)
     s->error_code = (gushort) error->code;
     s->error_message = error->message;
   }
+  /* An error closes the connection: at once, or with a close frame and
+   * libsoup's close timeout, without a `closing` signal. */
+  arm_close_wait (s);
 }
 
+/* The connection is over: drop what was queued and tell the owner. */
 void
-on_ws_closed (SoupWebsocketConnection * ws, gpointer data)
+report_closed (const std::shared_ptr<WebSocketClient::State> & s,
+    SoupWebsocketConnection * ws)
 {
-  auto & s = static_cast<Holder *> (data)->state;
+  if (s->close_timer) {
+    s->thread->cancel_timer (s->close_timer);
+    s->close_timer = 0;
+  }
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->open = false;
@@ -138,6 +153,69 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer data)
   }
   /* No close frame from the peer: the connection dropped. */
   s->callbacks.closed (code != 0 ? code : 1006, reason ? reason : "");
+}
+
+void
+on_ws_closed (SoupWebsocketConnection * ws, gpointer data)
+{
+  report_closed (static_cast<Holder *> (data)->state, ws);
+}
+
+/* Our handlers off @s->ws, and our reference to it dropped: its dispose
+ * stops libsoup's timeouts and closes the I/O stream. */
+void
+release_ws (const std::shared_ptr<WebSocketClient::State> & s)
+{
+  if (s->ws == nullptr)
+    return;
+  for (auto fn : {(gpointer) on_ws_message, (gpointer) on_ws_closed,
+           (gpointer) on_ws_error, (gpointer) on_ws_closing})
+    g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
+        nullptr, fn, nullptr);
+  g_clear_object (&s->ws);
+}
+
+/* The peer had CLOSE_WAIT_MS to close the TCP connection after the close
+ * handshake began, and has not: we drop it, as libsoup's own close timeout
+ * would a second or more later, but without that timeout's leak. Our timers'
+ * source is older than any libsoup source on the context, so even when
+ * both are due in one iteration of a late I/O thread, this runs first and
+ * the dispose destroys libsoup's timeout before it is dispatched. */
+void
+close_wait_over (const std::weak_ptr<WebSocketClient::State> & weak)
+{
+  auto s = weak.lock ();
+  if (!s || !s->alive || s->ws == nullptr)
+    return;
+  s->close_timer = 0;
+  if (soup_websocket_connection_get_state (s->ws) ==
+      SOUP_WEBSOCKET_STATE_CLOSED)
+    return;
+  /* The peer's close code, if its close frame came; else 1006. */
+  SoupWebsocketConnection * ws =
+      (SoupWebsocketConnection *) g_object_ref (s->ws);
+  release_ws (s);
+  report_closed (s, ws);
+  g_object_unref (ws);
+}
+
+/* The close handshake began: libsoup waits for the peer to close the TCP
+ * connection now, and so do we, CLOSE_WAIT_MS. */
+void
+arm_close_wait (const std::shared_ptr<WebSocketClient::State> & s)
+{
+  if (!s->alive || s->close_timer)
+    return;
+  std::weak_ptr<WebSocketClient::State> weak = s;
+  s->close_timer = s->thread->add_timer (WebSocketClient::CLOSE_WAIT_MS,
+      [weak] { close_wait_over (weak); });
+}
+
+/* A close frame went out or came in. */
+void
+on_ws_closing (SoupWebsocketConnection *, gpointer data)
+{
+  arm_close_wait (static_cast<Holder *> (data)->state);
 }
 
 /* The connection will not open: drop what was queued and tell the owner. */
@@ -206,6 +284,8 @@ on_connected (GObject * source, GAsyncResult * result, gpointer data)
       free_holder, (GConnectFlags) 0);
   g_signal_connect_data (ws, "error", G_CALLBACK (on_ws_error), new Holder{s},
       free_holder, (GConnectFlags) 0);
+  g_signal_connect_data (ws, "closing", G_CALLBACK (on_ws_closing),
+      new Holder{s}, free_holder, (GConnectFlags) 0);
   {
     std::lock_guard<std::mutex> lk (s->lock);
     s->open = true;
@@ -267,18 +347,18 @@ WebSocketClient::~WebSocketClient ()
     s->alive = false;
     if (s->keepalive_timer)
       s->thread->cancel_timer (s->keepalive_timer);
+    if (s->close_timer)
+      s->thread->cancel_timer (s->close_timer);
     g_cancellable_cancel (s->cancellable);
     if (s->ws != nullptr) {
-      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
-          nullptr, (gpointer) on_ws_message, nullptr);
-      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
-          nullptr, (gpointer) on_ws_closed, nullptr);
-      g_signal_handlers_disconnect_matched (s->ws, G_SIGNAL_MATCH_FUNC, 0, 0,
-          nullptr, (gpointer) on_ws_error, nullptr);
-      if (soup_websocket_connection_get_state (s->ws) ==
-          SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (s->ws, 1000, nullptr);
-      g_clear_object (&s->ws);
+      SoupWebsocketConnection * ws =
+          (SoupWebsocketConnection *) g_object_ref (s->ws);
+      release_ws (s);
+      /* Our last reference goes right after the close frame: the dispose
+       * stops libsoup's close timeout before it can fire. */
+      if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ws, 1000, nullptr);
+      g_object_unref (ws);
     }
     if (s->session != nullptr)
       soup_session_abort (s->session);

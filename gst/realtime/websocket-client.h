@@ -57,6 +57,15 @@ public:
     guint keepalive_check_ms = 10000;
   };
 
+  /* Once a close frame went either way, how long the peer has to close
+   * the TCP connection before we drop it (and report `closed`). Shorter
+   * than libsoup's own 5 s close timeout, which must never fire: when it
+   * does, libsoup (3.2.3, and 3.7.1 still: on_timeout_close_io() clears
+   * its pointer without an unref) leaks the timeout's GSource, one per
+   * connection. Without this wait, test_peer_never_closes
+   * (tests/check/websocket-client.cpp) fails under LeakSanitizer. */
+  static constexpr guint CLOSE_WAIT_MS = 4000;
+
   WebSocketClient (std::shared_ptr<IoThread> thread, Callbacks callbacks);
   /* Closes (1000) if open and waits until the I/O thread has let go. Must
    * not run on the I/O thread. */

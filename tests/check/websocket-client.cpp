@@ -12,8 +12,13 @@
 #include <tools/simulator/simulator.h>
 #include <gst/realtime/websocket-client.h>
 
+#include <libsoup/soup.h>
+
+#include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
+#include <thread>
 
 using namespace realtime;
 using namespace realtime::sim;
@@ -244,6 +249,104 @@ GST_START_TEST (test_destroy_while_connecting)
 }
 GST_END_TEST;
 
+/* A WebSocket peer that completes the handshake and then goes silent: its
+ * thread stops running its context, so it never answers a close frame and
+ * never closes the TCP connection. */
+struct SilentPeer
+{
+  GMainContext * context = g_main_context_new ();
+  SoupServer * server = nullptr;
+  std::string url;
+  std::thread thread;
+  std::atomic<bool> silent{false}, quit{false};
+  std::vector<SoupWebsocketConnection *> connections; /* its thread */
+
+  SilentPeer ()
+  {
+    g_main_context_push_thread_default (context);
+    server = soup_server_new (nullptr, nullptr);
+    soup_server_add_websocket_handler (server, nullptr, nullptr, nullptr,
+        on_connection, this, nullptr);
+    fail_unless (soup_server_listen_local (server, 0,
+        SOUP_SERVER_LISTEN_IPV4_ONLY, nullptr));
+    GSList * uris = soup_server_get_uris (server);
+    gchar * text = g_uri_to_string ((GUri *) uris->data);
+    url = std::string ("ws") + (text + strlen ("http"));
+    g_free (text);
+    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    g_main_context_pop_thread_default (context);
+    thread = std::thread ([this] {
+      g_main_context_push_thread_default (context);
+      while (!quit)
+        if (!silent)
+          g_main_context_iteration (context, FALSE);
+        else
+          g_usleep (1000);
+      for (SoupWebsocketConnection * c : connections)
+        g_object_unref (c);
+      soup_server_disconnect (server);
+      g_clear_object (&server);
+      while (g_main_context_iteration (context, FALSE)) {
+      }
+      g_main_context_pop_thread_default (context);
+    });
+  }
+
+  ~SilentPeer ()
+  {
+    quit = true;
+    thread.join ();
+    g_main_context_unref (context);
+  }
+
+  static void on_connection (SoupServer *, SoupServerMessage *, const char *,
+      SoupWebsocketConnection * connection, gpointer data)
+  {
+    auto * self = static_cast<SilentPeer *> (data);
+    self->connections.push_back (
+        (SoupWebsocketConnection *) g_object_ref (connection));
+    self->silent = true;
+  }
+};
+
+/* A peer that never closes the TCP connection after the close handshake
+ * began: the client drops it after CLOSE_WAIT_MS, and libsoup's own close
+ * timeout (5 s), which leaks its GSource when it fires, never fires. The
+ * leak check (LeakSanitizer, in the sanitizer build) sees that. */
+GST_START_TEST (test_peer_never_closes)
+{
+  SilentPeer peer;
+  std::shared_ptr<IoThread> thread = IoThread::acquire ();
+  {
+    Recorder r;
+    WebSocketClient client (thread, r.callbacks ());
+    client.connect ({peer.url});
+    fail_unless (r.wait ([&] { return r.opened; }));
+    gint64 start = g_get_monotonic_time ();
+    client.close (1000);
+    fail_unless (r.wait ([&] { return r.closed; },
+        WebSocketClient::CLOSE_WAIT_MS + 5000));
+    gint64 waited_ms = (g_get_monotonic_time () - start) / 1000;
+    /* The peer had its time; it sent no close frame: the drop code. */
+    fail_unless (waited_ms >= WebSocketClient::CLOSE_WAIT_MS,
+        "closed after %" G_GINT64_FORMAT " ms", waited_ms);
+    fail_unless_equals_int (r.close_code, 1006);
+  }
+  /* The I/O thread is late: both our wait and libsoup's close timeout
+   * (due 5-6 s after the close) are due in one iteration. Ours must run
+   * first and take libsoup's timeout down with the connection. */
+  peer.silent = false;
+  Recorder r;
+  WebSocketClient client (thread, r.callbacks ());
+  client.connect ({peer.url});
+  fail_unless (r.wait ([&] { return r.opened; }));
+  client.close (1000);
+  thread->invoke ([] { g_usleep (6100 * 1000); });
+  fail_unless (r.wait ([&] { return r.closed; }, 6100 + 5000));
+  fail_unless_equals_int (r.close_code, 1006);
+}
+GST_END_TEST;
+
 static Suite *
 websocket_client_suite (void)
 {
@@ -258,6 +361,7 @@ websocket_client_suite (void)
   tcase_add_test (tc, test_server_closes_and_drops);
   tcase_add_test (tc, test_many_clients_share_one_thread);
   tcase_add_test (tc, test_destroy_while_connecting);
+  tcase_add_test (tc, test_peer_never_closes);
   return s;
 }
 
