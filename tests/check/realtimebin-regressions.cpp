@@ -17,7 +17,9 @@
  *    to READY while a reply streams) must not stop src_audio for good.
  * 5. cancel-response, create-response, speech and state changes in random
  *    order (seeded) never crash, never post an ERROR, and the pipeline
- *    still ends with EOS and goes to NULL cleanly.
+ *    still ends with EOS and goes to NULL cleanly; every client event sent
+ *    is valid under the strict schema, and the server answers none with
+ *    an error the bin exists to avoid (beyond the races it cannot see).
  * 6. A failure (a refused key) while input flows: realtimebin's ERROR,
  *    which names the cause, is the first on the bus, before the bare
  *    "Internal data stream error" of the source its GST_FLOW_ERROR stops,
@@ -29,6 +31,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <set>
 
 using namespace bargein;
 
@@ -891,6 +894,122 @@ set_state_and_wait (Run & run, GstState state, const std::string & trace)
       gst_element_state_change_return_get_name (r), trace.c_str ());
 }
 
+/* What went over the wire in a fuzz run (@path, the simulator's log, alone
+ * in @dir):
+ * - every client event realtimebin sent is valid under the strict GA
+ *   client schema (ajv);
+ * - the server never answered with an error the bin's bookkeeping exists
+ *   to avoid — a commit of less than 100 ms of audio
+ *   (input_audio_buffer_commit_empty), a response.create while one is
+ *   active (conversation_already_has_active_response), a cancel with no
+ *   response active (response_cancel_not_active) — except in the races
+ *   with the server's own doings that no client can see coming
+ *   (docs/realtimebin.md), each recognised on the log:
+ *   - a commit that reached the server after its VAD had committed the
+ *     buffer itself (input_audio_buffer.committed that answered no client
+ *     commit) since the bin's previous commit or clear;
+ *   - a response.create that reached the server while a response its VAD
+ *     created on its own was active;
+ *   - the first response.cancel of a response whose response.done the
+ *     server had already sent. A second cancel of the same response is
+ *     not a race: the bin knew it had asked. */
+static void
+check_fuzz_wire (const std::string & dir, const std::string & path,
+    const std::string & trace)
+{
+  /* @dir holds this run's log only. */
+  check_client_events_conform (dir, 1);
+  SimLog log (path);
+
+  /* The server's side of things, line by line (one connection at a time:
+   * the state starts over on each "open"). */
+  std::set<std::string> done, cancelled, auto_active;
+  std::string last_cancel; /* the response the latest cancel named */
+  guint client_commits = 0, client_creates = 0, races = 0;
+  bool server_committed = false; /* since the bin's last commit/clear */
+  for (gsize i = 0; i < log.lines.size (); i++) {
+    const LogLine & l = log.lines[i];
+    if (l.note == "open") {
+      auto_active.clear ();
+      client_commits = client_creates = 0;
+      server_committed = false;
+    }
+    if (l.event == nullptr)
+      continue;
+    const std::string where = path + ": line " + std::to_string (i);
+    if (l.dir == "in") {
+      if (l.type == "input_audio_buffer.commit" ||
+          l.type == "input_audio_buffer.clear") {
+        client_commits += l.type == "input_audio_buffer.commit";
+        server_committed = false;
+      } else if (l.type == "response.create") {
+        client_creates++;
+      } else if (l.type == "response.cancel") {
+        last_cancel = json_object_get_string_member_with_default (l.event,
+            "response_id", "");
+        /* KNOWN BUG (reported with issue 16): cancel-response sends a
+         * response.cancel for the oldest response each time it is
+         * emitted until that response's response.done is read, so two
+         * quick cancels send two, and the second earns
+         * response_cancel_not_active (in about 1 fuzz run of 6). */
+        fail_if (last_cancel.empty () || cancelled.count (last_cancel),
+            "%s: response.cancel of '%s' again (or of none); actions:\n%s",
+            where.c_str (), last_cancel.c_str (), trace.c_str ());
+        cancelled.insert (last_cancel);
+      }
+      continue;
+    }
+    if (l.type == "input_audio_buffer.committed") {
+      if (client_commits > 0)
+        client_commits--;
+      else
+        server_committed = true;
+    } else if (l.type == "response.created") {
+      const char * id =
+          json_object_get_string_member (json_object_get_object_member (l.event,
+                                             "response"),
+              "id");
+      if (client_creates > 0)
+        client_creates--;
+      else
+        auto_active.insert (id);
+    } else if (l.type == "response.done") {
+      const char * id =
+          json_object_get_string_member (json_object_get_object_member (l.event,
+                                             "response"),
+              "id");
+      done.insert (id);
+      auto_active.erase (id);
+    } else if (l.type == "error") {
+      JsonObject * error = json_object_get_object_member (l.event, "error");
+      const std::string code =
+          json_object_get_string_member_with_default (error, "code", "");
+      if (code == "input_audio_buffer_commit_empty") {
+        client_commits--;
+        fail_unless (server_committed,
+            "%s: input_audio_buffer_commit_empty, and the server had not "
+            "committed the buffer itself; actions:\n%s",
+            where.c_str (), trace.c_str ());
+        races++;
+      } else if (code == "conversation_already_has_active_response") {
+        client_creates--;
+        fail_if (auto_active.empty (),
+            "%s: conversation_already_has_active_response, and no response "
+            "of the server's own was active; actions:\n%s",
+            where.c_str (), trace.c_str ());
+        races++;
+      } else if (code == "response_cancel_not_active") {
+        fail_unless (done.count (last_cancel),
+            "%s: response_cancel_not_active for '%s', which the server had "
+            "not finished; actions:\n%s",
+            where.c_str (), last_cancel.c_str (), trace.c_str ());
+        races++;
+      }
+    }
+  }
+  GST_INFO ("%s: %u race(s) with the server", path.c_str (), races);
+}
+
 /* One fuzz run of 50 actions chosen by a seeded GRand, on a pipeline whose
  * simulator answers at once (pace 0), started with a user turn running:
  * cancel-response (most often), create-response, commit-input,
@@ -906,7 +1025,10 @@ static void
 fuzz_run (guint32 seed)
 {
   g_autofree gchar * name = g_strdup_printf ("fuzz-%u", seed);
-  auto sim = simulator (name);
+  /* A folder of its own, so that the schema check reads this run only. */
+  const std::string dir = kLogDir + "/" + name;
+  clear_log_dir (dir);
+  auto sim = start_simulator (sim_options (dir, name, kShort));
   Run run (pipeline_text (*sim, "appsrc name=src", "eos-timeout-ms=3000"));
   run.set_input_caps (kS16Mono24k);
   GRand * rand = g_rand_new_with_seed (seed);
@@ -971,6 +1093,8 @@ fuzz_run (guint32 seed)
       "a session stayed open after "
       "NULL; actions:\n%s",
       trace.c_str ());
+  sim->stop ();
+  check_fuzz_wire (dir, dir + "/" + name + ".jsonl", trace);
 }
 
 GST_START_TEST (test_fuzz_signals_and_states)
