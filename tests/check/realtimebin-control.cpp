@@ -796,8 +796,9 @@ GST_END_TEST;
 /* ---- action signals ------------------------------------------------------- */
 
 /* send-text: a conversation.item.create with a user input_text message of
- * that text, then response.create, and the response comes out on
- * src_audio. */
+ * that text, then one response.create, no error; the response comes out on
+ * src_audio as the server sent it, with sample-accurate timestamps, and
+ * its transcript on src_text. */
 GST_START_TEST (test_send_text)
 {
   auto sim = simulator ("send-text");
@@ -837,6 +838,10 @@ GST_START_TEST (test_send_text)
   fail_unless_equals_int (runs.size (), 1);
   fail_unless (pcm_of_run (runs[0]) == log.response_audio (rids[0]));
   check_run_timestamps (runs[0], 24000, 2);
+  std::lock_guard<std::mutex> g (run.text.lock);
+  fail_unless_equals_int (run.text.buffers.size (), 1);
+  fail_unless_equals_str (buffer_text (run.text.buffers[0].buffer),
+      "It is noon in Paris.");
 }
 GST_END_TEST;
 
