@@ -140,27 +140,16 @@ private:
        * client that goes away while the message is paused, so for the
        * tests this counts requests received and not answered). */
       self->in_flight++;
-      auto * counted = new std::atomic<bool> (true);
-      auto done = +[] (SoupServerMessage *, gpointer data) {
-        auto * pair =
-            static_cast<std::pair<Backend *, std::atomic<bool> *> *> (data);
-        if (pair->second->exchange (false))
-          pair->first->in_flight--;
+      /* Marked on the message itself: no allocation of ours outlives it. */
+      g_object_set_data (G_OBJECT (msg), "in-flight", GINT_TO_POINTER (1));
+      auto done = +[] (SoupServerMessage * m, gpointer data) {
+        if (g_object_get_data (G_OBJECT (m), "in-flight") != nullptr) {
+          g_object_set_data (G_OBJECT (m), "in-flight", nullptr);
+          static_cast<Backend *> (data)->in_flight--;
+        }
       };
-      auto * pair =
-          new std::pair<Backend *, std::atomic<bool> *> (self, counted);
-      g_signal_connect (msg, "disconnected", G_CALLBACK (done), pair);
-      g_signal_connect_data (
-          msg, "finished", G_CALLBACK (done), pair,
-          [] (gpointer data, GClosure *) {
-            auto * pair =
-                static_cast<std::pair<Backend *, std::atomic<bool> *> *> (data);
-            if (pair->second->exchange (false))
-              pair->first->in_flight--;
-            delete pair->second;
-            delete pair;
-          },
-          (GConnectFlags) 0);
+      g_signal_connect (msg, "disconnected", G_CALLBACK (done), self);
+      g_signal_connect (msg, "finished", G_CALLBACK (done), self);
       soup_server_message_pause (msg);
       return;
     }
