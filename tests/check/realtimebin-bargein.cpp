@@ -4,8 +4,8 @@
  * the cancel-response signal, checked from the outside only — the wire
  * (the simulator's frame log), src_audio, what the audio sink rendered,
  * and the bus — plus the round trips that lead to and follow an
- * interruption: push-to-talk, text turns, function calls, and response
- * sequencing.
+ * interruption: push-to-talk, a text-only session, function calls. (Text
+ * turns and queued responses are in realtimebin-control.)
  *
  * The interruption tests that need "what the listener heard" run a live
  * pipeline on a GstTestClock (bargein-helpers.h: LiveRig): the clock only
