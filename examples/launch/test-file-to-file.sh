@@ -37,9 +37,16 @@ grep -q 'Got EOS from element "pipeline0"' gst-launch.log || fail "no EOS"
 # reply.wav: 24 kHz mono, every sample the server sent and nothing else
 [ "$(soxi -r reply.wav)" = 24000 ] && [ "$(soxi -c reply.wav)" = 1 ] \
   || fail "reply.wav is not 24 kHz mono"
-sent_bytes=$(frame_audio frames.jsonl out response.output_audio.delta | wc -c)
+frame_audio frames.jsonl out response.output_audio.delta >sent.raw
+sent_bytes=$(wc -c <sent.raw)
+[ "$sent_bytes" -gt 0 ] || fail "the server sent no audio"
 [ "$(( $(soxi -s reply.wav) * 2 ))" = "$sent_bytes" ] \
   || fail "reply.wav has $(soxi -s reply.wav) samples, the server sent $sent_bytes bytes"
+# ... and those are the very bytes: reply.wav's samples, as raw S16LE, are
+# what the deltas carried.
+sox reply.wav -t raw -e signed-integer -b 16 -L reply.raw
+cmp sent.raw reply.raw >cmp.log 2>&1 \
+  || fail "reply.wav's samples differ from the server's audio: $(cat cmp.log)"
 # reply.txt: the transcript of that audio
 transcript=$(frame_transcript frames.jsonl)
 [ -n "$transcript" ] && [ "$(cat reply.txt)" = "$transcript" ] \

@@ -28,11 +28,21 @@ system_gst() {
   GST_PLUGIN_PATH_1_0=$system_plugins GST_REGISTRY=$system_registry "$@"
 }
 
-for element in rtspsrc rtpjitterbuffer rtppcmudepay rtpmp4gdepay avdec_aac \
-    avenc_aac opusenc opusdec mulawenc jpegenc wavenc; do
+# Each element the test needs, with the Debian package that has it: a
+# missing one fails the test (scripts/install-deps.sh installs them all).
+for pair in rtspsrc:gstreamer1.0-plugins-good \
+    rtpjitterbuffer:gstreamer1.0-plugins-good \
+    rtppcmudepay:gstreamer1.0-plugins-good \
+    rtpmp4gdepay:gstreamer1.0-plugins-good \
+    avdec_aac:gstreamer1.0-libav avenc_aac:gstreamer1.0-libav \
+    opusenc:gstreamer1.0-plugins-base opusdec:gstreamer1.0-plugins-base \
+    mulawenc:gstreamer1.0-plugins-good jpegenc:gstreamer1.0-plugins-good \
+    wavenc:gstreamer1.0-plugins-good; do
+  element=${pair%%:*} package=${pair#*:}
   if ! system_gst gst-inspect-1.0 --exists "$element"; then
-    echo "SKIP: the GStreamer element $element is missing"
-    exit 77
+    echo "FAIL: the GStreamer element $element is missing: install $package" \
+      "(scripts/install-deps.sh does)"
+    exit 1
   fi
 done
 

@@ -20,6 +20,7 @@
 
 #include <gst/check/gsttestclock.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -234,6 +235,75 @@ joined (const std::vector<std::string> & v)
     out += s + "\n";
   return out;
 }
+
+/* ---- flush events at a pad ------------------------------------------------ */
+
+/* Records the FLUSH_START / FLUSH_STOP events reaching a pad, in order
+ * ("flush-start", "flush-stop", or "flush-stop reset-time" when the stop
+ * resets running time). The probe goes away with the object, so it may be
+ * destroyed before the pipeline. */
+class FlushProbe
+{
+public:
+  ~FlushProbe ()
+  {
+    if (pad_) {
+      gst_pad_remove_probe (pad_, id_);
+      gst_object_unref (pad_);
+    }
+  }
+
+  void attach (GstElement * element, const char * pad_name = "sink")
+  {
+    pad_ = gst_element_get_static_pad (element, pad_name);
+    fail_unless (pad_ != nullptr, "no pad %s", pad_name);
+    id_ = gst_pad_add_probe (pad_,
+        (GstPadProbeType) (GST_PAD_PROBE_TYPE_EVENT_FLUSH |
+            GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+        probe, this, nullptr);
+  }
+
+  std::vector<std::string> get ()
+  {
+    std::lock_guard<std::mutex> g (lock_);
+    return events_;
+  }
+
+  gsize count (const char * prefix)
+  {
+    std::lock_guard<std::mutex> g (lock_);
+    return std::count_if (events_.begin (), events_.end (),
+        [prefix] (const std::string & e) {
+          return g_str_has_prefix (e.c_str (), prefix);
+        });
+  }
+
+  std::string text () { return joined (get ()); }
+
+private:
+  static GstPadProbeReturn probe (GstPad *, GstPadProbeInfo * info,
+      gpointer data)
+  {
+    auto * self = static_cast<FlushProbe *> (data);
+    GstEvent * e = GST_PAD_PROBE_INFO_EVENT (info);
+    if (e == nullptr)
+      return GST_PAD_PROBE_OK;
+    std::lock_guard<std::mutex> g (self->lock_);
+    if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_START) {
+      self->events_.push_back ("flush-start");
+    } else if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_STOP) {
+      gboolean reset = FALSE;
+      gst_event_parse_flush_stop (e, &reset);
+      self->events_.push_back (reset ? "flush-stop reset-time" : "flush-stop");
+    }
+    return GST_PAD_PROBE_OK;
+  }
+
+  std::mutex lock_;
+  std::vector<std::string> events_;
+  GstPad * pad_ = nullptr;
+  gulong id_ = 0;
+};
 
 /* ---- what a sink rendered ------------------------------------------------- */
 

@@ -22,6 +22,7 @@
 #include <libsoup/soup.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -102,6 +103,8 @@ public:
 
   std::atomic<guint> requests{0};
   std::atomic<guint> forwarded{0};
+  /* Mode::Hang: requests received and neither answered nor abandoned. */
+  std::atomic<gint> in_flight{0};
   std::atomic<bool> wrong_token{false};
   /* The Authorization header of the last request ("" when none). */
   std::string authorization () const
@@ -137,7 +140,22 @@ private:
       return;
     }
     if (self->mode_ == Mode::Hang) {
-      soup_server_message_pause (msg); /* never answers */
+      /* Never answers; counted in flight until libsoup reports the
+       * message finished or its connection gone (it does not notice a
+       * client that goes away while the message is paused, so for the
+       * tests this counts requests received and not answered). */
+      self->in_flight++;
+      /* Marked on the message itself: no allocation of ours outlives it. */
+      g_object_set_data (G_OBJECT (msg), "in-flight", GINT_TO_POINTER (1));
+      auto done = +[] (SoupServerMessage * m, gpointer data) {
+        if (g_object_get_data (G_OBJECT (m), "in-flight") != nullptr) {
+          g_object_set_data (G_OBJECT (m), "in-flight", nullptr);
+          static_cast<Backend *> (data)->in_flight--;
+        }
+      };
+      g_signal_connect (msg, "disconnected", G_CALLBACK (done), self);
+      g_signal_connect (msg, "finished", G_CALLBACK (done), self);
+      soup_server_message_pause (msg);
       return;
     }
     if (self->mode_ == Mode::Refuse) {
@@ -527,22 +545,48 @@ GST_START_TEST (test_rollover_fetches_a_secret)
 }
 GST_END_TEST;
 
+/* Waits (at most @timeout_ms) until @pred holds. */
+static bool
+wait_until (const std::function<bool ()> & pred, guint timeout_ms = 5000)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+  while (!pred ()) {
+    if (g_get_monotonic_time () >= deadline)
+      return false;
+    g_usleep (2000);
+  }
+  return true;
+}
+
 /* Bins torn down while their secret request hangs: nothing waits on the
- * backend, nothing leaks (LeakSanitizer in the sanitizer build). */
+ * backend, nothing leaks (LeakSanitizer in the sanitizer build). Each
+ * teardown happens with that bin's request in flight: the backend has
+ * received it (its count went up by one) and has answered none of them
+ * (libsoup reports none finished). */
 GST_START_TEST (test_teardown_while_fetching)
 {
   auto sim = start_simulator (account_sim ("teardown"));
   Backend backend (secrets_url (*sim), Backend::Mode::Hang);
-  for (int i = 0; i < 10; i++) {
-    Run run (pipeline_text (*sim, "appsrc name=src",
-        "turn-detection=none "
-        "client-secret-url=" +
-            backend.url ()));
-    run.set_input_caps (kS16Mono24kCaps);
-    run.play ();
-    g_usleep (i * 3000);
+  for (guint i = 0; i < 10; i++) {
+    {
+      Run run (pipeline_text (*sim, "appsrc name=src",
+          "turn-detection=none "
+          "client-secret-url=" +
+              backend.url ()));
+      run.set_input_caps (kS16Mono24kCaps);
+      /* PLAYING returns before the secret is there (the connection is
+       * made in the background). */
+      run.play ();
+      fail_unless (wait_until ([&] { return backend.requests == i + 1; }),
+          "teardown %u: the bin's request did not reach the backend", i);
+      /* A little later each time: the teardown lands at several points of
+       * the pending request. */
+      g_usleep (i * 3000);
+      fail_unless_equals_int (backend.requests, i + 1);
+      fail_unless_equals_int (backend.in_flight, i + 1);
+    }
   }
-  fail_unless (backend.requests >= 1);
+  fail_unless_equals_int (backend.requests, 10);
   fail_unless_equals_int (sim->connection_count (), 0);
   sim->stop ();
 }

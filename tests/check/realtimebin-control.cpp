@@ -418,6 +418,82 @@ GST_START_TEST (test_live_input_timing)
 }
 GST_END_TEST;
 
+/* first-audio-latency with live input, against what the test controls:
+ * the server's VAD waits 200 ms of silence (vad-silence-duration-ms) and
+ * the simulator holds the reply's first delta back by a scripted 600 ms
+ * (first_delta_delay_ms, at pace 1). The latency runs from the end of the
+ * speech (speech-stopped's running time less the silence) to the reply's
+ * first sample on the pipeline clock, so:
+ * - it is exactly what src_audio shows: the first buffer's running time
+ *   less the end of the speech;
+ * - it is at least silence + delay: the server cannot see the silence
+ *   before the clock has passed it (the input is live), and then waits
+ *   the delay before its first delta;
+ * - it is at most that plus kOverheadMs: one input chunk (50 ms), the
+ *   wire both ways and the scheduling of three threads on a loaded
+ *   machine. */
+GST_START_TEST (test_live_first_audio_latency)
+{
+  /* Measured over silence + delay: 2-6 ms on a 2-core machine at a load
+   * of 14; the bound leaves room for a scheduling hiccup or two. */
+  const GstClockTime kSilence = 200 * GST_MSECOND;
+  const GstClockTime kDelay = 600 * GST_MSECOND;
+  const GstClockTime kOverhead = 150 * GST_MSECOND;
+  const char * scenario = R"({"turns":[{"user":"Hi","assistant":"Hello.",
+      "audio":{"type":"tone","frequency":440,"duration_ms":300},
+      "first_delta_delay_ms":600}]})";
+  auto sim = simulator ("live-first-audio", scenario, 1.0);
+  auto run_owner = play_live (*sim);
+  Run & run = *run_owner;
+  run.wait_connected ();
+  /* Speech from 200 to 700 ms; the input goes on (live) until the reply
+   * has come. */
+  push_live (run, to_s16 (render_signal (24000, 1, 1200, {{200, 700}})));
+  for (int i = 0; i < 40 && run.messages ("realtime-response").size () < 2;
+       i++) {
+    push_live (run, realtime::sim::make_silence (100));
+    run.bus->drain ();
+  }
+  wait_responses_done (run, 1);
+  run.end_of_stream ();
+  run.wait_eos ();
+
+  std::vector<const GstStructure *> vad = run.messages ("realtime-vad");
+  fail_unless_equals_int (vad.size (), 2);
+  fail_unless_equals_str (str_field (vad[1], "event"), "speech-stopped");
+  const GstClockTime turn_end = u64_field (vad[1], "running-time");
+  fail_unless (GST_CLOCK_TIME_IS_VALID (turn_end) && turn_end >= kSilence);
+  const GstClockTime speech_end = turn_end - kSilence;
+
+  const GstStructure * done = nullptr;
+  for (const GstStructure * s : run.messages ("realtime-response"))
+    if (str_field (s, "event") == "done")
+      done = s;
+  fail_unless (done != nullptr);
+  const GstClockTime latency = u64_field (done, "first-audio-latency");
+  std::vector<AudioRun> runs = split_at_discont (run.audio);
+  fail_unless_equals_int (runs.size (), 1);
+  /* (Not named `first`: fail_unless_equals_uint64 has a local of that
+   * name.) */
+  const GstClockTime first_sample = runs[0].buffers[0].running_time;
+  GST_INFO ("first-audio-latency %" GST_TIME_FORMAT ", over silence + delay "
+            "by %.1f ms",
+      GST_TIME_ARGS (latency),
+      ns_to_ms (latency) - ns_to_ms (kSilence + kDelay));
+  fail_unless (
+      GST_CLOCK_TIME_IS_VALID (first_sample) && first_sample >= speech_end);
+  fail_unless_equals_uint64 (latency, first_sample - speech_end);
+  fail_unless (latency >= kSilence + kDelay,
+      "first-audio-latency %" GST_TIME_FORMAT " is less than the silence + "
+      "the scripted delay",
+      GST_TIME_ARGS (latency));
+  fail_unless (latency <= kSilence + kDelay + kOverhead,
+      "first-audio-latency %" GST_TIME_FORMAT
+      " is over silence + delay + %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (latency), GST_TIME_ARGS (kOverhead));
+}
+GST_END_TEST;
+
 /* A live pipeline computes its latency when it goes to PLAYING, before any
  * data flows: src_audio (and src_text) must already answer LATENCY
  * live=TRUE with min = upstream's min (20 ms) + latency (100 ms) then,
@@ -729,8 +805,9 @@ GST_END_TEST;
 /* ---- action signals ------------------------------------------------------- */
 
 /* send-text: a conversation.item.create with a user input_text message of
- * that text, then response.create, and the response comes out on
- * src_audio. */
+ * that text, then one response.create, no error; the response comes out on
+ * src_audio as the server sent it, with sample-accurate timestamps, and
+ * its transcript on src_text. */
 GST_START_TEST (test_send_text)
 {
   auto sim = simulator ("send-text");
@@ -770,6 +847,10 @@ GST_START_TEST (test_send_text)
   fail_unless_equals_int (runs.size (), 1);
   fail_unless (pcm_of_run (runs[0]) == log.response_audio (rids[0]));
   check_run_timestamps (runs[0], 24000, 2);
+  std::lock_guard<std::mutex> g (run.text.lock);
+  fail_unless_equals_int (run.text.buffers.size (), 1);
+  fail_unless_equals_str (buffer_text (run.text.buffers[0].buffer),
+      "It is noon in Paris.");
 }
 GST_END_TEST;
 
@@ -1256,6 +1337,7 @@ realtimebin_control_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_live_input_timing);
+  tcase_add_test (tc, test_live_first_audio_latency);
   tcase_add_test (tc, test_idle_gaps_start_promptly);
   tcase_add_test (tc, test_live_latency_before_input);
   tcase_add_test (tc, test_live_server_stall_no_overlap);

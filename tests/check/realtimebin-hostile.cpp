@@ -11,6 +11,8 @@
  * EOS comes, no ERROR. */
 #include "realtimebin-helpers.h"
 
+#include <algorithm>
+
 using namespace rtb;
 using realtime::sim::FaultOptions;
 
@@ -23,6 +25,44 @@ static const char * kScenario = R"({"turns":[
 
 static const char * kS16Mono24k =
     "audio/x-raw,format=S16LE,rate=24000,channels=1,layout=interleaved";
+
+static std::string
+log_path (const char * name)
+{
+  return kLogDir + "/" + name + ".jsonl";
+}
+
+/* The frames the simulator sent as injected faults (its log marks them
+ * "fault":true), as indices into @log's lines. */
+static std::vector<gsize>
+fault_lines (const SimLog & log)
+{
+  std::vector<gsize> out;
+  for (gsize i = 0; i < log.lines.size (); i++) {
+    JsonObject * o = json_node_get_object (log.lines[i].root.get ());
+    if (json_object_get_boolean_member_with_default (o, "fault", FALSE))
+      out.push_back (i);
+  }
+  return out;
+}
+
+/* Fails unless line @i of @log lies inside the reply: after its first
+ * audio delta and before its response.done (so that the fault hit the
+ * reply while it streamed, as each test claims). */
+static void
+check_mid_reply (const SimLog & log, gsize i, const char * name)
+{
+  gssize first_delta = log.find ("out", "response.output_audio.delta");
+  gssize done = log.find ("out", "response.done");
+  fail_unless (first_delta >= 0 && done >= 0, "%s: no reply in the log", name);
+  fail_unless ((gssize) i > first_delta && (gssize) i < done,
+      "%s: the fault is line %" G_GSIZE_FORMAT ", not inside the reply "
+      "(first delta at %" G_GSSIZE_FORMAT ", done at %" G_GSSIZE_FORMAT ")",
+      name, i, first_delta, done);
+}
+
+/* The reply's audio in samples: the tone of kScenario, 1000 ms at 24 kHz. */
+static const guint64 kReplySamples = 24000;
 
 /* One turn against a simulator with @faults; returns the warnings posted by
  * realtimebin. Fails on any ERROR (BusLog does) or a missing reply. */
@@ -60,58 +100,127 @@ turn_with_faults (const char * name, const FaultOptions & faults,
 
 /* A frame that is not JSON, mid-reply: one warning naming the skipped
  * event; the reply's audio still comes out whole (the bad frame was not an
- * audio delta). */
+ * audio delta). The simulator's log shows the one bad frame, sent while
+ * the reply streamed. */
 GST_START_TEST (test_malformed_frame_skipped)
 {
   FaultOptions f;
   f.malformed_after_events = 20;
   guint64 samples = 0;
   auto warnings = turn_with_faults ("malformed", f, &samples);
+
+  SimLog log (log_path ("malformed"));
+  std::vector<gsize> faults = fault_lines (log);
+  fail_unless_equals_int (faults.size (), 1);
+  const LogLine & bad = log.lines[faults[0]];
+  fail_unless_equals_str (bad.dir, "out");
+  fail_if (bad.json, "the malformed frame is logged as JSON");
+  check_mid_reply (log, faults[0], "malformed");
+
   fail_unless_equals_int (warnings.size (), 1);
   fail_unless (warnings[0].find ("skipped") != std::string::npos, "%s",
       warnings[0].c_str ());
-  fail_unless_equals_int (samples, 24000);
+  fail_unless_equals_uint64 (samples, kReplySamples);
 }
 GST_END_TEST;
 
 /* An event of a type the GA protocol does not have: ignored without even a
- * warning (servers add events), the reply whole. */
+ * warning (servers add events), the reply whole. The log shows that the
+ * unknown event was sent, once, mid-reply. */
 GST_START_TEST (test_unknown_event_ignored)
 {
   FaultOptions f;
   f.unknown_event_after_events = 20;
   guint64 samples = 0;
   auto warnings = turn_with_faults ("unknown", f, &samples);
+
+  SimLog log (log_path ("unknown"));
+  std::vector<gsize> faults = fault_lines (log);
+  fail_unless_equals_int (faults.size (), 1);
+  const LogLine & unknown = log.lines[faults[0]];
+  fail_unless_equals_str (unknown.dir, "out");
+  /* Fault frames are logged as text: parse it to see the event. */
+  fail_unless (JSON_NODE_HOLDS_VALUE (unknown.frame));
+  JsonNodePtr event = parse_json_object (json_node_get_string (unknown.frame));
+  fail_unless_equals_str (json_string_at (event.get (), "type"),
+      "simulator.unknown_event");
+  check_mid_reply (log, faults[0], "unknown");
+
   fail_unless_equals_int (warnings.size (), 0);
-  fail_unless_equals_int (samples, 24000);
+  fail_unless_equals_uint64 (samples, kReplySamples);
 }
 GST_END_TEST;
 
 /* The first audio delta of the reply is not base64: that delta is skipped
- * with one warning, the rest of the reply still plays. */
+ * with one warning, the rest of the reply still plays — exactly the reply
+ * less that one delta's samples. (The simulator sends the bad delta as an
+ * ordinary frame with its first four base64 characters replaced by
+ * "*!*!"; its length still says how much audio it carried.) */
 GST_START_TEST (test_invalid_base64_delta_skipped)
 {
   FaultOptions f;
   f.invalid_base64_delta = true;
   guint64 samples = 0;
   auto warnings = turn_with_faults ("base64", f, &samples);
+
+  SimLog log (log_path ("base64"));
+  std::vector<JsonObject *> deltas =
+      log.events ("out", "response.output_audio.delta");
+  fail_unless (deltas.size () >= 2, "%" G_GSIZE_FORMAT " deltas",
+      deltas.size ());
+  gsize bad = 0;
+  guint64 bad_samples = 0;
+  for (gsize i = 0; i < deltas.size (); i++) {
+    const std::string b64 = json_object_get_string_member (deltas[i], "delta");
+    if (!g_str_has_prefix (b64.c_str (), "*!*!"))
+      continue;
+    bad++;
+    fail_unless_equals_int (i, 0); /* the first delta of the response */
+    /* 4 base64 characters carry 3 bytes; '=' padding carries none. */
+    gsize padding = b64.size () - b64.find_last_not_of ('=') - 1;
+    bad_samples = (b64.size () / 4 * 3 - padding) / 2;
+  }
+  fail_unless_equals_int (bad, 1);
+  fail_unless (bad_samples > 0);
+
   fail_unless_equals_int (warnings.size (), 1);
-  fail_unless (samples > 0 && samples < 24000, "%" G_GUINT64_FORMAT " samples",
-      samples);
+  fail_unless_equals_uint64 (samples, kReplySamples - bad_samples);
 }
 GST_END_TEST;
 
 /* Every event arrives twice (a replaying proxy): the repeats are dropped
  * by event id, so the reply plays once, whole, with one response started
- * and done, and no warning. */
+ * and done, and no warning. The log shows every event the simulator sent
+ * followed by its copy. */
 GST_START_TEST (test_duplicate_events_dropped)
 {
   FaultOptions f;
   f.duplicate_events = true;
   guint64 samples = 0;
   auto warnings = turn_with_faults ("duplicates", f, &samples);
+
+  SimLog log (log_path ("duplicates"));
+  std::vector<gsize> faults = fault_lines (log);
+  gsize originals = 0;
+  for (gsize i = 0; i < log.lines.size (); i++) {
+    const LogLine & l = log.lines[i];
+    if (l.dir != "out" ||
+        std::find (faults.begin (), faults.end (), i) != faults.end ())
+      continue;
+    originals++;
+    /* The next line is its copy, marked as the fault. */
+    fail_unless (i + 1 < log.lines.size () &&
+            std::find (faults.begin (), faults.end (), i + 1) != faults.end (),
+        "event %s (line %" G_GSIZE_FORMAT ") was not repeated", l.type.c_str (),
+        i);
+    fail_unless_equals_str (realtime::json_to_string (log.lines[i + 1].frame),
+        realtime::json_to_string (l.frame));
+  }
+  fail_unless (originals > 10, "%" G_GSIZE_FORMAT " events", originals);
+  fail_unless_equals_int (faults.size (), originals);
+
   fail_unless_equals_int (warnings.size (), 0);
-  fail_unless_equals_int (samples, 24000);
+  fail_unless_equals_uint64 (samples, kReplySamples);
 }
 GST_END_TEST;
 

@@ -11,8 +11,9 @@
  * 1. Barge-in with non-live input must not flush downstream (a filesink
  *    truncates its file on FLUSH_STOP, so a recording lost the first
  *    reply), and what the model is told was heard of the interrupted
- *    reply must be in the output; with live input a barge-in still
- *    flushes, without resetting running time.
+ *    reply must be in the output. (That a live barge-in still flushes,
+ *    without resetting running time, is checked by
+ *    test_live_bargein_truncates_where_heard in realtimebin-bargein.)
  * 2. Two session.update in flight, one of them refused by the server, then
  *    EOS: the pipeline must reach EOS at once, not after eos-timeout-ms.
  * 3. FLUSH_START/FLUSH_STOP on sink_audio after EOS was handled, then EOS
@@ -22,7 +23,9 @@
  *    to READY while a reply streams) must not stop src_audio for good.
  * 5. cancel-response, create-response, speech and state changes in random
  *    order (seeded) never crash, never post an ERROR, and the pipeline
- *    still ends with EOS and goes to NULL cleanly.
+ *    still ends with EOS and goes to NULL cleanly; every client event sent
+ *    is valid under the strict schema, and the server answers none with
+ *    an error the bin exists to avoid (beyond the races it cannot see).
  * 6. A failure (a refused key) while input flows: realtimebin's ERROR,
  *    which names the cause, is the first on the bus, before the bare
  *    "Internal data stream error" of the source its GST_FLOW_ERROR stops,
@@ -34,6 +37,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <set>
 
 using namespace bargein;
 
@@ -85,75 +89,6 @@ one_turn ()
 {
   return to_s16 (render_signal (24000, 1, 2500, {{500, 1500}}));
 }
-
-/* ---- flush events at a pad ------------------------------------------------ */
-
-/* Records the FLUSH_START / FLUSH_STOP events reaching a pad, in order
- * ("flush-start", "flush-stop", or "flush-stop reset-time" when the stop
- * resets running time). The probe goes away with the object, so it may be
- * destroyed before the pipeline. */
-class FlushProbe
-{
-public:
-  ~FlushProbe ()
-  {
-    if (pad_) {
-      gst_pad_remove_probe (pad_, id_);
-      gst_object_unref (pad_);
-    }
-  }
-
-  void attach (GstElement * element, const char * pad_name = "sink")
-  {
-    pad_ = gst_element_get_static_pad (element, pad_name);
-    fail_unless (pad_ != nullptr, "no pad %s", pad_name);
-    id_ = gst_pad_add_probe (pad_,
-        (GstPadProbeType) (GST_PAD_PROBE_TYPE_EVENT_FLUSH |
-            GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-        probe, this, nullptr);
-  }
-
-  std::vector<std::string> get ()
-  {
-    std::lock_guard<std::mutex> g (lock_);
-    return events_;
-  }
-
-  gsize count (const char * prefix)
-  {
-    std::lock_guard<std::mutex> g (lock_);
-    return std::count_if (events_.begin (), events_.end (),
-        [prefix] (const std::string & e) {
-          return g_str_has_prefix (e.c_str (), prefix);
-        });
-  }
-
-  std::string text () { return joined (get ()); }
-
-private:
-  static GstPadProbeReturn probe (GstPad *, GstPadProbeInfo * info,
-      gpointer data)
-  {
-    auto * self = static_cast<FlushProbe *> (data);
-    GstEvent * e = GST_PAD_PROBE_INFO_EVENT (info);
-    if (e == nullptr)
-      return GST_PAD_PROBE_OK;
-    std::lock_guard<std::mutex> g (self->lock_);
-    if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_START) {
-      self->events_.push_back ("flush-start");
-    } else if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_STOP) {
-      gboolean reset = FALSE;
-      gst_event_parse_flush_stop (e, &reset);
-      self->events_.push_back (reset ? "flush-stop reset-time" : "flush-stop");
-    }
-    return GST_PAD_PROBE_OK;
-  }
-
-  std::mutex lock_;
-  std::vector<std::string> events_;
-  GstPad * pad_ = nullptr;
-  gulong id_ = 0;
-};
 
 /* ---- a WAV file, parsed independently of wavenc --------------------------- */
 
@@ -208,7 +143,7 @@ read_wav (const std::string & path)
   return w;
 }
 
-/* ---- 1. barge-in: no flush with non-live input, a flush when live -------- */
+/* ---- 1. barge-in: no flush with non-live input ---------------------------- */
 
 /* The input of the non-live barge-in test: turn 1 speech 500-1500 ms (ends
  * at 2000 ms; the 4 s reply is placed at 2000-6000 ms), turn 2 speech
@@ -249,8 +184,9 @@ describe_runs (const std::vector<AudioRun> & runs)
  * - the interruption is still handled: one conversation.item.truncate for
  *   the first reply's item at the heard position, speech start (after the
  *   prefix padding) − first sample PTS (1800 ms) ± 20 ms, accepted by the
- *   server, and one
- *   realtime-interrupted "truncated";
+ *   server; no delete and no response.cancel (the server had finished the
+ *   response); one realtime-interrupted "truncated" for that item;
+ * - the second reply starts at the end of its turn, not before;
  * - src_audio carried the first reply at least up to that position (± 20
  *   ms): what the model is told was heard is in the output, even when the
  *   server sent the whole reply before the barge-in was handled. */
@@ -341,11 +277,16 @@ check_nonlive_bargein (Run & run, PadLog & audio, FlushProbe & flushes,
   /* speech-started's audio_start_ms includes the VAD's 300 ms prefix
    * padding: the user spoke 300 ms after it. */
   double want = ns_to_ms (speech2) + 300 - ns_to_ms (first);
-  fail_unless (std::fabs (end_ms - want) <= 20,
+  fail_unless (std::fabs (end_ms - want) <= 20 &&
+          std::llabs (end_ms - 1800) <= 20,
       "audio_end_ms %" G_GINT64_FORMAT
       ", speech started %.1f ms into the reply",
       end_ms, want);
   fail_unless_equals_int (log.count ("out", "conversation.item.truncated"), 1);
+  /* A truncate, not a delete; and the server had already finished the
+   * response (pace 0), so there was nothing to cancel. */
+  fail_unless_equals_int (log.count ("in", "conversation.item.delete"), 0);
+  fail_unless_equals_int (log.count ("in", "response.cancel"), 0);
   fail_unless (log.count ("out", "error") == 0, "server errors:\n%s",
       server_errors (log).c_str ());
   /* What the model is told the listener heard of the first reply came out
@@ -360,9 +301,14 @@ check_nonlive_bargein (Run & run, PadLog & audio, FlushProbe & flushes,
   std::vector<const GstStructure *> interrupted =
       run.messages ("realtime-interrupted");
   fail_unless_equals_int (interrupted.size (), 1);
+  fail_unless_equals_str (str_field (interrupted[0], "item-id"), items[0]);
   fail_unless_equals_str (str_field (interrupted[0], "action"), "truncated");
   fail_unless_equals_uint64 (u64_field (interrupted[0], "played-ms"),
       (guint64) end_ms);
+  /* The second reply starts where its turn ended, not before. */
+  fail_unless (runs[1].buffers[0].running_time + 10 * GST_MSECOND >=
+          u64_field (vad[3], "running-time"),
+      "reply 2 starts before its turn ended");
 }
 
 /* Non-live barge-in with src_audio to a fakesink: the checks of
@@ -425,60 +371,6 @@ GST_START_TEST (test_nonlive_bargein_keeps_recording)
       "the WAV file's audio is not what "
       "src_audio carried");
   fail_unless_equals_uint64 (w.data_size, recorded.size ());
-}
-GST_END_TEST;
-
-/* Live input (GstTestClock pipeline, bargein-helpers.h): the user speaks
- * 1.5 s into a 4 s reply that is still streaming. Playback must stop now,
- * so src_audio is still flushed: a FLUSH_START and then a FLUSH_STOP reach
- * the audio sink's pad, and the FLUSH_STOP does not reset running time
- * (reset_time FALSE: the conversation's clock goes on). The item is
- * truncated (one conversation.item.truncate). */
-GST_START_TEST (test_live_bargein_still_flushes)
-{
-  auto sim = simulator ("live-flush", kLong, 1.0);
-  const std::string path = log_path ("live-flush");
-  FlushProbe flushes;
-  LiveRig rig (*sim);
-  Run & run = *rig.run;
-  GstElement * asink = gst_bin_get_by_name (GST_BIN (run.pipeline), "asink");
-  flushes.attach (asink);
-  gst_object_unref (asink);
-  rig.start ();
-
-  GstClockTime first = rig.first_turn (2500);
-  wait_audio_sent (path, 2000);
-  fail_unless (flushes.get ().empty (), "flushed before the barge-in:\n%s",
-      flushes.text ().c_str ());
-  const double heard_to = ns_to_ms (first) + 1500;
-  const double t_speech = heard_to + ns_to_ms (kPipelineLatency);
-  rig.set_time_ms (t_speech);
-  wait_rendered_to (rig, heard_to);
-  rig.push_silence_until (t_speech);
-  rig.push (speech (600));
-
-  fail_unless (run.bus->wait (is_element_msg (run.bin, "realtime-interrupted"),
-                   5000) != nullptr,
-      "no realtime-interrupted after the user spoke over the reply");
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (
-      flushes.count ("flush-stop") == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (5000);
-
-  std::vector<std::string> ev = flushes.get ();
-  fail_unless (ev.size () >= 2 && ev[0] == "flush-start",
-      "no FLUSH_START then FLUSH_STOP at the audio sink:\n%s",
-      joined (ev).c_str ());
-  fail_unless (flushes.count ("flush-stop") >= 1, "no FLUSH_STOP:\n%s",
-      joined (ev).c_str ());
-  fail_unless_equals_int (flushes.count ("flush-stop reset-time"), 0);
-  fail_unless_equals_int (flushes.count ("flush-start"),
-      flushes.count ("flush-stop"));
-
-  wire_barrier (run.bin, path, "flushed");
-  SimLog log (path);
-  fail_unless_equals_int (log.count ("in", "conversation.item.truncate"), 1);
-  fail_unless_equals_int (run.bus->index_of (is_type (GST_MESSAGE_ERROR)), -1);
 }
 GST_END_TEST;
 
@@ -896,6 +788,122 @@ set_state_and_wait (Run & run, GstState state, const std::string & trace)
       gst_element_state_change_return_get_name (r), trace.c_str ());
 }
 
+/* What went over the wire in a fuzz run (@path, the simulator's log, alone
+ * in @dir):
+ * - every client event realtimebin sent is valid under the strict GA
+ *   client schema (ajv);
+ * - the server never answered with an error the bin's bookkeeping exists
+ *   to avoid — a commit of less than 100 ms of audio
+ *   (input_audio_buffer_commit_empty), a response.create while one is
+ *   active (conversation_already_has_active_response), a cancel with no
+ *   response active (response_cancel_not_active) — except in the races
+ *   with the server's own doings that no client can see coming
+ *   (docs/realtimebin.md), each recognised on the log:
+ *   - a commit that reached the server after its VAD had committed the
+ *     buffer itself (input_audio_buffer.committed that answered no client
+ *     commit) since the bin's previous commit or clear;
+ *   - a response.create that reached the server while a response its VAD
+ *     created on its own was active;
+ *   - the first response.cancel of a response whose response.done the
+ *     server had already sent. A second cancel of the same response is
+ *     not a race: the bin knew it had asked. */
+static void
+check_fuzz_wire (const std::string & dir, const std::string & path,
+    const std::string & trace)
+{
+  /* @dir holds this run's log only. */
+  check_client_events_conform (dir, 1);
+  SimLog log (path);
+
+  /* The server's side of things, line by line (one connection at a time:
+   * the state starts over on each "open"). */
+  std::set<std::string> done, cancelled, auto_active;
+  std::string last_cancel; /* the response the latest cancel named */
+  guint client_commits = 0, client_creates = 0, races = 0;
+  bool server_committed = false; /* since the bin's last commit/clear */
+  for (gsize i = 0; i < log.lines.size (); i++) {
+    const LogLine & l = log.lines[i];
+    if (l.note == "open") {
+      auto_active.clear ();
+      client_commits = client_creates = 0;
+      server_committed = false;
+    }
+    if (l.event == nullptr)
+      continue;
+    const std::string where = path + ": line " + std::to_string (i);
+    if (l.dir == "in") {
+      if (l.type == "input_audio_buffer.commit" ||
+          l.type == "input_audio_buffer.clear") {
+        client_commits += l.type == "input_audio_buffer.commit";
+        server_committed = false;
+      } else if (l.type == "response.create") {
+        client_creates++;
+      } else if (l.type == "response.cancel") {
+        last_cancel = json_object_get_string_member_with_default (l.event,
+            "response_id", "");
+        /* KNOWN BUG (reported with issue 16): cancel-response sends a
+         * response.cancel for the oldest response each time it is
+         * emitted until that response's response.done is read, so two
+         * quick cancels send two, and the second earns
+         * response_cancel_not_active (in about 1 fuzz run of 6). */
+        fail_if (last_cancel.empty () || cancelled.count (last_cancel),
+            "%s: response.cancel of '%s' again (or of none); actions:\n%s",
+            where.c_str (), last_cancel.c_str (), trace.c_str ());
+        cancelled.insert (last_cancel);
+      }
+      continue;
+    }
+    if (l.type == "input_audio_buffer.committed") {
+      if (client_commits > 0)
+        client_commits--;
+      else
+        server_committed = true;
+    } else if (l.type == "response.created") {
+      const char * id =
+          json_object_get_string_member (json_object_get_object_member (l.event,
+                                             "response"),
+              "id");
+      if (client_creates > 0)
+        client_creates--;
+      else
+        auto_active.insert (id);
+    } else if (l.type == "response.done") {
+      const char * id =
+          json_object_get_string_member (json_object_get_object_member (l.event,
+                                             "response"),
+              "id");
+      done.insert (id);
+      auto_active.erase (id);
+    } else if (l.type == "error") {
+      JsonObject * error = json_object_get_object_member (l.event, "error");
+      const std::string code =
+          json_object_get_string_member_with_default (error, "code", "");
+      if (code == "input_audio_buffer_commit_empty") {
+        client_commits--;
+        fail_unless (server_committed,
+            "%s: input_audio_buffer_commit_empty, and the server had not "
+            "committed the buffer itself; actions:\n%s",
+            where.c_str (), trace.c_str ());
+        races++;
+      } else if (code == "conversation_already_has_active_response") {
+        client_creates--;
+        fail_if (auto_active.empty (),
+            "%s: conversation_already_has_active_response, and no response "
+            "of the server's own was active; actions:\n%s",
+            where.c_str (), trace.c_str ());
+        races++;
+      } else if (code == "response_cancel_not_active") {
+        fail_unless (done.count (last_cancel),
+            "%s: response_cancel_not_active for '%s', which the server had "
+            "not finished; actions:\n%s",
+            where.c_str (), last_cancel.c_str (), trace.c_str ());
+        races++;
+      }
+    }
+  }
+  GST_INFO ("%s: %u race(s) with the server", path.c_str (), races);
+}
+
 /* One fuzz run of 50 actions chosen by a seeded GRand, on a pipeline whose
  * simulator answers at once (pace 0), started with a user turn running:
  * cancel-response (most often), create-response, commit-input,
@@ -911,7 +919,10 @@ static void
 fuzz_run (guint32 seed)
 {
   g_autofree gchar * name = g_strdup_printf ("fuzz-%u", seed);
-  auto sim = simulator (name);
+  /* A folder of its own, so that the schema check reads this run only. */
+  const std::string dir = kLogDir + "/" + name;
+  clear_log_dir (dir);
+  auto sim = start_simulator (sim_options (dir, name, kShort));
   Run run (pipeline_text (*sim, "appsrc name=src", "eos-timeout-ms=3000"));
   run.set_input_caps (kS16Mono24k);
   GRand * rand = g_rand_new_with_seed (seed);
@@ -976,6 +987,8 @@ fuzz_run (guint32 seed)
       "a session stayed open after "
       "NULL; actions:\n%s",
       trace.c_str ());
+  sim->stop ();
+  check_fuzz_wire (dir, dir + "/" + name + ".jsonl", trace);
 }
 
 GST_START_TEST (test_fuzz_signals_and_states)
@@ -1051,7 +1064,6 @@ realtimebin_regressions_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_nonlive_bargein_no_flush);
   tcase_add_test (tc, test_nonlive_bargein_keeps_recording);
-  tcase_add_test (tc, test_live_bargein_still_flushes);
   tcase_add_test (tc, test_refused_second_update_then_eos);
   tcase_add_test (tc, test_refused_first_update_then_eos);
   tcase_add_test (tc, test_eos_again_after_flush);

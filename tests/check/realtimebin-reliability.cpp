@@ -13,6 +13,7 @@
  * checked through the bus, the src pads and the simulator's frame log. */
 #include "realtimebin-helpers.h"
 
+#include <cstring>
 #include <map>
 
 using namespace rtb;
@@ -327,40 +328,98 @@ GST_START_TEST (test_429_retried)
 }
 GST_END_TEST;
 
+/* The "ms" of a frame-log line (ms since the simulator started). */
+static gint64
+line_ms (const LogLine & l)
+{
+  return json_object_get_int_member (json_node_get_object (l.root.get ()),
+      "ms");
+}
+
 /* The server goes silent in the middle of a response (3 s): after
  * stall-timeout-ms (400 ms) realtimebin takes the connection for dead,
- * reconnects, and the next turn is answered. */
+ * reconnects, and the next turn is answered. When: measured on the
+ * simulator's side, from the last frame it sent before the stall to the
+ * close of that connection, the silence is at least the timeout (the bin
+ * did not give up early) and ends well inside the 3 s stall; the bin's own
+ * figure in the reason ("no event ... for N ms") is at least the timeout,
+ * at most the silence the simulator measured, and at most one more
+ * timeout period late (the bin checks once per period). */
 GST_START_TEST (test_stall_detected_and_recovered)
 {
+  const gint64 kTimeoutMs = 400, kStallMs = 3000;
   SimulatorOptions o = sim_options (kLogDir, "stall", kScenario, 0);
   o.faults.stall_after_deltas = 4;
-  o.faults.stall_ms = 3000;
+  o.faults.stall_ms = kStallMs;
   o.faults.fault_connections = 1;
   auto sim = start_simulator (std::move (o));
   Run run (pipeline_text (*sim, "appsrc name=src",
-      std::string (kFastRetry) + " stall-timeout-ms=400"));
+      std::string (kFastRetry) +
+          " stall-timeout-ms=" + std::to_string (kTimeoutMs)));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
   GstClockTime pts = run.push (speech_turn (), 0);
   wait_messages (run, 1, "realtime-response", "event", "done");
-  gint64 t0 = g_get_monotonic_time ();
   pts = run.push (speech_turn (), pts);
-  wait_messages (run, 1, "realtime-session", "state", "reconnecting", 2500);
-  gint64 detected_ms = (g_get_monotonic_time () - t0) / 1000;
-  fail_unless (detected_ms < 2500,
-      "stall noticed after %" G_GINT64_FORMAT " ms", detected_ms);
+  wait_messages (run, 1, "realtime-session", "state", "reconnecting",
+      (guint) kStallMs);
+  gint64 reported_ms = -1;
   for (const GstStructure * s : run.messages ("realtime-session"))
-    if (str_field (s, "state") == "reconnecting")
-      fail_unless (str_field (s, "reason").find ("no event") !=
-              std::string::npos,
-          "%s", str_field (s, "reason").c_str ());
+    if (str_field (s, "state") == "reconnecting") {
+      const std::string reason = str_field (s, "reason");
+      gsize at = reason.find ("no event from the Realtime API for ");
+      fail_unless (at != std::string::npos, "%s", reason.c_str ());
+      reported_ms = g_ascii_strtoll (reason.c_str () + at +
+              strlen ("no event from the Realtime API for "),
+          nullptr, 10);
+    }
   wait_messages (run, 2, "realtime-session", "state", "connected");
   pts = run.push (speech_turn (), pts);
   wait_messages (run, 3, "realtime-response", "event", "done");
   run.end_of_stream ();
   run.wait_eos ();
   fail_unless_equals_int (stats_field (run.bin, "reconnects"), 1);
+  sim->stop ();
+
+  /* The first connection, seen from the simulator. */
+  SimLog log (log_path ("stall"));
+  gint64 last_out_ms = -1, stall_ms = -1, closed_ms = -1, stall_end_ms = -1;
+  for (const LogLine & l : log.lines) {
+    if (l.conn != 1)
+      continue;
+    if (l.dir == "out" && stall_ms < 0)
+      last_out_ms = line_ms (l);
+    if (l.note == "stall")
+      stall_ms = line_ms (l);
+    if (l.note == "stall-end")
+      stall_end_ms = line_ms (l);
+    if (l.note == "closed" || l.note == "dropped")
+      closed_ms = closed_ms < 0 ? line_ms (l) : closed_ms;
+  }
+  fail_unless (stall_ms >= 0, "the simulator did not stall");
+  fail_unless (closed_ms >= 0, "the stalled connection was not closed");
+  fail_unless (stall_end_ms < 0 || stall_end_ms >= closed_ms,
+      "the stall ended (%" G_GINT64_FORMAT " ms) before the connection was "
+      "closed (%" G_GINT64_FORMAT " ms)",
+      stall_end_ms, closed_ms);
+  const gint64 silence_ms = closed_ms - last_out_ms;
+  GST_INFO ("silence before the close: %" G_GINT64_FORMAT
+            " ms (simulator), %" G_GINT64_FORMAT " ms (realtimebin)",
+      silence_ms, reported_ms);
+  /* The log's ms are truncated: a difference may read 1 ms short. */
+  fail_unless (silence_ms >= kTimeoutMs - 1,
+      "the connection was closed after %" G_GINT64_FORMAT " ms of silence, "
+      "before stall-timeout-ms (%" G_GINT64_FORMAT ")",
+      silence_ms, kTimeoutMs);
+  fail_unless (closed_ms - stall_ms < kStallMs,
+      "the close came after the stall was over");
+  fail_unless (reported_ms >= kTimeoutMs && reported_ms <= silence_ms + 1 &&
+          reported_ms <= 2 * kTimeoutMs,
+      "realtimebin reports %" G_GINT64_FORMAT " ms without an event; the "
+      "simulator measured %" G_GINT64_FORMAT
+      " ms of silence; the timeout is %" G_GINT64_FORMAT " ms",
+      reported_ms, silence_ms, kTimeoutMs);
 }
 GST_END_TEST;
 

@@ -17,9 +17,15 @@
  * second of wall time. */
 #include "realtimebin-helpers.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <thread>
 
 using namespace rtb;
 
@@ -499,18 +505,196 @@ GST_START_TEST (test_long_non_live_input_whole)
 }
 GST_END_TEST;
 
+/* A TCP relay on 127.0.0.1 between realtimebin and the simulator, whose
+ * uplink can be paused: it then stops reading what realtimebin sends (as a
+ * congested uplink would), so realtimebin's socket fills and a non-live
+ * input is held back. One connection; the downlink always flows. */
+class UplinkRelay
+{
+public:
+  explicit UplinkRelay (guint upstream_port) : upstream_port_ (upstream_port)
+  {
+    listener_ = socket (AF_INET, SOCK_STREAM, 0);
+    fail_unless (listener_ >= 0);
+    /* A small receive buffer, so that a paused uplink holds little. */
+    int small = 64 * 1024;
+    setsockopt (listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in a = loopback (0);
+    fail_unless (bind (listener_, (sockaddr *) &a, sizeof a) == 0);
+    fail_unless (listen (listener_, 1) == 0);
+    socklen_t len = sizeof a;
+    fail_unless (getsockname (listener_, (sockaddr *) &a, &len) == 0);
+    port = ntohs (a.sin_port);
+    accept_thread_ = std::thread ([this] { run (); });
+  }
+
+  ~UplinkRelay ()
+  {
+    stopping_ = true;
+    paused_ = false;
+    shutdown (listener_, SHUT_RDWR);
+    for (int fd : {client_.load (), server_.load ()})
+      if (fd >= 0)
+        shutdown (fd, SHUT_RDWR);
+    accept_thread_.join ();
+    for (std::thread & t : pumps_)
+      t.join ();
+    for (int fd : {listener_, client_.load (), server_.load ()})
+      if (fd >= 0)
+        close (fd);
+  }
+
+  void pause_uplink () { paused_ = true; }
+
+  guint port = 0;
+
+private:
+  static sockaddr_in loopback (guint port)
+  {
+    sockaddr_in a = {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons (port);
+    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    return a;
+  }
+
+  void run ()
+  {
+    int c = accept (listener_, nullptr, nullptr);
+    if (c < 0)
+      return;
+    client_ = c;
+    int u = socket (AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = loopback (upstream_port_);
+    if (u < 0 || connect (u, (sockaddr *) &a, sizeof a) != 0) {
+      if (u >= 0)
+        close (u);
+      shutdown (c, SHUT_RDWR);
+      return;
+    }
+    server_ = u;
+    pumps_.emplace_back ([this, c, u] { pump (c, u, true); });
+    pumps_.emplace_back ([this, c, u] { pump (u, c, false); });
+  }
+
+  void pump (int from, int to, bool uplink)
+  {
+    char buf[16384];
+    while (!stopping_) {
+      if (uplink && paused_) {
+        g_usleep (2000);
+        continue;
+      }
+      ssize_t n = recv (from, buf, sizeof buf, 0);
+      if (n <= 0)
+        break;
+      for (ssize_t done = 0; done < n;) {
+        ssize_t w = send (to, buf + done, n - done, MSG_NOSIGNAL);
+        if (w <= 0)
+          return;
+        done += w;
+      }
+    }
+    shutdown (to, SHUT_WR);
+  }
+
+  guint upstream_port_;
+  int listener_ = -1;
+  std::atomic<int> client_{-1}, server_{-1};
+  std::atomic<bool> paused_{false}, stopping_{false};
+  std::thread accept_thread_;
+  std::vector<std::thread> pumps_;
+};
+
 /* Stopping while a long non-live input is held back does not hang: the
- * held buffer lets go when its pad flushes. */
+ * held buffer lets go when its pad flushes. The premise is made and
+ * checked first: realtimebin reaches the simulator through a relay whose
+ * uplink then pauses, so its socket fills and it holds the input back —
+ * appsrc's queue stays put (kHoldMs without a byte taken) with most of the
+ * input in it. The stop then returns within kStopBoundMs (it must not
+ * wait for the held input to be sent: the uplink would never take it) and
+ * the pipeline is in NULL. */
 GST_START_TEST (test_long_non_live_input_stop)
 {
+  /* Stopping measured at 4-5 ms on a 2-core machine at a load of 14 (with
+   * the input not held, see the end of the test). */
+  const gint64 kStopBoundMs = 1000;
+  const gint64 kHoldMs = 300;
+  /* More than the sockets on the way can hold (a few MB of base64). */
+  const Pcm input = realtime::sim::make_silence (240000);
   auto sim = simulator ("long-file-stop");
-  Run run (pipeline_text (*sim, "appsrc name=src", "turn-detection=none"));
+  const std::string path = log_path ("long-file-stop");
+  auto relay = std::make_unique<UplinkRelay> (sim->port ());
+  std::string url = sim->url ();
+  url.replace (url.find (std::to_string (sim->port ())),
+      std::to_string (sim->port ()).size (), std::to_string (relay->port));
+  Run run (pipeline_text (*sim, "appsrc name=src",
+      "url=" + url + " turn-detection=none"));
   run.set_input_caps (kS16Mono24k);
   run.play ();
   run.wait_connected ();
-  run.push (to_s16 (render_signal (24000, 1, 60000, {{0, 60000}})), 0);
-  g_usleep (50 * 1000);
-  run.stop ();
+  relay->pause_uplink ();
+  run.push (input, 0);
+
+  /* Held: appsrc's queue does not move for kHoldMs, and is not empty. */
+  auto level = [&] {
+    guint64 bytes = 0;
+    g_object_get (run.src, "current-level-bytes", &bytes, nullptr);
+    return bytes;
+  };
+  guint64 queued = level ();
+  gint64 still_since = g_get_monotonic_time ();
+  const gint64 deadline = still_since + 20 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () - still_since < kHoldMs * 1000) {
+    fail_unless (g_get_monotonic_time () < deadline,
+        "the input was never held back (appsrc still at %" G_GUINT64_FORMAT
+        " bytes)",
+        queued);
+    g_usleep (10 * 1000);
+    guint64 now = level ();
+    if (now != queued) {
+      queued = now;
+      still_since = g_get_monotonic_time ();
+    }
+  }
+  /* Checked after the stop (below), so that a missing hold does not hide
+   * how the stop went. */
+  const bool held = queued > input.size ();
+  const guint64 bytes_sent = stats_field (run.bin, "bytes-sent");
+
+  gint64 start = g_get_monotonic_time ();
+  GstStateChangeReturn r = gst_element_set_state (run.pipeline, GST_STATE_NULL);
+  gint64 stop_ms = (g_get_monotonic_time () - start) / 1000;
+  fail_unless_equals_int (r, GST_STATE_CHANGE_SUCCESS);
+  GST_INFO ("stopped in %" G_GINT64_FORMAT " ms with %" G_GUINT64_FORMAT
+            " bytes held in appsrc",
+      stop_ms, queued);
+  fail_unless (stop_ms <= kStopBoundMs,
+      "stopping took %" G_GINT64_FORMAT " ms (bound %" G_GINT64_FORMAT " ms)",
+      stop_ms, kStopBoundMs);
+  GstState state = GST_STATE_VOID_PENDING;
+  fail_unless_equals_int (gst_element_get_state (run.pipeline, &state, nullptr,
+                              0),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (state, GST_STATE_NULL);
+  /* The relay goes (its stalled uplink never passes realtimebin's close
+   * on): the server session ends, having got none of the held input. */
+  relay.reset ();
+  fail_unless (wait_sessions_closed (*sim), "the server session stays open");
+  sim->stop ();
+  /* (What the relay was reading when it paused may have got through.) */
+  fail_unless (SimLog (path).appended ().size () < input.size () / 100);
+  /* KNOWN BUG (reported with issue 16): realtimebin never holds a non-live
+   * input back against a congested uplink. Its backpressure counts only
+   * the frames of its own outbox (WebSocketClient::pending()), which the
+   * I/O thread hands to libsoup at once; libsoup queues them without
+   * bound, so appsrc is drained and everything is "sent" into memory. */
+  fail_unless (held,
+      "the input was not held back: appsrc kept %" G_GUINT64_FORMAT
+      " of %" G_GSIZE_FORMAT " bytes while the uplink was stalled, and "
+      "realtimebin queued %" G_GUINT64_FORMAT " bytes for a socket that "
+      "took none of them",
+      queued, input.size () * 2, bytes_sent);
 }
 GST_END_TEST;
 
@@ -574,7 +758,29 @@ GST_START_TEST (test_usage_and_stats)
    * 700 ms to 3000 ms) at 10 tokens/s, 1.2 s of reply at 20 tokens/s. */
   fail_unless_equals_int (uint_field (d, "input-audio-tokens"), 23);
   fail_unless_equals_int (uint_field (d, "output-audio-tokens"), 24);
-  u64_field (d, "first-audio-latency"); /* a GstClockTime */
+  /* first-audio-latency: from the end of the speech to the reply's first
+   * sample, in running time. The server's VAD ended the turn at
+   * audio_end_ms, which includes the 500 ms of silence it waited for
+   * (vad-silence-duration-ms); non-live input places the reply where the
+   * turn ended, so the latency is that silence, to the nanosecond, and it
+   * is where the first buffer on src_audio is. */
+  std::vector<JsonObject *> stopped =
+      log.events ("out", "input_audio_buffer.speech_stopped");
+  fail_unless_equals_int (stopped.size (), 1);
+  const GstClockTime speech_end =
+      ms_to_ns (json_object_get_int_member (stopped[0], "audio_end_ms") - 500);
+  GstClockTime first_sample = GST_CLOCK_TIME_NONE;
+  {
+    std::lock_guard<std::mutex> g (run.audio.lock);
+    fail_unless (!run.audio.buffers.empty (), "no reply on src_audio");
+    first_sample = run.audio.buffers[0].running_time;
+  }
+  fail_unless (
+      GST_CLOCK_TIME_IS_VALID (first_sample) && first_sample >= speech_end);
+  fail_unless_equals_uint64 (u64_field (d, "first-audio-latency"),
+      first_sample - speech_end);
+  fail_unless_equals_uint64 (u64_field (d, "first-audio-latency"),
+      500 * GST_MSECOND);
 
   /* Stats: the contract's fields and types, and counts that match the
    * wire. */
@@ -584,7 +790,9 @@ GST_START_TEST (test_usage_and_stats)
       "dropped-audio-ms"};
   for (const char * c : counters)
     u64_field (stats, c);
-  u64_field (stats, "first-audio-latency");
+  /* The last response's, as on its done message. */
+  fail_unless_equals_uint64 (u64_field (stats, "first-audio-latency"),
+      500 * GST_MSECOND);
   for (const char * l : {"input-latency-p50-us", "input-latency-p99-us",
            "output-latency-p50-us", "output-latency-p99-us"})
     u64_field (stats, l);
@@ -1243,17 +1451,23 @@ GST_START_TEST (test_eos_with_unlinked_src_pads)
 GST_END_TEST;
 
 /* eos-timeout-ms bounds the wait for the last response: the server starts
- * the response but its first delta would come 30 s later. With a 1 s
- * timeout EOS comes after the timeout (not before: the bin waited) and long
- * before the 30 s; with 0 it comes without waiting. Both close the
- * session. */
+ * the response but its first delta would come 30 s later. With 0 EOS
+ * comes without waiting; the time that takes is the cost of EOS itself on
+ * this machine now (commit, response.create, closing). With a 1 s timeout
+ * EOS comes after the timeout (not before: the bin waited) and no later
+ * than the timeout plus that cost, with room for the load to change
+ * between the two runs (kSlackMs). Both close the session. */
 GST_START_TEST (test_eos_timeout)
 {
+  /* Measured on a 2-core machine at a load of 14: EOS without waiting
+   * after 0-9 ms, the 1 s run's EOS after 1002-1006 ms. */
+  const gint64 kSlackMs = 250;
   const char * slow = R"({"turns":[{"assistant":"Late.",
       "audio":{"type":"tone","duration_ms":500},
       "first_delta_delay_ms":30000}]})";
   auto sim = simulator ("eos-timeout", slow, 1.0);
-  for (guint timeout : {1000u, 0u}) {
+  gint64 no_wait_ms = -1;
+  for (guint timeout : {0u, 1000u}) {
     Run run (pipeline_text (*sim, "appsrc name=src",
         "turn-detection=none eos-timeout-ms=" + std::to_string (timeout)));
     run.set_input_caps (kS16Mono24k);
@@ -1264,16 +1478,27 @@ GST_START_TEST (test_eos_timeout)
     run.end_of_stream ();
     run.wait_eos (15000);
     gint64 waited_ms = (g_get_monotonic_time () - start) / 1000;
-    if (timeout > 0)
-      fail_unless (waited_ms >= timeout * 9 / 10,
+    GST_INFO ("eos-timeout-ms=%u: EOS after %" G_GINT64_FORMAT " ms", timeout,
+        waited_ms);
+    if (timeout == 0) {
+      no_wait_ms = waited_ms;
+    } else {
+      /* The timer starts when EOS reaches realtimebin, after `start`. */
+      fail_unless (waited_ms >= (gint64) timeout,
           "EOS after %" G_GINT64_FORMAT
           " ms: the bin did not wait for the response",
           waited_ms);
+      fail_unless (waited_ms <= (gint64) timeout + no_wait_ms + kSlackMs,
+          "EOS after %" G_GINT64_FORMAT " ms: more than the timeout (%u ms) "
+          "+ EOS without waiting (%" G_GINT64_FORMAT " ms) + %" G_GINT64_FORMAT
+          " ms",
+          waited_ms, timeout, no_wait_ms, kSlackMs);
+    }
     fail_unless (run.audio.saw_eos () && run.text.saw_eos (),
         "EOS on both src pads");
     fail_unless (wait_sessions_closed (*sim), "session open after EOS");
   }
-  /* The first run did ask for the response it then waited for. */
+  /* The 1 s run did ask for the response it then waited for. */
   fail_unless (
       SimLog (log_path ("eos-timeout")).count ("out", "response.created") >= 1);
 }

@@ -359,7 +359,20 @@ GST_START_TEST (test_response_speaks)
 }
 GST_END_TEST;
 
-#else /* !HAVE_ESPEAK_NG */
+#elif !REALTIME_SPEECH_DISABLED
+
+/* Speech was not turned off (-Dspeech=disabled), yet the simulator was
+ * built without espeak-ng: what these tests are about is missing from the
+ * build, which is a failure, not a skip. */
+GST_START_TEST (test_speech_built_in)
+{
+  fail ("the simulator was built without espeak-ng: install libespeak-ng-dev "
+        "(scripts/install-deps.sh does) and reconfigure, or configure with "
+        "-Dspeech=disabled to test the tone fallback instead");
+}
+GST_END_TEST;
+
+#else /* -Dspeech=disabled */
 
 /* Without espeak-ng: speech is an error for synthesize_speech(), and a
  * tone as long as the text for scenarios. */
@@ -427,6 +440,8 @@ sim_speech_suite (void)
   tcase_add_test (tc, test_speech_deterministic);
   tcase_add_test (tc, test_scenario_speech);
   tcase_add_test (tc, test_response_speaks);
+#elif !REALTIME_SPEECH_DISABLED
+  tcase_add_test (tc, test_speech_built_in);
 #else
   tcase_add_test (tc, test_without_speech);
 #endif
