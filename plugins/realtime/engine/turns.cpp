@@ -190,6 +190,7 @@ Turns::response_done (const ServerEvent & ev)
     latency = it->second.first_audio_latency;
     responses_.erase (it);
   }
+  cancel_sent_.erase (resp.id);
   response_items_.erase (resp.id);
   playout_.response_done (resp.id);
   core_.stats.responses++;
@@ -309,6 +310,7 @@ Turns::end_responses (const char * reason)
         r.first_audio_latency));
   }
   responses_.clear ();
+  cancel_sent_.clear ();
   response_items_.clear ();
   awaiting_ = false;
 }
@@ -472,8 +474,11 @@ Turns::interrupt_target () const
 void
 Turns::cancel ()
 {
-  if (!responses_.empty ())
-    link_.send (realtime::build_response_cancel (responses_.begin ()->first));
+  if (!responses_.empty ()) {
+    const std::string & id = responses_.begin ()->first;
+    if (cancel_sent_.insert (id).second)
+      link_.send (realtime::build_response_cancel (id));
+  }
   std::string target = interrupt_target ();
   if (!target.empty ())
     interrupt (target, core_.now (), playout_.render_latency ());

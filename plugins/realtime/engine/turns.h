@@ -117,6 +117,9 @@ private:
 
   /* Responses */
   std::map<std::string, ResponsePlacement> responses_; /* active ones */
+  /* Active responses a response.cancel was sent for: a second cancel of
+   * the same response would only earn response_cancel_not_active. */
+  std::set<std::string> cancel_sent_;
   std::map<std::string, std::vector<std::string>>
       response_items_; /* active ones' message items */
   std::set<std::string> response_event_ids_;
