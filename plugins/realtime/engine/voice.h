@@ -21,7 +21,7 @@ namespace engine {
 /* What the server hears in the input, mapped back to the pipeline: voice
  * activity (speech started/stopped, timeout) and the user's transcripts,
  * each at the running time of the input it is about (through the Uplink's
- * input timeline), posted as realtimebin/vad and realtimebin/transcript
+ * input timeline), posted as realtime-vad and realtime-transcript
  * messages, and final transcripts pushed as text when @text_roles asks.
  * This is what a transcription session needs besides Link and Uplink; it
  * knows nothing of responses or playout. Called with the Core's lock held
