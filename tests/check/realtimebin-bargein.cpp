@@ -615,6 +615,10 @@ GST_START_TEST (test_live_bargein_recording_kept)
       "truncated at %" G_GINT64_FORMAT " ms: more than the sink held",
       rec.truncated_ms);
   fail_unless_equals_uint64 (rec.played_ms, (guint64) rec.truncated_ms);
+  /* Nothing that never left src_audio counts as heard (1 ms: rounding). */
+  fail_unless ((gsize) rec.truncated_ms * 24 <= rec.src_audio.size () + 24,
+      "truncated at %" G_GINT64_FORMAT " ms, beyond the %zu samples pushed",
+      rec.truncated_ms, rec.src_audio.size ());
 
   fail_unless_equals_int (rec.file.size (), rec.src_audio.size ());
   fail_unless (first_difference (rec.file, rec.src_audio) < 0,

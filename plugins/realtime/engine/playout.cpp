@@ -152,11 +152,10 @@ Playout::stop (const std::string & response_id, GstClockTime at,
      * listener hears; the next audio follows it, DISCONT. */
     flush_at =
         gst_realtime_output_drop_buffers (audio_output_, GST_CLOCK_TIME_NONE);
-    if (!GST_CLOCK_TIME_IS_VALID (at) || at < latency ||
-        at - latency < flush_at) {
-      at = flush_at;
-      latency = 0;
-    }
+    /* Also when the clock is past it (the output fell behind): nothing
+     * after it will ever play. */
+    at = flush_at;
+    latency = 0;
   } else if (core_.live ()) {
     /* Sinks still hold what they have not played: flush it (after
      * unlocking: the output's task calls back into us). */
