@@ -11,9 +11,10 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-cf=$(command -v clang-format-14 || command -v clang-format || true)
+# Version 14 exactly: other versions lay out some lines differently.
+cf=$(command -v clang-format-14 || true)
 if [ -z "$cf" ]; then
-  echo "check-format: clang-format-14 not found; scripts/install-deps.sh installs it" >&2
+  echo "check-format: clang-format-14 not found; scripts/install-deps.sh installs it (package clang-format-14)" >&2
   exit 1
 fi
 
@@ -28,7 +29,8 @@ fi
 [ ${#files[@]} -gt 0 ] || { echo "check-format: no source files found" >&2; exit 1; }
 
 if [ "${1:-}" = "--fix" ]; then
-  # Twice: a macro continuation can move again after the first pass.
+  # Twice: clang-format 14 may move a macro's line continuations again on
+  # a second pass (long string macros); the second pass settles them.
   "$cf" -i "${files[@]}"
   "$cf" -i "${files[@]}"
   exit 0

@@ -68,7 +68,8 @@ public:
 
   WebSocketClient (std::shared_ptr<IoThread> thread, Callbacks callbacks);
   /* Closes (1000) if open and waits until the I/O thread has let go. Must
-   * not run on the I/O thread. */
+   * not run inside one of this client's own callbacks (on the I/O thread
+   * it runs inline). */
   ~WebSocketClient ();
 
   WebSocketClient (const WebSocketClient &) = delete;

@@ -128,7 +128,7 @@ gst_realtime_bin_apply_change (GstElement * bin, GstRealtimeSettings & st,
   std::unique_lock<std::mutex> lk (st.lock);
   switch (how) {
     case GstRealtimeApply::NONE:
-    case GstRealtimeApply::NEXT_CONNECTION:
+    case GstRealtimeApply::NEXT_START:
       break;
     case GstRealtimeApply::SESSION_UPDATE: {
       realtime::SessionSettings session = st.session;

@@ -44,10 +44,12 @@ enum GstRealtimePropertyId : guint {
 
 /* What a change does while the element's engine runs (a row's APPLY). */
 enum class GstRealtimeApply {
-  NONE,            /* not stored (a refused value) */
-  NEXT_CONNECTION, /* nothing now; the next connection uses it */
-  SESSION_UPDATE,  /* the session settings go out as session.update */
-  TEXT_ROLES,      /* the engine setters, one per kind of change */
+  NONE, /* not stored (a refused value) */
+  /* Nothing now; the next READY->PAUSED uses it (reconnects within a run
+   * keep the value they started with). */
+  NEXT_START,
+  SESSION_UPDATE, /* the session settings go out as session.update */
+  TEXT_ROLES,     /* the engine setters, one per kind of change */
   PRICES,
   INPUT_CHUNK,
   EOS_TIMEOUT,

@@ -148,7 +148,7 @@ GST_START_TEST (test_set_get_and_apply)
 
   g_object_set (t, "stall-timeout-ms", 400u, nullptr);
   fail_unless_equals_int (self->settings->stall_timeout_ms, 400);
-  fail_unless (self->last_apply == GstRealtimeApply::NEXT_CONNECTION);
+  fail_unless (self->last_apply == GstRealtimeApply::NEXT_START);
 
   g_object_set (t, "input-chunk-ms", 20u, nullptr);
   fail_unless_equals_int (self->settings->input_chunk_ms, 20);

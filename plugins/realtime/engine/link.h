@@ -27,15 +27,15 @@ struct LinkConfig
 {
   std::string url;
   std::string model;
-  std::string api_key;   /* never logged */
-  bool api_key_explicit; /* set on the element, not OPENAI_API_KEY */
-  bool api_key_header;   /* Azure's `api-key` header, not Bearer */
+  std::string api_key;           /* never logged */
+  bool api_key_explicit = false; /* set on the element, not OPENAI_API_KEY */
+  bool api_key_header = false;   /* Azure's `api-key` header, not Bearer */
   std::string ca_file;
   std::string client_secret_url;
   realtime::ReconnectPolicy reconnect;
-  guint stall_timeout_ms;
-  guint rollover_margin_s;
-  gsize max_incoming_payload;
+  guint stall_timeout_ms = 0;
+  guint rollover_margin_s = 0;
+  gsize max_incoming_payload = 0;
 };
 
 /* What a Link asks of the session logic above it (realtimebin's turns, a

@@ -515,7 +515,8 @@ Turns::input_eos ()
     core_.warn (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
         "realtimebin stopped waiting for the last response after "
         "eos-timeout-ms (" +
-            std::to_string (config_.eos_timeout_ms) + " ms).",
+            std::to_string (config_.eos_timeout_ms) +
+            " ms); raise eos-timeout-ms to wait longer for it.",
         "EOS timeout");
     finish ("eos-timeout");
   });
