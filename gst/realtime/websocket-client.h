@@ -63,7 +63,7 @@ public:
    * does, libsoup (3.2.3, and 3.7.1 still: on_timeout_close_io() clears
    * its pointer without an unref) leaks the timeout's GSource, one per
    * connection. Without this wait, test_peer_never_closes
-   * (tests/check/websocket-client.cpp) fails under LeakSanitizer. */
+   * (tests/check/libs/websocket-client.cpp) fails under LeakSanitizer. */
   static constexpr guint CLOSE_WAIT_MS = 4000;
 
   WebSocketClient (std::shared_ptr<IoThread> thread, Callbacks callbacks);
