@@ -43,9 +43,11 @@ enum class OutputModality {
 
 /* Everything an element can set about a session, flat, as properties set
  * it. build_session_object() turns it into the nested GA `session` object.
- * A default-constructed value is what the service itself starts a session
- * with (its session.created): elements set every field from their own
- * defaults (realtimebin's are in plugins/realtime/gstrealtimeproperties.def). */
+ * A default-constructed value is what the service documents as a new
+ * session's defaults (its examples disagree on some, e.g. a session.created
+ * with silence_duration_ms 200 where the prose says 500; the prose wins
+ * here): elements set every field from their own defaults (realtimebin's
+ * are in plugins/realtime/gstrealtimeproperties.def). */
 struct SessionSettings
 {
   std::string voice = "marin"; /* empty: not sent */

@@ -34,9 +34,11 @@ class Guard;
  * holds the lock: the Guard's destructor releases it and drains, so no
  * caller can forget the drain.
  *
- * Lock order: `lock`, then an output's lock. Never held while posting
- * (sync bus handlers may call back in) or flushing (the output's task
- * calls back in). */
+ * Lock order, whole: the element's settings lock (a property change
+ * applied to the running engine), then the uplink's InputWrites lock (the
+ * non-live hold), then `lock`, then an output's lock. `lock` is never held
+ * while posting (sync bus handlers may call back in) or flushing (the
+ * output's task calls back in). */
 class Core
 {
 public:
