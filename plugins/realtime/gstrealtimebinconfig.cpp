@@ -54,13 +54,13 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
   std::string prices_problem;
   {
     std::lock_guard<std::mutex> lk (st.lock);
-    config.url = st.url;
-    config.model = st.model;
-    config.api_key = st.api_key.value;
-    config.api_key_explicit = st.api_key.set_on_element;
-    config.ca_file = st.ca_file;
-    config.client_secret_url = st.client_secret_url;
-    config.api_key_header = st.auth == GST_REALTIME_AUTH_API_KEY ||
+    config.link.url = st.url;
+    config.link.model = st.model;
+    config.link.api_key = st.api_key.value;
+    config.link.api_key_explicit = st.api_key.set_on_element;
+    config.link.ca_file = st.ca_file;
+    config.link.client_secret_url = st.client_secret_url;
+    config.link.api_key_header = st.auth == GST_REALTIME_AUTH_API_KEY ||
         (st.auth == GST_REALTIME_AUTH_AUTO &&
             realtime::is_azure_endpoint (st.url));
     config.session = st.session;
@@ -68,16 +68,16 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
     config.chunk_ms = st.input_chunk_ms;
     config.latency = st.latency_ms * GST_MSECOND;
     config.eos_timeout_ms = st.eos_timeout_ms;
-    config.reconnect.max_attempts = st.reconnect_attempts;
-    config.reconnect.initial_delay_ms = st.reconnect_initial_delay_ms;
-    config.reconnect.max_delay_ms =
+    config.link.reconnect.max_attempts = st.reconnect_attempts;
+    config.link.reconnect.initial_delay_ms = st.reconnect_initial_delay_ms;
+    config.link.reconnect.max_delay_ms =
         MAX (st.reconnect_max_delay_ms, st.reconnect_initial_delay_ms);
-    config.stall_timeout_ms = st.stall_timeout_ms;
+    config.link.stall_timeout_ms = st.stall_timeout_ms;
     config.input_backlog_ms = st.input_backlog_ms;
     config.replay_turns = st.replay_turns;
     config.interrupt_flush = st.interrupt_flush;
-    config.rollover_margin_s = st.rollover_margin_s;
-    config.max_incoming_payload = st.max_incoming_payload;
+    config.link.rollover_margin_s = st.rollover_margin_s;
+    config.link.max_incoming_payload = st.max_incoming_payload;
     config.prices = st.prices.structure;
     prices_problem.swap (st.prices.problem);
   }
@@ -86,21 +86,22 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
         ("The prices property was not changed: %s.", prices_problem.c_str ()),
         (nullptr));
 
-  if (!g_str_has_prefix (config.url.c_str (), "ws://") &&
-      !g_str_has_prefix (config.url.c_str (), "wss://")) {
+  if (!g_str_has_prefix (config.link.url.c_str (), "ws://") &&
+      !g_str_has_prefix (config.link.url.c_str (), "wss://")) {
     GST_ELEMENT_ERROR (bin, RESOURCE, SETTINGS,
         ("The url property must be a ws:// or wss:// URL, not \"%s\".",
-            config.url.c_str ()),
+            config.link.url.c_str ()),
         (nullptr));
     return FALSE;
   }
 
   std::string problem;
-  if (!config.client_secret_url.empty () &&
-      !realtime::check_client_secret_url (config.client_secret_url, problem)) {
+  if (!config.link.client_secret_url.empty () &&
+      !realtime::check_client_secret_url (config.link.client_secret_url,
+          problem)) {
     GST_ELEMENT_ERROR (bin, RESOURCE, SETTINGS,
         ("The client-secret-url property \"%s\" cannot be used: %s.",
-            realtime::redact_url (config.client_secret_url).c_str (),
+            realtime::redact_url (config.link.client_secret_url).c_str (),
             problem.c_str ()),
         (nullptr));
     return FALSE;
@@ -108,13 +109,13 @@ gst_realtime_bin_make_config (GstElement * bin, GstRealtimeSettings & st,
 
   /* Refused here rather than by the server: without a key the handshake
    * fails like a network error and would be retried. */
-  if (const gchar * why = gst_realtime_bin_key_problem (config.url,
-          config.api_key, config.client_secret_url)) {
+  if (const gchar * why = gst_realtime_bin_key_problem (config.link.url,
+          config.link.api_key, config.link.client_secret_url)) {
     GST_ELEMENT_ERROR (bin, RESOURCE, NOT_AUTHORIZED,
         ("No API key was given for %s: %s. Set the api-key property, the "
          "OPENAI_API_KEY environment variable, or client-secret-url (a "
          "backend that hands out client secrets).",
-            realtime::redact_url (config.url).c_str (), why),
+            realtime::redact_url (config.link.url).c_str (), why),
         (nullptr));
     return FALSE;
   }

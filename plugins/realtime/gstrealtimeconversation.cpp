@@ -32,24 +32,6 @@
 using realtime::ServerEvent;
 using realtime::ServerEventType;
 
-static engine::LinkConfig
-link_config (const RealtimeConversationConfig & c)
-{
-  engine::LinkConfig l;
-  l.url = c.url;
-  l.model = c.model;
-  l.api_key = c.api_key;
-  l.api_key_explicit = c.api_key_explicit;
-  l.api_key_header = c.api_key_header;
-  l.ca_file = c.ca_file;
-  l.client_secret_url = c.client_secret_url;
-  l.reconnect = c.reconnect;
-  l.stall_timeout_ms = c.stall_timeout_ms;
-  l.rollover_margin_s = c.rollover_margin_s;
-  l.max_incoming_payload = c.max_incoming_payload;
-  return l;
-}
-
 /* Lock: Core::lock guards `config` and every part. The parts reference
  * fields of `config` (the session settings, text roles), which change only
  * under that lock. */
@@ -60,7 +42,7 @@ struct RealtimeConversation::State : engine::Core, engine::LinkListener
       RealtimeConversationConfig conf)
       : Core (bin, input_element), audio_output (audio), text_output (text),
         config (std::move (conf)),
-        link (*this, link_config (config), *this,
+        link (*this, config.link, *this,
             [writes = writes] (gint64 delay_us) { writes->record (delay_us); }),
         uplink (*this, link, writes, config.session, config.chunk_ms,
             config.input_backlog_ms),

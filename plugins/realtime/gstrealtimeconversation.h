@@ -8,9 +8,9 @@
 
 #include "gstrealtimeinput.h"
 #include "gstrealtimeoutput.h"
+#include "engine/link.h"
 
 #include <gst/gst.h>
-#include <gst/realtime/reconnect-policy.h>
 #include <gst/realtime/session-settings.h>
 
 #include <functional>
@@ -22,27 +22,16 @@
  * starts. */
 struct RealtimeConversationConfig
 {
-  std::string url;
-  std::string model;
-  std::string api_key;           /* never logged */
-  bool api_key_explicit = false; /* set on the element, not OPENAI_API_KEY */
-  bool api_key_header = false;   /* Azure's `api-key` header, not Bearer */
-  std::string ca_file;           /* PEM; empty: the system's trust store */
-  /* Ephemeral secrets from here before each connection; api_key is then
-   * this URL's credential. Empty: api_key opens the session. */
-  std::string client_secret_url;
+  /* One connection's settings: url, model, key, secrets, reconnect, stall,
+   * rollover (engine/link.h). */
+  engine::LinkConfig link;
   realtime::SessionSettings session;
   guint text_roles = 0; /* GstRealtimeTextRoles */
   guint chunk_ms = 0;
   GstClockTime latency = 0;
   guint eos_timeout_ms = 0;
-  /* Reliability (docs/reliability.md). max_attempts 0: never reconnect. */
-  realtime::ReconnectPolicy reconnect;
-  guint stall_timeout_ms = 0;     /* 0: no stall detection */
-  guint input_backlog_ms = 0;     /* input kept while it cannot be sent */
-  guint replay_turns = 0;         /* conversation replayed into a new session */
-  guint rollover_margin_s = 0;    /* 0: no rollover before expires_at */
-  gsize max_incoming_payload = 0; /* bytes per server frame */
+  guint input_backlog_ms = 0; /* input kept while it cannot be sent */
+  guint replay_turns = 0;     /* conversation replayed into a new session */
   /* The `prices` property: USD per million tokens over the published
    * prices (may be empty). */
   std::shared_ptr<const GstStructure> prices;

@@ -30,12 +30,15 @@ struct LinkConfig
   std::string api_key;           /* never logged */
   bool api_key_explicit = false; /* set on the element, not OPENAI_API_KEY */
   bool api_key_header = false;   /* Azure's `api-key` header, not Bearer */
-  std::string ca_file;
+  std::string ca_file;           /* PEM; empty: the system's trust store */
+  /* Ephemeral secrets from here before each connection; api_key is then
+   * this URL's credential. Empty: api_key opens the session. */
   std::string client_secret_url;
+  /* Reliability (docs/reliability.md). max_attempts 0: never reconnect. */
   realtime::ReconnectPolicy reconnect;
-  guint stall_timeout_ms = 0;
-  guint rollover_margin_s = 0;
-  gsize max_incoming_payload = 0;
+  guint stall_timeout_ms = 0;     /* 0: no stall detection */
+  guint rollover_margin_s = 0;    /* 0: no rollover before expires_at */
+  gsize max_incoming_payload = 0; /* bytes per server frame */
 };
 
 /* What a Link asks of the session logic above it (realtimebin's turns, a

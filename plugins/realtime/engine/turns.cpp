@@ -202,7 +202,7 @@ Turns::response_done (const ServerEvent & ev)
     std::optional<realtime::Prices> prices =
         realtime_effective_prices (link_.server_model (), over);
     if (!prices)
-      prices = realtime_effective_prices (config_.model, over);
+      prices = realtime_effective_prices (config_.link.model, over);
     if (prices) {
       cost = realtime::estimate_cost_usd (*resp.usage, *prices);
       core_.stats.estimated_cost_usd =
