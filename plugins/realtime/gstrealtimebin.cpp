@@ -119,7 +119,11 @@
  *   `input-text-tokens`, `input-cached-tokens`, `output-audio-tokens`,
  *   `output-text-tokens`, and `first-audio-latency` (GstClockTime: from the
  *   end of the user's speech to the response's first sample, on the
- *   pipeline's running time; GST_CLOCK_TIME_NONE when unknown).
+ *   pipeline's running time; GST_CLOCK_TIME_NONE when unknown; for
+ *   server-vad the silence that ended the turn is not counted as speech),
+ *   and `estimated-cost-usd` (gdouble, when prices are known: see
+ *   #GstRealtimeBin:prices). A response cut by a lost connection ends with
+ *   status `failed`, reason `connection_lost`.
  * * `realtime-function-call`: `call-id`, `name`, `arguments` (string,
  *   JSON). Answer with #GstRealtimeBin::send-function-result.
  * * `realtime-interrupted`: `item-id`, `played-ms` (guint64: audio of that

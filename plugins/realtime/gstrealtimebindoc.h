@@ -20,29 +20,15 @@
   "  each response" DOC_NL "src_text: text/x-raw,format=utf8, one buffer per " \
   "finished transcript," DOC_NL                                                \
   "  stamped with the audio it describes (text-roles chooses whose)"
+/* The names only: the fields are the element's doc block and
+ * docs/realtimebin.md "Bus messages", written once there. */
 #define BUS_MESSAGES_DOC                                                       \
-  "element messages from the bin:" DOC_NL                                      \
-  "realtime-session: state (connecting|connected|reconnecting|closed)," DOC_NL \
-  "  session-id, reason (why: reconnecting, reconnected, rolled over," DOC_NL  \
-  "  closed)" DOC_NL                                                           \
-  "realtime-vad: event (speech-started|speech-stopped|timeout)," DOC_NL        \
-  "  audio-ms (guint64, server's audio_start_ms/audio_end_ms)," DOC_NL         \
-  "  running-time (GstClockTime, in input running time), item-id" DOC_NL       \
-  "realtime-transcript: role (user|assistant), item-id, text," DOC_NL          \
-  "  final (gboolean), running-time (GstClockTime)" DOC_NL                     \
-  "realtime-response: event (started|done), response-id, status, "             \
-  "reason;" DOC_NL                                                             \
-  "  on done guint input-tokens, output-tokens, input-audio-tokens," DOC_NL    \
-  "  input-text-tokens, input-cached-tokens, output-audio-tokens," DOC_NL      \
-  "  output-text-tokens, first-audio-latency (GstClockTime)" DOC_NL            \
-  "realtime-function-call: call-id, name, arguments (JSON)" DOC_NL             \
-  "realtime-interrupted: item-id, played-ms (guint64)," DOC_NL                 \
-  "  action (truncated|deleted|none)" DOC_NL                                   \
-  "realtime-rate-limits: one rate-limit structure per limit name" DOC_NL       \
-  "  (remaining, limit, reset-seconds)" DOC_NL                                 \
-  "server error events: WARNING with details realtime-error" DOC_NL            \
-  "  (type, code, message, param, event-id); fatal failures: ERROR" DOC_NL     \
-  "progress messages (code connect) around connecting"
+  "element messages realtime-session, realtime-vad, "                          \
+  "realtime-transcript," DOC_NL                                                \
+  "  realtime-response, realtime-function-call, realtime-interrupted," DOC_NL  \
+  "  realtime-rate-limits; server error events as WARNINGs (details" DOC_NL    \
+  "  realtime-error), fatal failures as ERRORs, PROGRESS around" DOC_NL        \
+  "  connecting. Their fields: docs/realtimebin.md, \"Bus messages\""
 #define TIMING_DOC                                                             \
   "live input: a response starts at the running time it arrived; src "         \
   "pads" DOC_NL                                                                \
