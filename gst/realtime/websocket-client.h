@@ -83,8 +83,10 @@ public:
   void send (std::string text, gint64 since_us = 0);
   void close (gushort code = 1000, std::string reason = {});
 
-  /* Frames queued but not yet written, and frames dropped because the
-   * connection was not open. */
+  /* Frames queued but not yet handed to libsoup, which takes a frame only
+   * while the socket can take more (so what it holds is bounded: see
+   * flush_state()), and frames dropped because the connection was not
+   * open. */
   gsize pending () const;
   guint64 dropped () const;
   /* Whether keepalive pings are on: the connection has been quiet. */

@@ -684,11 +684,9 @@ GST_START_TEST (test_long_non_live_input_stop)
   sim->stop ();
   /* (What the relay was reading when it paused may have got through.) */
   fail_unless (SimLog (path).appended ().size () < input.size () / 100);
-  /* KNOWN BUG (reported with issue 16): realtimebin never holds a non-live
-   * input back against a congested uplink. Its backpressure counts only
-   * the frames of its own outbox (WebSocketClient::pending()), which the
-   * I/O thread hands to libsoup at once; libsoup queues them without
-   * bound, so appsrc is drained and everything is "sent" into memory. */
+  /* Held: WebSocketClient hands a frame to libsoup only while the socket
+   * can take more, so the hold counts what the stalled uplink did not
+   * take. */
   fail_unless (held,
       "the input was not held back: appsrc kept %" G_GUINT64_FORMAT
       " of %" G_GSIZE_FORMAT " bytes while the uplink was stalled, and "
