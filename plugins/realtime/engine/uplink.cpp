@@ -56,6 +56,10 @@ Uplink::push (const guint8 * data, gsize size, GstClockTime running_time,
   const guint8 * p = data;
   gsize left = samples * 2;
   while (left > 0) {
+    /* input-chunk-ms lowered while a chunk was filling: send what it has
+     * (the subtraction below would wrap). */
+    if (chunk_.size () >= chunk_bytes)
+      flush_chunk (entered_us);
     gsize take = MIN (left, chunk_bytes - chunk_.size ());
     GstClockTime rt = GST_CLOCK_TIME_IS_VALID (running_time)
         ? running_time +

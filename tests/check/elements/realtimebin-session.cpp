@@ -696,6 +696,49 @@ GST_START_TEST (test_long_non_live_input_stop)
 }
 GST_END_TEST;
 
+/* Lowering input-chunk-ms while a chunk is filling sends what the chunk
+ * holds, then chunks of the new size: no append is longer than the larger
+ * size, and the audio arrives whole. (The chunk's free room used to be
+ * computed as new size - held, which wrapped, and the next buffer went out
+ * in one append with what the chunk held.) */
+GST_START_TEST (test_chunk_ms_lowered_mid_chunk)
+{
+  auto sim = simulator ("chunk-lowered");
+  Run run (pipeline_text (*sim, "appsrc name=src", "input-chunk-ms=100"));
+  run.set_input_caps (kS16Mono24k);
+  run.play ();
+  Pcm input (24000 * 3 / 2, 0); /* 1.5 s of silence: no turn, no answer */
+  Pcm first (input.begin (), input.begin () + 70 * 24);
+  Pcm rest (input.begin () + 70 * 24, input.end ());
+  /* 70 ms of a 100 ms chunk, then the chunk size lowered to 20 ms once
+   * appsrc has let go of it (bounded wait; if the change came first, the
+   * chunks are simply 20 ms from the start). */
+  GstClockTime pts = run.push (first, 0, first.size ());
+  for (int i = 0; i < 200; i++) {
+    guint64 level = 0;
+    g_object_get (run.src, "current-level-bytes", &level, nullptr);
+    if (level == 0)
+      break;
+    g_usleep (10 * 1000);
+  }
+  g_usleep (200 * 1000);
+  g_object_set (run.bin, "input-chunk-ms", 20u, nullptr);
+  /* The rest in one buffer. */
+  run.push (rest, pts, rest.size ());
+  run.end_of_stream ();
+  run.wait_eos ();
+  sim->stop ();
+
+  SimLog log (log_path ("chunk-lowered"));
+  Pcm appended = log.appended ();
+  fail_unless_equals_int (appended.size (), input.size ());
+  for (gsize size : log.append_sizes ())
+    fail_unless (size <= 100 * 48,
+        "an append of %zu bytes, longer than 100 ms (the larger chunk size)",
+        size);
+}
+GST_END_TEST;
+
 /* realtime-response: started (in_progress), then done with the server's
  * status and usage, field by field, with the contract's types; the stats
  * property counts what went over the wire. */
@@ -1624,6 +1667,7 @@ realtimebin_session_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_connect_and_close);
   tcase_add_test (tc, test_vad_turn_from_wav);
+  tcase_add_test (tc, test_chunk_ms_lowered_mid_chunk);
   tcase_add_test (tc, test_vad_running_time);
   tcase_add_test (tc, test_vad_running_time_across_input_gap);
   tcase_add_test (tc, test_transcripts);
